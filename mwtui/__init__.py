@@ -1,0 +1,3 @@
+"""mwtui: a keyboard-first terminal workspace for small trade businesses."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,132 @@
+"""Command line: ``mwtui`` starts the TUI; subcommands run the same core headless.
+
+Exit codes: 0 success, 1 failure, 2 usage error. Errors are one sentence on stderr; the
+traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mwtui import __version__
+from mwtui.config import Config, workspace_path
+from mwtui.errors import MwtuiError, UsageError
+from mwtui.store import Workspace
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class CliContext:
+    """What a subcommand needs: parsed args, and the workspace and config on demand."""
+
+    args: argparse.Namespace
+    _workspace: Workspace | None = field(default=None, repr=False)
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = Config.load()
+        return self._config
+
+    @property
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            self._workspace = Workspace.open(workspace_path(self.args.db))
+        return self._workspace
+
+    def out(self, text: str = "") -> None:
+        print(text, file=sys.stdout)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with exit code 2 and a one-line message for usage errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"mwtui: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mwtui",
+        description="Bring contacts, orders and WEBFAKT service lists into one workspace.",
+        epilog="Without a command, mwtui opens the terminal UI on your workspace.",
+    )
+    parser.add_argument("--version", action="version", version=f"mwtui {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="workspace file (default: MWTUI_DB or "
+                        "the user data folder)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open a fresh demo workspace in a temporary folder")
+    parser.add_argument("--theme", metavar="NAME",
+                        help="UI theme, e.g. textual-dark, textual-light, ansi-dark")
+    parser.add_argument("--debug", action="store_true",
+                        help="log debug output to stderr and show tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    from mwtui.commands import register_all
+
+    register_all(sub)
+    return parser
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """Start the Textual app (imported here so that headless commands never load it)."""
+    from mwtui.app import MwtuiApp
+
+    config = Config.load()
+    if args.demo:
+        from mwtui.demo import create_demo_workspace
+
+        workspace = create_demo_workspace()
+    else:
+        workspace = Workspace.open(workspace_path(args.db))
+    app = MwtuiApp(workspace=workspace, config=config, theme=args.theme, demo=args.demo)
+    app.run(mouse=False)
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.debug:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
+                            format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command is None:
+            return run_tui(args)
+        return int(args.func(CliContext(args)) or 0)
+    except UsageError as err:
+        print(f"mwtui: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except MwtuiError as err:
+        if args.debug:
+            traceback.print_exc()
+        print(f"mwtui: {err}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("mwtui: cancelled; nothing half-written was kept.", file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as err:  # the last line of defence: one sentence, no traceback
+        if args.debug:
+            traceback.print_exc()
+        print(f"mwtui: unexpected error: {type(err).__name__}: {err}. "
+              "Run again with --debug for details.", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def resolve_input_file(value: str) -> Path:
+    """A file argument that must exist, as a Path (UsageError otherwise)."""
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise UsageError(f"No such file: {value}")
+    return path

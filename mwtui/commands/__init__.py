@@ -1,0 +1,15 @@
+"""Subcommands. Each module has ``register(subparsers)`` and sets ``func`` on its parser."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+MODULES: tuple[str, ...] = (
+    "mwtui.commands.listing",
+)
+
+
+def register_all(sub: argparse._SubParsersAction) -> None:
+    for name in MODULES:
+        importlib.import_module(name).register(sub)

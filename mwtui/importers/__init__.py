@@ -1,0 +1,1 @@
+"""Importers: pure core code (no Textual). Files and APIs in, normalised records out."""

@@ -1,0 +1,201 @@
+"""Plain dataclasses for workspace records.
+
+Records are stored as JSON dicts. Amounts are decimal strings, dates and times ISO 8601
+strings. ``to_record``/``from_record`` convert between the dataclass and the stored dict;
+the TinyDB document id is kept in ``id`` and never written into the document itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Self
+
+INTEGRATIONS: tuple[str, ...] = ("sevdesk", "bexio", "lexware")
+INTEGRATION_LABELS: dict[str, str] = {
+    "sevdesk": "sevDesk",
+    "bexio": "bexio",
+    "lexware": "lexware Office",
+    "webfakt": "WEBFAKT",
+    "manual": "mwtui",
+}
+# Plain-ASCII badges: they render in any terminal and any font.
+SOURCE_BADGES: dict[str, str] = {
+    "sevdesk": "[SD]",
+    "bexio": "[BX]",
+    "lexware": "[LX]",
+    "webfakt": "[WF]",
+    "manual": "[MW]",
+}
+
+BILLING_CYCLES: dict[str, str] = {
+    "00": "einmalig",
+    "01": "monatlich",
+    "06": "halbjährlich",
+    "12": "jährlich",
+    "24": "zweijährlich",
+    "36": "dreijährlich",
+}
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO 8601 string with offset."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Record:
+    """Shared dict conversion for the dataclasses below."""
+
+    id: int | None
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored form: every field except ``id``."""
+        data = dataclasses.asdict(self)  # type: ignore[call-overload]
+        data.pop("id", None)
+        return data
+
+    @classmethod
+    def from_record(cls, doc: dict[str, Any], doc_id: int | None = None) -> Self:
+        """Build from a stored dict; unknown keys are ignored, missing ones default."""
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        values = {k: v for k, v in doc.items() if k in names}
+        if doc_id is not None:
+            values["id"] = doc_id
+        return cls(**values)
+
+
+@dataclass
+class SourceLink:
+    """Where a customer came from: an integration and its id there."""
+
+    integration: str
+    external_id: str
+    change_marker: str | None = None
+
+
+@dataclass
+class Customer(Record):
+    """A customer of the business."""
+
+    name: str
+    number: str = ""
+    street: str = ""
+    zip: str = ""
+    city: str = ""
+    country: str = ""
+    email: str = ""
+    phone: str = ""
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    created: str = field(default_factory=now_iso)
+    updated: str = field(default_factory=now_iso)
+    batch: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class ActivityType(Record):
+    """A kind of activity. Exactly one type per workspace has ``is_default``."""
+
+    name: str
+    position: int = 0
+    is_default: bool = False
+    id: int | None = None
+
+
+@dataclass
+class Attachment:
+    """A file stored in the workspace's attachments folder."""
+
+    name: str  # mwtui's own file name inside the attachments folder
+    path: str  # absolute path at the time of writing
+    size: int
+    sha256: str
+    remote_name: str = ""  # the source's file name, metadata only
+    external_id: str = ""
+    kind: str = "delivery_note"
+    added: str = field(default_factory=now_iso)
+
+
+@dataclass
+class Activity(Record):
+    """A job. Imported orders become activities in the default type."""
+
+    number: str
+    title: str = ""
+    source: str = "manual"
+    external_id: str | None = None
+    change_marker: str | None = None
+    customer_id: int | None = None
+    type_id: int | None = None
+    created: str | None = None
+    valid_from: str | None = None
+    net_amount: str | None = None
+    gross_amount: str | None = None
+    currency: str = "EUR"
+    status: str = ""
+    kind: str = ""
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    local: dict[str, Any] = field(default_factory=dict)
+    missing_at_source: bool = False
+    imported: str = field(default_factory=now_iso)
+    updated: str = field(default_factory=now_iso)
+    batch: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class Service(Record):
+    """One WEBFAKT service row, as committed."""
+
+    customer_number: str
+    service: str
+    amount: str
+    cycle: str = "00"
+    cycle_name: str = "einmalig"
+    article_number: str = ""
+    quantity: str = "1"
+    next_invoice: str | None = None
+    date: str | None = None
+    discount: str = "0"
+    remarks: str = ""
+    employee: str = ""
+    contract_number: str = ""
+    order_number: str = ""
+    gross_amount: str | None = None
+    customer_id: int | None = None
+    filled_from_catalogue: bool = False
+    row_key: str = ""  # content hash of the normalised row: "already imported" check
+    source_file: str = ""
+    source_line: int = 0
+    format: int = 0
+    batch: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class Article(Record):
+    """An entry of the article catalogue."""
+
+    number: str
+    name: str
+    price: str = "0"
+    long_text: str = ""
+    batch: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class Batch(Record):
+    """One import run: what, from where, when, how many, and how it ended."""
+
+    batch_id: str
+    kind: str  # webfakt | contacts | orders | articles | customers
+    source: str
+    created: str = field(default_factory=now_iso)
+    finished: str | None = None
+    status: str = "running"  # running | done | failed | cancelled | undone
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
