@@ -1,0 +1,95 @@
+"""The Textual app: modes for the four screens, global keys, command palette, themes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from mwtui.config import Config
+from mwtui.errors import ConfigError
+from mwtui.screens.activities import ActivitiesScreen
+from mwtui.screens.customers import CustomersScreen
+from mwtui.screens.help import HelpScreen
+from mwtui.screens.integrations import IntegrationsScreen
+from mwtui.screens.preview import PreviewScreen
+from mwtui.store import Workspace
+
+MODE_TITLES: dict[str, str] = {
+    "integrations": "Integrations",
+    "activities": "Activities",
+    "preview": "WEBFAKT import",
+    "customers": "Customers",
+}
+
+
+class MwtuiApp(App[int]):
+    """mwtui: one workspace, four screens, keyboard only."""
+
+    TITLE = "mwtui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    MODES = {
+        "integrations": IntegrationsScreen,
+        "activities": ActivitiesScreen,
+        "preview": PreviewScreen,
+        "customers": CustomersScreen,
+    }
+    DEFAULT_MODE = "activities"
+    BINDINGS = [
+        Binding("1", "switch_mode('integrations')", "Integr", id="mode.integrations",
+                tooltip="Integrations: tokens, tests, imports"),
+        Binding("2", "switch_mode('activities')", "Activ", id="mode.activities",
+                tooltip="Activities (imported jobs)"),
+        Binding("3", "switch_mode('preview')", "WEBFAKT", id="mode.preview",
+                tooltip="Preview and commit a WEBFAKT service file"),
+        Binding("4", "switch_mode('customers')", "Cust", id="mode.customers",
+                tooltip="Customers"),
+        Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?",
+                tooltip="Every key of this screen"),
+        Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,
+                tooltip="Next theme (ansi-dark uses the terminal's own colours)"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="^q"),
+    ]
+    THEME_CYCLE = ("textual-dark", "textual-light", "ansi-dark", "ansi-light")
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        config: Config,
+        theme: str | None = None,
+        demo: bool = False,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.config = config
+        self.demo = demo
+        self._requested_theme = theme or config.theme
+        if self._requested_theme not in self.available_themes:
+            names = ", ".join(sorted(self.available_themes))
+            raise ConfigError(f"Unknown theme {self._requested_theme!r}; use one of: {names}.")
+
+    def on_mount(self) -> None:
+        self.theme = self._requested_theme
+        self.sub_title = ("DEMO workspace (temporary) - " if self.demo else "") + str(
+            self.workspace.path
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for mode, title in MODE_TITLES.items():
+            yield SystemCommand(f"Go to {title}", f"Switch to the {title} screen",
+                                lambda m=mode: self.switch_mode(m))
+        yield SystemCommand("Help", "Show every key", self.action_help)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_cycle_theme(self) -> None:
+        names = self.THEME_CYCLE
+        current = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(current + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=2)

@@ -1,0 +1,1 @@
+"""Screens: thin views that run core functions in workers and render the results."""

@@ -1,0 +1,104 @@
+"""Customers: list and filter-as-you-type."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from mwtui.customers import CustomerRow, customer_rows, filter_rows
+from mwtui.text import safe_text
+from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
+
+COLUMNS = [
+    Column("badges", "Src", 8),
+    Column("number", "No.", 10),
+    Column("name", "Name"),
+    Column("city", "City", 16),
+]
+
+
+class CustomersScreen(Screen[None]):
+    """All customers of the workspace; `/` filters, Enter shows the details."""
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="customers.filter"),
+        Binding("escape", "leave_filter", "Table", show=False, id="customers.table"),
+        Binding("r", "reload", "Reload", id="customers.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[CustomerRow] = []
+        self._shown: list[CustomerRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Filter customers (/)", id="customer-filter",
+                    classes="filter-input")
+        yield VirtualTable(COLUMNS, id="customer-table")
+        yield Static(id="customer-detail", classes="detail-pane")
+        yield Static("", id="customer-status", classes="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VirtualTable).focus()
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="customers-load")
+    def _load(self) -> None:
+        rows = customer_rows(self.app.workspace.snapshot())
+        self.app.call_from_thread(self._loaded, rows)
+
+    def _loaded(self, rows: list[CustomerRow]) -> None:
+        self._rows = rows
+        self._apply_filter(self.query_one("#customer-filter", Input).value)
+
+    @on(Input.Changed, "#customer-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    @on(Input.Submitted, "#customer-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(VirtualTable).focus()
+
+    def _apply_filter(self, query: str) -> None:
+        self._shown = filter_rows(self._rows, query)
+        table = self.query_one(VirtualTable)
+        table.set_source(ListSource([(r.badges, r.number, r.name, r.city) for r in self._shown]))
+        self.query_one("#customer-status", Static).update(
+            Text(f"{len(self._shown)} of {len(self._rows)} customers")
+        )
+
+    @on(VirtualTable.RowHighlighted, "#customer-table")
+    def _show_detail(self, event: VirtualTable.RowHighlighted) -> None:
+        detail = self.query_one("#customer-detail", Static)
+        if not 0 <= event.index < len(self._shown):
+            detail.update("")
+            return
+        row = self._shown[event.index]
+        doc = self.app.workspace.snapshot().get("customers", row.id) or {}
+        lines = [
+            f"{doc.get('name', '')}  (No. {doc.get('number', '') or '-'})",
+            f"{doc.get('street', '')}, {doc.get('zip', '')} {doc.get('city', '')}".strip(", "),
+            f"{doc.get('email', '')}  {doc.get('phone', '')}".strip(),
+            "Sources: " + (", ".join(
+                f"{s.get('integration')} #{s.get('external_id')}" for s in doc.get("sources", [])
+            ) or "-"),
+        ]
+        detail.update(Text(safe_text("\n".join(lines))))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#customer-filter", Input).focus()
+
+    def action_leave_filter(self) -> None:
+        self.query_one(VirtualTable).focus()

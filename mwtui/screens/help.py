@@ -1,0 +1,60 @@
+"""Help: every key of the screen underneath and of the app, with what it does."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+GENERAL_HELP = (
+    "Keyboard only. Tab / shift+tab move between fields, arrows and page keys move in "
+    "tables, Enter opens or confirms, Escape closes a dialog, leaves a filter or cancels a "
+    "running job. ctrl+p opens the command palette."
+)
+
+
+def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """(keys, description, where) for every binding active on ``screen``, deduplicated."""
+    seen: set[tuple[str, str]] = set()
+    rows: list[tuple[str, str, str]] = []
+    for key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        label = binding.description or binding.action
+        display = screen.app.get_key_display(binding)
+        marker = (display, label)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        where = "app" if active.node is screen.app else type(active.node).__name__
+        rows.append((display or key, label + (f" - {active.tooltip}" if active.tooltip else ""),
+                     where))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """A scrollable list of keys. Escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, target: Screen) -> None:
+        super().__init__()
+        self._target = target
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append(f"Keys: {type(self._target).__name__.removesuffix('Screen')}\n\n",
+                    style="bold")
+        for keys, description, _where in binding_rows(self._target):
+            text.append(f"{keys:>12}  ", style="bold")
+            text.append(f"{description}\n")
+        text.append("\n" + GENERAL_HELP + "\n")
+        with VerticalScroll(id="help-box"):
+            yield Static(text)
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)
