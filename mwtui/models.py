@@ -155,6 +155,7 @@ class Service(Record):
     cycle_name: str = "einmalig"
     article_number: str = ""
     quantity: str = "1"
+    quantity_text: str = ""  # format 2 "Mengentext"
     next_invoice: str | None = None
     date: str | None = None
     discount: str = "0"
