@@ -115,6 +115,7 @@ class Attachment:
     external_id: str = ""
     kind: str = "delivery_note"
     added: str = field(default_factory=now_iso)
+    number: str = ""  # the source's document number (e.g. LI-1042), metadata only
 
 
 @dataclass
