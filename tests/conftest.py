@@ -1,0 +1,24 @@
+"""Shared fixtures: every test runs isolated from the machine (tmp workspace and config)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's config, workspace, tokens or base URLs."""
+    for name in list(os.environ):
+        if name.startswith("MWTUI_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MWTUI_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("MWTUI_DB", str(tmp_path / "data" / "workspace.json"))
+    monkeypatch.setenv("MWTUI_RATE_DIR", str(tmp_path / "rate"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
