@@ -96,3 +96,19 @@ def move_type(workspace: Workspace, type_id: int, delta: int) -> None:
             doc = tx.get("activity_types", doc_id)
             if doc is not None and doc.get("position") != position:
                 tx.update("activity_types", doc_id, {"position": position})
+
+
+def ensure_default_type(tx: Transaction) -> int:
+    """The default type's id inside a transaction; a workspace without one gets one.
+
+    Used by the sync engine: imports always land in this type. An existing default is
+    returned as it is (never renamed, moved or replaced).
+    """
+    defaults = sorted(doc_id for doc_id, doc in tx.items("activity_types")
+                      if doc.get("is_default"))
+    if defaults:
+        return defaults[0]
+    position = min((int(d.get("position", 0)) for _, d in tx.items("activity_types")),
+                   default=0) - 1
+    return tx.insert("activity_types", {"name": "Auftrag", "position": position,
+                                        "is_default": True})
