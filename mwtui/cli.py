@@ -130,3 +130,7 @@ def resolve_input_file(value: str) -> Path:
     if not path.is_file():
         raise UsageError(f"No such file: {value}")
     return path
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
