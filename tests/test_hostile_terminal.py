@@ -7,6 +7,7 @@ terminal are inspected.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -63,10 +64,8 @@ def _run_in_pty(db: Path, keys: list[bytes]) -> bytes:
         pump(1.5)
     os.write(fd, b"\x11")  # ctrl+q
     pump(2.0)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, 9)
-    except ProcessLookupError:
-        pass
     os.waitpid(pid, 0)
     os.close(fd)
     return bytes(out)
