@@ -17,15 +17,40 @@ unknown header or an empty file). Everything wrong with a single row is a row re
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from mwtui.errors import MwtuiError
+from mwtui.batches import record_batch
+from mwtui.errors import ImportCancelled
+from mwtui.importers.webfakt_read import (
+    FileError,
+    blank_expr,
+    decode,
+    encode_text,
+    find_header,
+    read_lines,
+    split_fields,
+    split_line,
+)
+from mwtui.importers.webfakt_rules import add_occurrence, name_key, normalise, row_keys
+from mwtui.models import Batch, Service, now_iso
+from mwtui.store import new_batch_id
+
+__all__ = [
+    "FORMAT_FIELDS", "FORMAT_HEADERS", "NORMALISED_COLUMNS", "REASONS", "REASON_COLUMN",
+    "ArticleInfo", "CatalogueLookups", "CheckResult", "CommitResult", "FileError", "Progress",
+    "Reject", "RowWarning", "check_bytes", "check_file", "commit", "export_rejects",
+]
 
 # --- public constants ---------------------------------------------------------------------
 
@@ -85,10 +110,6 @@ Progress = Callable[[str, float], None]
 """``progress(step, fraction)``: step is a short English label, fraction 0.0-1.0."""
 
 
-class FileError(MwtuiError):
-    """The file as a whole cannot be read as a WEBFAKT service list (one sentence why)."""
-
-
 @dataclass(frozen=True)
 class ArticleInfo:
     """One catalogue article as the checker needs it."""
@@ -122,7 +143,33 @@ class CatalogueLookups:
     @classmethod
     def from_snapshot(cls, snapshot: Any) -> CatalogueLookups:
         """Build the look-ups from a ``store.Snapshot`` (or a ``Transaction``)."""
-        raise NotImplementedError
+        customers: dict[str, int | None] = {}
+        for doc_id, doc in snapshot.items("customers"):
+            number = str(doc.get("number") or "").strip()
+            if number:
+                customers[number] = None if number in customers else doc_id
+        by_number: dict[str, ArticleInfo] = {}
+        by_name: dict[str, ArticleInfo] = {}
+        shared: set[str] = set()
+        for _doc_id, doc in snapshot.items("articles"):
+            art = ArticleInfo(str(doc.get("number") or "").strip(), str(doc.get("name") or ""),
+                              str(doc.get("price") or "0"), str(doc.get("long_text") or ""))
+            if art.number:
+                by_number[art.number] = art
+            key = name_key(art.name)
+            if key:
+                if key in by_name and by_name[key] != art:
+                    shared.add(key)
+                by_name[key] = art
+        for key in shared:
+            del by_name[key]
+        keys: set[str] = set()
+        owners: set[str] = set()
+        for _doc_id, doc in snapshot.items("services"):
+            if doc.get("row_key"):
+                keys.add(doc["row_key"])
+                owners.add(str(doc.get("customer_number") or ""))
+        return cls(customers, by_number, by_name, frozenset(keys), frozenset(owners))
 
 
 @dataclass(frozen=True)
@@ -208,49 +255,59 @@ class CheckResult:
     @property
     def total(self) -> int:
         """Number of data rows (blank lines and header not counted)."""
-        raise NotImplementedError
+        return self.rows.height
 
-    @property
+    @cached_property
     def accepted(self) -> int:
-        raise NotImplementedError
+        return int(self.rows.get_column("status").eq("accepted").sum())
 
     @property
     def rejected(self) -> int:
-        raise NotImplementedError
+        return self.total - self.accepted
 
-    @property
+    @cached_property
     def reasons(self) -> dict[str, int]:
-        """Rejected rows per reason code (only codes that occur)."""
-        raise NotImplementedError
+        """Rejected rows per reason code (only codes that occur), in REASONS order."""
+        counts = dict(self.rows.get_column("reason").drop_nulls().value_counts().iter_rows())
+        return {code: int(counts[code]) for code in REASONS if code in counts}
 
-    @property
+    @cached_property
     def rejects(self) -> list[Reject]:
         """All rejected rows in file order."""
-        raise NotImplementedError
+        frame = self.rejected_rows().select("line", "column", "value", "reason", "message")
+        return [Reject(*row) for row in frame.iter_rows()]
 
-    @property
+    @cached_property
     def warnings(self) -> list[RowWarning]:
-        raise NotImplementedError
+        frame = self.rows.filter(pl.col("warning").is_not_null())
+        return [RowWarning(line, "Betrag-Brutto" if text.startswith("Brutto") else "", text)
+                for line, text in frame.select("line", "warning").iter_rows()]
 
-    @property
+    @cached_property
     def filled_from_catalogue(self) -> list[int]:
         """Line numbers of accepted rows that took values from the article catalogue."""
-        raise NotImplementedError
+        return self.rows.filter(pl.col("from_catalogue")).get_column("line").to_list()
 
     def accepted_rows(self) -> pl.DataFrame:
-        raise NotImplementedError
+        return self.rows.filter(pl.col("status") == "accepted")
 
     def rejected_rows(self) -> pl.DataFrame:
-        raise NotImplementedError
+        return self.rows.filter(pl.col("status") == "rejected")
 
     def summary_json(self) -> dict[str, Any]:
         """The JSON keys without the per-row lists (cheap for a header line)."""
-        raise NotImplementedError
+        return {"file": self.file_name, "sha256": self.sha256, "format": self.format,
+                "encoding": self.encoding, "rows": self.total, "accepted": self.accepted,
+                "rejected": self.rejected, "reasons": self.reasons}
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI's JSON: format, encoding, file, sha256, rows, accepted, rejected, reasons,
+        """The CLI's JSON: file, sha256, format, encoding, rows, accepted, rejected, reasons,
         rejects, filled_from_catalogue, warnings."""
-        raise NotImplementedError
+        rejects = self.rejected_rows().select(
+            "line", "column", "value", "reason", "message").to_dicts()
+        return {**self.summary_json(), "rejects": rejects,
+                "filled_from_catalogue": self.filled_from_catalogue,
+                "warnings": [w.to_json() for w in self.warnings]}
 
 
 @dataclass(frozen=True)
@@ -269,6 +326,34 @@ class CommitResult:
 
 # --- public functions -------------------------------------------------------------------
 
+_CHUNK_ROWS = 250_000
+_HEADER_NAMES = {k: v.split(";") for k, v in FORMAT_HEADERS.items()}
+
+
+class _Steps:
+    """Progress reporting and cancellation between the steps of a long run."""
+
+    def __init__(self, progress: Progress | None, cancel: threading.Event | None) -> None:
+        self.progress = progress
+        self.cancel = cancel
+
+    def __call__(self, step: str, fraction: float) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise ImportCancelled("Check cancelled; nothing was written.")
+        if self.progress is not None:
+            self.progress(step, fraction)
+
+
+def _empty_rows() -> pl.DataFrame:
+    schema: dict[str, Any] = {"line": pl.UInt32, "status": pl.String, "reason": pl.String,
+                              "column": pl.String, "value": pl.String, "message": pl.String,
+                              "warning": pl.String, "from_catalogue": pl.Boolean,
+                              "raw": pl.String}
+    schema.update({c: pl.String for c in NORMALISED_COLUMNS})
+    schema["customer_id"] = pl.Int64
+    schema.update({"occurrence": pl.UInt32, "row_key": pl.String})
+    return pl.DataFrame(schema=schema)
+
 
 def check_bytes(
     data: bytes,
@@ -280,7 +365,80 @@ def check_bytes(
 ) -> CheckResult:
     """Check a WEBFAKT service list given as bytes. Raises only :class:`FileError` (and
     ``ImportCancelled`` when ``cancel`` is set)."""
-    raise NotImplementedError
+    step = _Steps(progress, cancel)
+    step("reading", 0.0)
+    digest = hashlib.sha256(data).hexdigest()
+    utf8, encoding = decode(data)
+    line_ending = "\r\n" if b"\r\n" in utf8[:65536] else "\n"
+    step("splitting lines", 0.1)
+    lines = read_lines(utf8)
+    del utf8
+    header = find_header(lines, _HEADER_NAMES, reason_column=REASON_COLUMN, wrapped=(3,),
+                         what="WEBFAKT service list")
+    fmt = header.kind
+    body = lines.filter((pl.col("line") > header.last_line) & ~blank_expr())
+    del lines
+    fields = FORMAT_FIELDS[fmt]
+    columns = tuple(FORMAT_HEADERS[fmt].split(";"))
+    chunks: list[pl.DataFrame] = []
+    for start in range(0, body.height, _CHUNK_ROWS):
+        step("checking rows", 0.2 + 0.6 * start / max(body.height, 1))
+        part = body.slice(start, _CHUNK_ROWS)
+        split = split_fields(part, len(fields), allow_extra=header.has_reason_column)
+        split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
+        split = split.with_columns(part.get_column("raw"))
+        chunks.append(normalise(split, fmt, fields, columns, lookups, REASONS))
+    step("finding duplicates", 0.85)
+    rows = pl.concat(chunks) if chunks else _empty_rows().drop("occurrence", "row_key")
+    rows = add_occurrence(rows).with_columns(pl.lit(None, dtype=pl.String).alias("row_key"))
+    rows = _mark_already_imported(rows, lookups)
+    step("done", 1.0)
+    return CheckResult(format=fmt, encoding=encoding, sha256=digest, file_name=file_name,
+                       size=len(data), header_lines=header.lines,
+                       has_reason_column=header.has_reason_column, rows=rows,
+                       line_ending=line_ending)
+
+
+def _mark_already_imported(rows: pl.DataFrame, lookups: CatalogueLookups) -> pl.DataFrame:
+    """Reject accepted rows whose key is already in the workspace. Keys are only computed
+    for customers that have committed services (hashing is the slow part)."""
+    if not lookups.committed_keys:
+        return rows
+    mask = (pl.col("status") == "accepted") & pl.col("customer_number").is_in(
+        list(lookups.committed_customers))
+    candidates = rows.filter(mask)
+    if candidates.height == 0:
+        return rows
+    keys = row_keys(candidates)
+    known = [k in lookups.committed_keys for k in keys]
+    found = pl.DataFrame({"line": candidates.get_column("line"),
+                          "_key": pl.Series(keys, dtype=pl.String),
+                          "_known": pl.Series(known, dtype=pl.Boolean)})
+    rows = rows.join(found, on="line", how="left", maintain_order="left")
+    hit = pl.col("_known").fill_null(False)
+    return rows.with_columns(
+        pl.when(hit).then(pl.lit("rejected")).otherwise(pl.col("status")).alias("status"),
+        pl.when(hit).then(pl.lit("already_imported")).otherwise(pl.col("reason"))
+        .alias("reason"),
+        pl.when(hit).then(pl.lit("")).otherwise(pl.col("column")).alias("column"),
+        pl.when(hit).then(pl.lit("")).otherwise(pl.col("value")).alias("value"),
+        pl.when(hit).then(pl.lit(REASONS["already_imported"])).otherwise(pl.col("message"))
+        .alias("message"),
+        pl.when(hit).then(None).otherwise(pl.col("warning")).alias("warning"),
+        (pl.col("from_catalogue") & ~hit).alias("from_catalogue"),
+        pl.coalesce(pl.col("_key"), pl.col("row_key")).alias("row_key"),
+    ).drop("_key", "_known")
+
+
+def _read(path: Path | str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise FileError(f"No such file: {path}") from None
+    except IsADirectoryError:
+        raise FileError(f"{path} is a folder, not a file.") from None
+    except OSError as err:
+        raise FileError(f"Cannot read {path}: {err.strerror or err}.") from None
 
 
 def check_file(
@@ -292,7 +450,30 @@ def check_file(
 ) -> CheckResult:
     """Read ``path`` and check it against a snapshot of ``workspace`` (a ``store.Workspace``).
     An unreadable file is a :class:`FileError`."""
-    raise NotImplementedError
+    data = _read(path)
+    lookups = CatalogueLookups.from_snapshot(workspace.snapshot())
+    return check_bytes(data, lookups, file_name=Path(path).name, progress=progress,
+                       cancel=cancel)
+
+
+_STR_FIELDS = ("article_number", "quantity_text", "discount", "remarks", "employee",
+               "contract_number", "order_number", "cycle", "cycle_name", "quantity")
+
+
+def _service_docs(frame: pl.DataFrame, keys: list[str], result: CheckResult,
+                  batch_id: str) -> list[dict[str, Any]]:
+    """Accepted rows as ``models.Service`` records (stored form)."""
+    defaults = Service(customer_number="", service="", amount="0").to_record()
+    docs = frame.select(
+        "customer_number", "service", "amount", "cycle", "cycle_name", "article_number",
+        "quantity", "quantity_text", "next_invoice", "date", "discount", "remarks",
+        "employee", "contract_number", "order_number", "gross_amount", "customer_id",
+        pl.col("from_catalogue").alias("filled_from_catalogue"),
+        pl.Series("row_key", keys, dtype=pl.String),
+        pl.col("line").cast(pl.Int64).alias("source_line"),
+    ).with_columns(pl.col(c).fill_null(defaults[c]) for c in _STR_FIELDS).to_dicts()
+    extra = {"source_file": result.file_name, "format": result.format, "batch": batch_id}
+    return [{**defaults, **doc, **extra} for doc in docs]
 
 
 def commit(
@@ -305,11 +486,77 @@ def commit(
     """Write the accepted rows of ``result`` as one batch (kind ``webfakt``) in one
     transaction. Refuses with :class:`FileError` when the file's SHA-256 no longer matches
     the check; rows committed meanwhile by someone else are skipped and counted."""
-    raise NotImplementedError
+    step = _Steps(progress, None)
+    step("verifying file", 0.0)
+    if hashlib.sha256(_read(path)).hexdigest() != result.sha256:
+        raise FileError(
+            f"{Path(path).name} changed since it was checked; nothing was written. "
+            "Check the file again and review the new result before committing."
+        )
+    accepted = result.accepted_rows()
+    step("preparing records", 0.2)
+    keys = row_keys(accepted)
+    batch_id = new_batch_id()
+    docs = _service_docs(accepted, keys, result, batch_id)
+    step("writing", 0.5)
+    with workspace.transaction() as tx:
+        stored = {d.get("row_key") for d in tx.raw("services").values()}
+        new = [doc for doc in docs if doc["row_key"] not in stored]
+        skipped = len(docs) - len(new)
+        if new:
+            tx.insert_many("services", new)
+            record_batch(tx, Batch(
+                batch_id=batch_id, kind="webfakt", source=result.file_name,
+                finished=now_iso(), status="done",
+                counts={"rows": result.total, "accepted": result.accepted,
+                        "committed": len(new), "rejected": result.rejected,
+                        "already_imported": skipped},
+                details={"format": result.format, "encoding": result.encoding,
+                         "sha256": result.sha256, "reasons": result.reasons},
+            ))
+    step("done", 1.0)
+    return CommitResult(batch_id if new else None, len(new), skipped, result.rejected)
+
+
+def _escape_cell(value: str) -> str:
+    """Spreadsheet-formula escaping: a leading ``'`` before ``= + - @``, tab or CR."""
+    return "'" + value if value[:1] in _FORMULA_START else value
+
+
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def export_rejects(result: CheckResult, out_path: Path | str) -> int:
     """Write the rejected rows to ``out_path`` in the file's layout, encoding and ``;`` plus
     a ``Grund`` column; cells that a spreadsheet would run as a formula get a leading ``'``
     (stripped again on import). Returns the number of rows written."""
-    raise NotImplementedError
+    width = len(result.fields)
+    header = list(result.header_lines)
+    last = split_line(header[-1])
+    while last and not last[-1].strip():
+        last.pop()
+    if result.has_reason_column and last:
+        last.pop()
+    header[-1] = ";".join([*last, REASON_COLUMN])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quotechar='"', lineterminator=result.line_ending)
+    for text in header[:-1]:
+        buffer.write(text + result.line_ending)
+    buffer.write(header[-1] + result.line_ending)
+    rejected = result.rejected_rows().select("raw", "message")
+    for raw, message in rejected.iter_rows():
+        cells = split_line(raw)
+        surplus = cells[width:]
+        if surplus and (result.has_reason_column or not any(c.strip() for c in surplus)):
+            cells = cells[:width]
+        cells += [""] * (width - len(cells))
+        writer.writerow([_escape_cell(c) for c in [*cells, message or ""]])
+    payload = encode_text(buffer.getvalue(), result.encoding)
+    target = Path(out_path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_bytes(payload)
+        os.replace(tmp, target)
+    except OSError as err:
+        raise FileError(f"Cannot write {target}: {err.strerror or err}.") from None
+    return rejected.height

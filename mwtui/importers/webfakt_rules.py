@@ -1,0 +1,342 @@
+"""WEBFAKT row rules: raw text fields -> normalised fields + one reason per rejected row.
+
+Works on a polars frame with ``line``, ``raw``, ``nf``, ``fields_ok`` and one stripped text
+column per field of the format (see ``webfakt.FORMAT_FIELDS``). All conversions are column
+expressions; Python only builds the small look-up tables (distinct customer numbers and
+article numbers/names of the file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import polars as pl
+
+from mwtui.importers.webfakt_read import german_decimal
+from mwtui.models import BILLING_CYCLES
+
+#: VAT rates a format-2 gross amount may fit (DE 19/7/0, historic 16/5, CH 8.1/2.6/3.8 and
+#: 7.7/2.5/3.7).
+VAT_RATES: tuple[float, ...] = (0.19, 0.07, 0.0, 0.16, 0.05, 0.081, 0.026, 0.038, 0.077,
+                                0.025, 0.037)
+
+#: The normalised fields that make a row's content key (``row_key``), in this order.
+KEY_COLUMNS: tuple[str, ...] = (
+    "customer_number", "article_number", "service", "cycle", "quantity", "quantity_text",
+    "amount", "gross_amount", "next_invoice", "date", "discount", "remarks", "employee",
+    "contract_number", "order_number",
+)
+_KEY_VERSION = "wf1"
+
+
+def _null() -> pl.Expr:
+    return pl.lit(None, dtype=pl.String)
+
+
+def _empty(name: str) -> pl.Expr:
+    return pl.col(name).fill_null("") == ""
+
+
+def _date(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """``(valid, iso)`` for "22.05.2004", "2013-04-19 00:00:00" or "2013-04-19"; midnight
+    times give a date, other times an ISO date-time."""
+    german = expr.str.strptime(pl.Date, "%d.%m.%Y", strict=False)
+    stamp = expr.str.strptime(pl.Datetime, "%Y-%m-%d %H:%M:%S", strict=False)
+    iso_date = expr.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    midnight = stamp.dt.time() == pl.time(0, 0, 0)
+    text = (
+        pl.when(german.is_not_null()).then(german.dt.to_string("%Y-%m-%d"))
+        .when(stamp.is_not_null() & midnight).then(stamp.dt.to_string("%Y-%m-%d"))
+        .when(stamp.is_not_null()).then(stamp.dt.to_string("%Y-%m-%dT%H:%M:%S"))
+        .when(iso_date.is_not_null()).then(iso_date.dt.to_string("%Y-%m-%d"))
+        .otherwise(None)
+    )
+    return text.is_not_null(), text
+
+
+def customer_table(values: Iterable[str], customers: Mapping[str, int | None]) -> pl.DataFrame:
+    """Match distinct customer numbers of the file: exactly, else ignoring leading zeros when
+    exactly one workspace customer fits. Columns: customer_key, customer_id, customer_number,
+    customer_state ("ok" | "unknown" | "ambiguous")."""
+    by_stripped: dict[str, list[str]] = {}
+    for number in customers:
+        by_stripped.setdefault(number.lstrip("0") or "0", []).append(number)
+    keys, ids, numbers, states = [], [], [], []
+    for value in values:
+        state, cid, number = "unknown", None, None
+        if value in customers:
+            cid = customers[value]
+            state, number = ("ok", value) if cid is not None else ("ambiguous", None)
+        elif value:
+            fits = by_stripped.get(value.lstrip("0") or "0", [])
+            if len(fits) == 1 and customers[fits[0]] is not None:
+                state, cid, number = "ok", customers[fits[0]], fits[0]
+            elif fits:
+                state = "ambiguous"
+        keys.append(value)
+        ids.append(cid)
+        numbers.append(number)
+        states.append(state)
+    return pl.DataFrame(
+        {"customer_key": keys, "customer_id": ids, "customer_match": numbers,
+         "customer_state": states},
+        schema={"customer_key": pl.String, "customer_id": pl.Int64,
+                "customer_match": pl.String, "customer_state": pl.String},
+    )
+
+
+def article_table(keys: Iterable[str], articles: Mapping[str, Any]) -> pl.DataFrame:
+    """Distinct look-up keys -> art_name, art_price, art_text (null when unknown)."""
+    rows: dict[str, list[Any]] = {"art_key": [], "art_name": [], "art_price": [],
+                                  "art_text": []}
+    for key in keys:
+        art = articles.get(key)
+        rows["art_key"].append(key)
+        rows["art_name"].append(art.name if art else None)
+        rows["art_price"].append(art.price if art else None)
+        rows["art_text"].append(art.long_text if art else None)
+    return pl.DataFrame(rows, schema={k: pl.String for k in rows})
+
+
+def normalise(
+    frame: pl.DataFrame,
+    fmt: int,
+    fields: tuple[str, ...],
+    columns: tuple[str, ...],
+    lookups: Any,
+    reasons: Mapping[str, str],
+) -> pl.DataFrame:
+    """Convert and validate one chunk. Returns line, raw, status, reason, column, value,
+    message, warning, from_catalogue and the normalised fields."""
+    header = dict(zip(fields, columns, strict=True))
+    present = set(fields)
+
+    def f(name: str) -> pl.Expr:
+        return pl.col(name) if name in present else _null()
+
+    # Customer numbers: match the distinct values in Python, join back.
+    frame = frame.with_columns(pl.col("customer_number").fill_null(""))
+    distinct = frame.get_column("customer_number").unique().to_list()
+    frame = frame.join(customer_table(distinct, lookups.customers),
+                       left_on="customer_number", right_on="customer_key", how="left")
+
+    # Catalogue look-ups (format 3 by article number when Leistung is empty, format 4 by
+    # name when Betrag is empty).
+    cat_key: pl.Expr | None = None
+    catalogue: Mapping[str, Any] = {}
+    if fmt == 3:
+        cat_key = pl.when(_empty("service") & ~_empty("article_number")).then(
+            pl.col("article_number"))
+        catalogue = lookups.articles_by_number
+    elif fmt == 4:
+        cat_key = pl.when(_empty("amount") & ~_empty("service")).then(
+            pl.col("service").str.to_lowercase())
+        catalogue = lookups.articles_by_name
+    if cat_key is not None:
+        frame = frame.with_columns(cat_key.alias("art_key"))
+        wanted = frame.get_column("art_key").drop_nulls().unique().to_list()
+        if fmt == 4:
+            catalogue = {k: catalogue.get(_name_key(k)) for k in wanted}
+        frame = frame.join(article_table(wanted, catalogue), on="art_key", how="left")
+        looked_up = pl.col("art_key").is_not_null()
+        found = looked_up & pl.col("art_name").is_not_null()
+    else:
+        looked_up = found = pl.lit(False)
+
+    # Field conversions.
+    amount_ok, amount = german_decimal(f("amount"))
+    if fmt in (1, 3):
+        cycle = pl.col("cycle").fill_null("").str.zfill(2)
+        cycle_ok = cycle.is_in(list(BILLING_CYCLES))
+        cycle = pl.when(cycle_ok).then(cycle)
+    else:
+        cycle_ok, cycle = pl.lit(True), pl.lit("00")
+    if "quantity" in present:
+        q_ok, quantity = german_decimal(pl.col("quantity"))
+        q_ok = _empty("quantity") | (q_ok & (quantity.cast(pl.Float64, strict=False) > 0))
+        quantity = pl.when(_empty("quantity")).then(pl.lit("1")).otherwise(quantity)
+    else:
+        q_ok, quantity = pl.lit(True), pl.lit("1")
+    if "discount" in present:
+        d_text = pl.col("discount").str.strip_suffix("%").str.strip_chars()
+        d_ok, discount = german_decimal(d_text)
+        d_val = discount.cast(pl.Float64, strict=False)
+        d_ok = _empty("discount") | (d_ok & (d_val >= 0) & (d_val <= 100))
+        discount = pl.when(_empty("discount")).then(pl.lit("0")).otherwise(discount)
+    else:
+        d_ok, discount = pl.lit(True), pl.lit("0")
+    if "gross_amount" in present:
+        g_ok, gross = german_decimal(pl.col("gross_amount"))
+        g_ok = _empty("gross_amount") | g_ok
+    else:
+        g_ok, gross = pl.lit(True), _null()
+    date_checks: list[tuple[str, pl.Expr, pl.Expr]] = []
+    for name in ("date", "next_invoice"):
+        if name in present:
+            ok, iso = _date(pl.col(name))
+            date_checks.append((name, _empty(name) | ok, iso))
+    remarks = f("remarks").str.replace_all(r"(?i)<br\s*/?>", "\n")
+
+    service = pl.when(~_empty("service")).then(pl.col("service"))
+    from_catalogue = pl.lit(False)
+    if fmt == 3:
+        from_catalogue = found
+        service = pl.coalesce(service, pl.col("art_name"))
+        amount = pl.when(found & _empty("amount")).then(pl.col("art_price")).otherwise(amount)
+        remarks = pl.when(found & (remarks.fill_null("") == "")).then(
+            pl.col("art_text")).otherwise(remarks)
+    elif fmt == 4:
+        from_catalogue = found
+        amount = pl.when(found).then(pl.col("art_price")).otherwise(amount)
+
+    frame = frame.with_columns(
+        amount.alias("n_amount"), quantity.alias("n_quantity"), discount.alias("n_discount"),
+        gross.alias("n_gross"), cycle.alias("n_cycle"), service.alias("n_service"),
+        remarks.alias("n_remarks"), from_catalogue.alias("from_catalogue"),
+        amount_ok.alias("_amount_ok"), q_ok.alias("_q_ok"), d_ok.alias("_d_ok"),
+        g_ok.alias("_g_ok"), cycle_ok.alias("_cycle_ok"), looked_up.alias("_looked_up"),
+        *[iso.alias(f"n_{name}") for name, _ok, iso in date_checks],
+        *[ok.alias(f"_{name}_ok") for name, ok, _iso in date_checks],
+    )
+
+    # One reason per row: the first failing check in REASONS order.
+    checks: list[tuple[pl.Expr, str, str, pl.Expr]] = [
+        (~pl.col("fields_ok"), "field_count", "", pl.col("nf").cast(pl.String)),
+        (pl.col("customer_state") == "unknown", "unknown_customer",
+         header["customer_number"], pl.col("customer_number")),
+        (pl.col("customer_state") == "ambiguous", "ambiguous_customer",
+         header["customer_number"], pl.col("customer_number")),
+    ]
+    if fmt in (1, 3):
+        checks.append((~pl.col("_cycle_ok"), "bad_cycle", header["cycle"], pl.col("cycle")))
+    if "quantity" in present:
+        checks.append((~pl.col("_q_ok"), "bad_quantity", header["quantity"],
+                       pl.col("quantity")))
+    checks.append((~_empty("amount") & ~pl.col("_amount_ok"), "bad_amount", header["amount"],
+                   pl.col("amount")))
+    if "gross_amount" in present:
+        checks.append((~pl.col("_g_ok"), "bad_amount", header["gross_amount"],
+                       pl.col("gross_amount")))
+    if "discount" in present:
+        checks.append((~pl.col("_d_ok"), "bad_discount", header["discount"],
+                       pl.col("discount")))
+    for name, _ok, _iso in date_checks:
+        checks.append((~pl.col(f"_{name}_ok"), "bad_date", header[name], pl.col(name)))
+    if fmt == 3:
+        checks.append((pl.col("_looked_up") & ~pl.col("from_catalogue"), "unknown_article",
+                       header["article_number"], pl.col("article_number")))
+    checks.append((pl.col("n_service").is_null(), "missing_service", header["service"],
+                   f("service")))
+    checks.append((pl.col("n_amount").is_null()
+                   | (pl.col("n_amount").cast(pl.Float64, strict=False) == 0),
+                   "zero_amount", header["amount"], f("amount")))
+
+    def chain(pick: int) -> pl.Expr:
+        expr: Any = pl
+        for check in checks:
+            value = check[pick]
+            expr = expr.when(check[0].fill_null(True)).then(
+                value if isinstance(value, pl.Expr) else pl.lit(value))
+        return expr.otherwise(None)
+
+    frame = frame.with_columns(
+        chain(1).alias("reason"), chain(2).alias("column"),
+        chain(3).fill_null("").alias("value"),
+    )
+    expected = len(fields)
+    message = (
+        pl.when(pl.col("reason") == "field_count")
+        .then(pl.format("Falsche Anzahl Felder: {} statt {}.", pl.col("nf"),
+                        pl.lit(expected)))
+        .otherwise(pl.col("reason").replace_strict(dict(reasons), default=None,
+                                                   return_dtype=pl.String))
+    )
+    warning = _null()
+    if fmt == 2:
+        net = pl.col("n_amount").cast(pl.Float64, strict=False)
+        grs = pl.col("n_gross").cast(pl.Float64, strict=False)
+        fits = pl.any_horizontal(
+            [((net * (1 + rate)).round(2) - grs).abs() <= 0.011 for rate in VAT_RATES])
+        warning = pl.when(grs.is_not_null() & net.is_not_null() & ~fits).then(pl.format(
+            "Brutto {} passt zu keinem üblichen Steuersatz auf Netto {}.",
+            pl.col("gross_amount"), pl.col("amount")))
+    accepted = pl.col("reason").is_null()
+    return frame.select(
+        "line",
+        pl.when(accepted).then(pl.lit("accepted")).otherwise(pl.lit("rejected"))
+        .alias("status"),
+        "reason",
+        "column",
+        pl.when(accepted).then(None).otherwise(pl.col("value")).alias("value"),
+        pl.when(accepted).then(None).otherwise(message).alias("message"),
+        pl.when(accepted).then(warning).otherwise(None).alias("warning"),
+        (pl.col("from_catalogue") & accepted).alias("from_catalogue"),
+        "raw",
+        pl.coalesce(pl.col("customer_match"), pl.col("customer_number"))
+        .alias("customer_number"),
+        "customer_id",
+        pl.when(~_empty("article_number")).then(f("article_number"))
+        .alias("article_number") if "article_number" in present else _null()
+        .alias("article_number"),
+        pl.col("n_service").alias("service"),
+        pl.col("n_cycle").alias("cycle"),
+        pl.col("n_cycle").replace_strict(BILLING_CYCLES, default=None, return_dtype=pl.String)
+        .alias("cycle_name"),
+        pl.col("n_quantity").alias("quantity"),
+        f("quantity_text").alias("quantity_text"),
+        pl.col("n_amount").alias("amount"),
+        pl.col("n_gross").alias("gross_amount"),
+        (pl.col("n_next_invoice") if "next_invoice" in present else _null())
+        .alias("next_invoice"),
+        (pl.col("n_date") if "date" in present else _null()).alias("date"),
+        pl.col("n_discount").alias("discount"),
+        pl.col("n_remarks").fill_null("").alias("remarks"),
+        f("employee").alias("employee"),
+        f("contract_number").alias("contract_number"),
+        f("order_number").alias("order_number"),
+    )
+
+
+def _name_key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def name_key(name: str) -> str:
+    """How article names are compared (format 4): stripped, case-folded."""
+    return _name_key(name)
+
+
+def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
+    """Number identical accepted rows within the file (0 for the first) and warn on the
+    repeats; ``occurrence`` becomes part of the row key."""
+    accepted = pl.col("status") == "accepted"
+    content = pl.struct([pl.col(c) for c in KEY_COLUMNS]).hash(seed=7)
+    group = pl.when(accepted).then(content)
+    frame = frame.with_columns(
+        pl.int_range(pl.len(), dtype=pl.UInt32).over(group).alias("occurrence"),
+        pl.col("line").first().over(group).alias("_first"),
+    )
+    dup = accepted & (pl.col("occurrence") > 0)
+    note = pl.format("Gleiche Leistung wie Zeile {}; wird zusätzlich übernommen.",
+                     pl.col("_first"))
+    return frame.with_columns(
+        pl.when(~accepted).then(pl.lit(0, dtype=pl.UInt32)).otherwise(pl.col("occurrence"))
+        .alias("occurrence"),
+        pl.when(dup & pl.col("warning").is_not_null())
+        .then(pl.concat_str([pl.col("warning"), note], separator=" "))
+        .when(dup).then(note).otherwise(pl.col("warning")).alias("warning"),
+    ).drop("_first")
+
+
+def row_keys(frame: pl.DataFrame) -> list[str]:
+    """The stable content key of each row: sha256 over the normalised key fields and the
+    occurrence number (identical rows in one file get distinct keys)."""
+    text = frame.select(
+        pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
+                      + [pl.col("occurrence").cast(pl.String)], separator="\x1f")
+    ).to_series().to_list()
+    prefix = _KEY_VERSION + "\x1e"
+    return [hashlib.sha256((prefix + t).encode("utf-8", "surrogatepass")).hexdigest()
+            for t in text]
