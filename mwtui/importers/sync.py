@@ -226,6 +226,7 @@ class _Run:
         cancel: threading.Event | None,
         period: str | None = None,
         kind: str | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         self.workspace = workspace
         self.client = client
@@ -237,7 +238,7 @@ class _Run:
             delivery_notes_supported=bool(getattr(client, "supports_delivery_notes", False)),
         )
         self.batch = Batch(batch_id=self.result.batch_id, kind=what, source=client.integration,
-                           details={"period": period, "kind": kind})
+                           details={"period": period, "kind": kind, **(details or {})})
         self.commit_interval = CHUNK_SECONDS
         self.done = 0
         self.total = 0
@@ -320,9 +321,13 @@ def import_contacts(
     *,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    details: dict[str, Any] | None = None,
 ) -> SyncResult:
-    """Import all customer contacts of ``client`` as customers (create / update / unchanged)."""
-    run = _Run(workspace, client, "contacts", progress, cancel)
+    """Import all customer contacts of ``client`` as customers (create / update / unchanged).
+
+    ``details`` is stored in the batch record (e.g. ``{"sandbox": True}``).
+    """
+    run = _Run(workspace, client, "contacts", progress, cancel, details=details)
     run.start()
     run.report("listing")
     pending: list[RemoteContact] = []
@@ -540,6 +545,7 @@ def import_orders(
     cancel: threading.Event | None = None,
     now: datetime | None = None,
     tz: ZoneInfo | None = None,
+    details: dict[str, Any] | None = None,
 ) -> SyncResult:
     """Import the orders created in ``period`` as activities in the default type.
 
@@ -548,7 +554,8 @@ def import_orders(
     """
     from mwtui.models import INTEGRATION_LABELS
 
-    run = _Run(workspace, client, "orders", progress, cancel, period=period, kind=kind)
+    run = _Run(workspace, client, "orders", progress, cancel, period=period, kind=kind,
+               details=details)
     if not run.result.delivery_notes_supported:
         label = INTEGRATION_LABELS.get(client.integration, client.integration)
         run.result.notice = NO_DELIVERY_NOTES.format(label=label)
