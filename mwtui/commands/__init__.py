@@ -7,6 +7,7 @@ import importlib
 
 MODULES: tuple[str, ...] = (
     "mwtui.commands.listing",
+    "mwtui.commands.imports",
 )
 
 
