@@ -47,37 +47,44 @@ class ImportRequest:
 
 
 def default_factory(config: Config, demo: bool) -> ClientFactory:
-    """Real clients, or in the demo the local sandboxes (kept for the whole app run so a
-    second import sees what changed at the "source")."""
+    """Real clients, or in the demo the local sandboxes (see :class:`DemoClients`)."""
     if demo:
-        from mwtui.importers import sandbox
-
-        make_sandbox: Callable[[str], AccountingClient] = sandbox.sandbox_client
-        cache: dict[str, AccountingClient] = {}
-
-        def demo_client(name: str) -> AccountingClient:
-            if name not in cache:
-                cache[name] = make_sandbox(name)
-            return _NoClose(cache[name])
-
-        return demo_client
+        return DemoClients(config)
 
     from mwtui.importers.clients import make_client
 
     return lambda name: make_client(name, config)
 
 
-class _NoClose:
-    """A shared sandbox client: the run's ``close()`` must not end it for the next run."""
+class DemoClients:
+    """Demo clients: the real client classes wired to one sandbox per integration.
 
-    def __init__(self, inner: AccountingClient) -> None:
-        self._inner = inner
+    After each finished orders import the sandbox moves on one generation (an order
+    changes, a delivery note is added, an order is re-linked), so the next import in the
+    demo shows an update and a new PDF.
+    """
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
+    sandbox = True
 
-    def close(self) -> None:
-        return None
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def __call__(self, name: str) -> AccountingClient:
+        from mwtui.importers.sandbox import sandbox_client, shared_state
+
+        return sandbox_client(name, self.config, shared_state(name))
+
+    def after_import(self, request: ImportRequest, result: Any) -> list[str]:
+        """Advance the sandbox; returns what the next import will find (for the summary)."""
+        if request.what != "orders" or getattr(result, "status", "") != "done":
+            return []
+        from mwtui.importers.sandbox import shared_state
+
+        changes = shared_state(request.integration).advance()
+        if not changes:
+            return []
+        return ["Sandbox: the next import will find " + "; ".join(
+            f"{key.replace('_', ' ')} {value}" for key, value in changes.items())]
 
 
 def run_import(
@@ -155,3 +162,95 @@ def summary_lines(request: ImportRequest, result: Any, limit: int = 50) -> list[
 def integration_choices() -> list[tuple[str, str]]:
     """(name, label) of the three accounting tools, in display order."""
     return [(name, INTEGRATION_LABELS[name]) for name in INTEGRATIONS]
+
+
+# -- integration state for the Integrations screen ------------------------------------------
+@dataclass(frozen=True)
+class LastImport:
+    """The newest batch of one kind for one integration."""
+
+    what: str
+    when: str
+    status: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class IntegrationState:
+    """What the Integrations screen shows for one accounting tool (never the token)."""
+
+    name: str
+    label: str
+    badge: str
+    token_source: str  # env | config | none | refused
+    token_text: str
+    endpoint: str
+    last: tuple[LastImport, ...]
+    sandbox: bool = False
+
+
+def _local_time(value: Any, tz: Any) -> str:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(str(value))
+        if tz is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(tz)
+        return moment.strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(value or "-")
+
+
+def last_imports(snapshot: Any, name: str, tz: Any = None) -> tuple[LastImport, ...]:
+    """The newest contacts and orders batch of ``name`` (from the batches table)."""
+    newest: dict[str, dict[str, Any]] = {}
+    for _, doc in snapshot.items("batches"):
+        what = doc.get("kind")
+        if doc.get("source") != name or what not in ("contacts", "orders"):
+            continue
+        if what not in newest or str(doc.get("created", "")) > str(newest[what].get("created",
+                                                                                   "")):
+            newest[what] = doc
+    return tuple(
+        LastImport(what, _local_time(doc.get("created"), tz), str(doc.get("status", "")),
+                   {k: int(v) for k, v in (doc.get("counts") or {}).items()
+                    if isinstance(v, int)})
+        for what, doc in sorted(newest.items())
+    )
+
+
+def integration_states(config: Config, snapshot: Any, demo: bool) -> list[IntegrationState]:
+    """State of sevDesk, bexio and lexware Office: token source, endpoint, last imports."""
+    from mwtui.config import TOKEN_ENV
+    from mwtui.errors import ConfigError
+    from mwtui.models import SOURCE_BADGES
+
+    try:
+        tz = config.timezone
+    except ConfigError:
+        tz = None
+    states = []
+    for name, label in integration_choices():
+        try:
+            info = config.token(name)
+            source = info.source if info.token else "none"
+        except ConfigError:
+            source = "refused"
+        token_text = {
+            "env": f"token set (environment {TOKEN_ENV[name]})",
+            "config": "token set (config file)",
+            "none": "no token",
+            "refused": "token refused: config file readable by others (chmod 600 it)",
+        }[source]
+        try:
+            endpoint = config.base_url(name)
+        except ConfigError as err:
+            endpoint = f"invalid base URL ({err})"
+        if demo:
+            token_text = "sandbox: no token needed (demo)" + (
+                f"; real {token_text}" if source in ("env", "config") else "")
+            endpoint = "sandbox (local, fictional data)"
+        states.append(IntegrationState(name, label, SOURCE_BADGES.get(name, ""), source,
+                                       token_text, endpoint, last_imports(snapshot, name, tz),
+                                       sandbox=demo))
+    return states

@@ -65,7 +65,7 @@ def business_timezone(app: Any) -> Any:
         return None
 
 
-class ImportRunner(Widget):
+class ImportRunner(Widget, can_focus=True):
     """Runs one import in a thread worker: progress bar, counts, Escape cancels, summary."""
 
     DEFAULT_CSS = """
@@ -94,6 +94,7 @@ class ImportRunner(Widget):
         self.running = False
         self.request: ImportRequest | None = None
         self.result: Any = None
+        self.extra_lines: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Label("", id="runner-title", markup=False)
@@ -106,6 +107,7 @@ class ImportRunner(Widget):
               tz: Any = None) -> None:
         """Begin the run (returns at once; the work happens in a thread)."""
         self.request = request
+        self.extra_lines = []
         self.running = True
         self.cancel_event = threading.Event()
         self.query_one("#runner-title", Label).update(
@@ -140,6 +142,9 @@ class ImportRunner(Widget):
                 result = run_import(workspace, client, request, progress, cancel, tz)
             finally:
                 client.close()
+            after = getattr(factory, "after_import", None)
+            if after is not None:
+                self.extra_lines = list(after(request, result))
         except Exception as err:  # shown once, as one sentence
             error = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         self.post_message(self.Finished(self, result, error))
@@ -171,7 +176,7 @@ class ImportRunner(Widget):
             lines = [f"Import failed: {message.error}", "Nothing half-written was kept."]
         else:
             assert self.request is not None
-            lines = summary_lines(self.request, message.result)
+            lines = summary_lines(self.request, message.result) + self.extra_lines
             total = bar.total or 1
             bar.update(total=total, progress=total)
         self.query_one("#runner-title", Label).update(safe_text(lines[0], one_line=True))

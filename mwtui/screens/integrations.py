@@ -1,16 +1,202 @@
-"""Integrations screen (being built; replaced by the full screen)."""
+"""Integrations: sevDesk, bexio and lexware Office with token state, tests and imports.
+
+The token is never shown: only where it comes from (environment, config file or none). In
+the demo every integration talks to its local sandbox, labelled as such.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mwtui.config import TOKEN_ENV
+from mwtui.import_jobs import IntegrationState, check_connection, count_line, integration_states
+from mwtui.screens.dialogs import ConfirmDialog, TokenDialog
+from mwtui.screens.import_dialog import ImportDialog, client_factory
+from mwtui.text import safe_text
+
+
+def state_text(state: IntegrationState) -> Text:
+    """The lines of one integration in the list (plain text)."""
+    text = Text()
+    head = f"{state.badge} {state.label}"
+    if state.sandbox:
+        head += "   [SANDBOX]"
+    text.append(safe_text(head, one_line=True), style="bold")
+    text.append("\n    " + safe_text(state.token_text, one_line=True))
+    text.append("\n    " + safe_text(state.endpoint, one_line=True))
+    if not state.last:
+        text.append("\n    no import yet")
+    for last in state.last:
+        text.append("\n    " + safe_text(
+            f"last {last.what}: {last.when} {last.status}; {count_line(last.counts)}",
+            one_line=True))
+    return text
 
 
 class IntegrationsScreen(Screen[None]):
-    """Placeholder until the full screen lands."""
+    """The three accounting tools; arrows choose one, the keys act on it."""
+
+    BINDINGS = [
+        Binding("t", "set_token", "Token", id="integrations.token",
+                tooltip="Set the API token (masked input, stored with mode 0600)"),
+        Binding("x", "remove_token", "Remove token", show=False, id="integrations.remove",
+                tooltip="Remove the stored token (asks first)"),
+        Binding("c", "test", "Test", id="integrations.test",
+                tooltip="Test the connection with one cheap request"),
+        Binding("k", "import_contacts", "Contacts", id="integrations.contacts",
+                tooltip="Import contacts as customers"),
+        Binding("o", "import_orders", "Orders", id="integrations.orders",
+                tooltip="Import orders as activities (choose the period)"),
+        Binding("f5", "reload", "Reload", show=False, id="integrations.reload",
+                tooltip="Read the token state and the last imports again"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.states: list[IntegrationState] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Integrations", classes="screen-title")
+        yield OptionList(id="integration-list", markup=False)
+        yield Static("", id="integration-status", classes="status-line")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    # -- state -----------------------------------------------------------------------------
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="integrations-load")
+    def _load(self) -> None:
+        app: Any = self.app
+        states = integration_states(app.config, app.workspace.snapshot(), bool(app.demo))
+        self.app.call_from_thread(self._show, states)
+
+    def _show(self, states: list[IntegrationState]) -> None:
+        options = self.query_one(OptionList)
+        keep = options.highlighted
+        self.states = states
+        options.clear_options()
+        options.add_options([Option(state_text(s), id=s.name) for s in states])
+        if states:
+            options.highlighted = keep if keep is not None and keep < len(states) else 0
+
+    def selected(self) -> IntegrationState | None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not 0 <= index < len(self.states):
+            return None
+        return self.states[index]
+
+    def _status(self, text: str) -> None:
+        self.query_one("#integration-status", Static).update(Text(safe_text(text,
+                                                                           one_line=True)))
+
+    # -- tokens ----------------------------------------------------------------------------
+    def action_set_token(self) -> None:
+        state = self.selected()
+        if state is None:
+            return
+        notes = []
+        if state.token_source == "env":
+            notes.append(f"{TOKEN_ENV[state.name]} is set in the environment; it wins over "
+                         "the config file.")
+        if state.sandbox:
+            notes.append("Demo: imports use the sandbox; a token typed here is stored in "
+                         "your real config file.")
+        self.app.push_screen(TokenDialog(state.label, " ".join(notes)),
+                             lambda token: self._token_entered(state, token))
+
+    def _token_entered(self, state: IntegrationState, token: str | None) -> None:
+        if token:
+            self._save_token(state.name, state.label, token)
+
+    def action_remove_token(self) -> None:
+        state = self.selected()
+        if state is None:
+            return
+        if state.token_source == "env":
+            self.notify(f"The token comes from {TOKEN_ENV[state.name]}; unset it in the "
+                        "environment that starts mwtui.", severity="warning", markup=False)
+            return
+        if state.token_source == "none":
+            self.notify(f"No token is stored for {state.label}.", markup=False)
+            return
+        self.app.push_screen(
+            ConfirmDialog(f"Remove the stored token for {state.label}?"),
+            lambda yes: self._save_token(state.name, state.label, None) if yes else None)
+
+    @work(thread=True, exclusive=True, group="integrations-token")
+    def _save_token(self, name: str, label: str, token: str | None) -> None:
+        app: Any = self.app
+        try:
+            app.config.set_token(name, token)
+        except Exception as err:  # one sentence; the token itself is never in the message
+            self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
+                                      severity="error", markup=False)
+            return
+        message = f"Token for {label} saved." if token else f"Token for {label} removed."
+        self.app.call_from_thread(self.notify, message, markup=False)
+        self.app.call_from_thread(self._status, message)
+        states = integration_states(app.config, app.workspace.snapshot(), bool(app.demo))
+        self.app.call_from_thread(self._show, states)
+
+    # -- test ------------------------------------------------------------------------------
+    def action_test(self) -> None:
+        state = self.selected()
+        if state is not None:
+            self._status(f"Testing {state.label} ...")
+            self._test(state.name, state.label)
+
+    @work(thread=True, exclusive=True, group="integrations-test")
+    def _test(self, name: str, label: str) -> None:
+        factory = client_factory(self.app)
+        try:
+            client = factory(name)
+            try:
+                info = check_connection(client)
+            finally:
+                client.close()
+        except Exception as err:
+            text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            message = f"{label}: connection failed: {text}"
+            self.app.call_from_thread(self._status, message)
+            self.app.call_from_thread(self.notify, safe_text(message, one_line=True),
+                                      severity="error", markup=False)
+            return
+        message = f"{label}: connected: {info}"
+        self.app.call_from_thread(self._status, message)
+        self.app.call_from_thread(self.notify, safe_text(message, one_line=True), markup=False)
+
+    # -- imports ---------------------------------------------------------------------------
+    def action_import_contacts(self) -> None:
+        self._open_import("contacts")
+
+    def action_import_orders(self) -> None:
+        self._open_import("orders")
+
+    def _open_import(self, what: str) -> None:
+        state = self.selected()
+        if state is not None:
+            self.app.push_screen(ImportDialog(what, state.name), self._after_import)
+
+    def _after_import(self, _result: Any) -> None:
+        self.action_reload()
+
+    @on(OptionList.OptionSelected, "#integration-list")
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_import_orders()
