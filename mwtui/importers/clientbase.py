@@ -12,7 +12,7 @@ import httpx
 
 from mwtui.config import Config
 from mwtui.importers.errors import UnexpectedResponse
-from mwtui.importers.http import ApiHttp, RetryPolicy
+from mwtui.importers.http import MAX_PDF_BYTES, ApiHttp, RetryPolicy
 from mwtui.importers.ratelimit import Clock, Limiter, Sleep
 
 
@@ -26,6 +26,8 @@ class BaseClient:
     auth_scheme: str | None = "Bearer"
     token_hint = ""
     allow_search_post = False
+    #: Downloaded PDFs larger than this are refused.
+    max_pdf_bytes = MAX_PDF_BYTES
 
     def __init__(
         self,

@@ -32,7 +32,7 @@ from mwtui.importers.errors import (
     RequestRejected,
     UnexpectedResponse,
 )
-from mwtui.importers.http import check_pdf, decode_base64_pdf
+from mwtui.importers.http import MAX_PDF_BYTES, check_pdf, decode_base64_pdf
 from mwtui.importers.ratelimit import Clock, Limiter, SharedWindowLimiter, Sleep
 
 INTEGRATION = "lexware"
@@ -205,12 +205,12 @@ def normalise_delivery_note(obj: Any, order_id: str) -> RemoteDeliveryNote:
     )
 
 
-def pdf_bytes(data: bytes, label: str = "lexware Office") -> bytes:
+def pdf_bytes(data: bytes, label: str = "lexware Office", cap: int = MAX_PDF_BYTES) -> bytes:
     """Raw PDF bytes, or the base64 text of a PDF (what ``/files`` sent for a JSON Accept)."""
     head = data.lstrip()[:8]
     if head.startswith(b"JVBER"):
-        return decode_base64_pdf(data.strip(), label, "a delivery note")
-    return check_pdf(data, label, "a delivery note")
+        return decode_base64_pdf(data.strip(), label, "a delivery note", cap)
+    return check_pdf(data, label, "a delivery note", cap)
 
 
 # -- client ---------------------------------------------------------------------------------
@@ -408,7 +408,8 @@ class LexwareClient(BaseClient):
         """``/file`` (Accept: application/pdf); on 404/405 ``/document`` + ``/files/{id}``."""
         path = f"/v1/delivery-notes/{note.external_id}"
         try:
-            return pdf_bytes(self._pdf_request(f"{path}/file").content, self.label)
+            return pdf_bytes(self._pdf_request(f"{path}/file").content, self.label,
+                             self.max_pdf_bytes)
         except NotFound:
             pass
         except RequestRejected as err:
@@ -424,7 +425,8 @@ class LexwareClient(BaseClient):
             with self.reading("document"):
                 file_id = wire.ident(wire.mapping(body, "the document").get("documentFileId"),
                                      "the document file")
-        return pdf_bytes(self._pdf_request(f"/v1/files/{file_id}").content, self.label)
+        return pdf_bytes(self._pdf_request(f"/v1/files/{file_id}").content, self.label,
+                             self.max_pdf_bytes)
 
     def _pdf_request(self, path: str, accept: str = "application/pdf") -> httpx.Response:
         try:

@@ -23,7 +23,7 @@ from mwtui.importers.base import (
 )
 from mwtui.importers.clientbase import BaseClient
 from mwtui.importers.errors import NotFound, RequestRejected, UnexpectedResponse
-from mwtui.importers.http import check_pdf, decode_base64_pdf
+from mwtui.importers.http import MAX_PDF_BYTES, check_pdf, decode_base64_pdf
 from mwtui.importers.ratelimit import Clock, IntervalLimiter, Limiter, Sleep
 
 INTEGRATION = "sevdesk"
@@ -186,7 +186,7 @@ def objects_of(body: Any) -> list[Any]:
     return wire.items(data.get("objects"), "objects")
 
 
-def pdf_from_answer(body: Any, label: str = "sevDesk") -> bytes:
+def pdf_from_answer(body: Any, label: str = "sevDesk", cap: int = MAX_PDF_BYTES) -> bytes:
     """The PDF bytes of a ``getPdf`` answer (keys read case-insensitively)."""
     objects = objects_of(body)
     if not objects:
@@ -200,8 +200,8 @@ def pdf_from_answer(body: Any, label: str = "sevDesk") -> bytes:
     if encoded is None:
         encoded = not content.startswith("%PDF-")
     if wire.flag(encoded, "base64Encoded"):
-        return decode_base64_pdf(content, label, "a delivery note")
-    return check_pdf(content.encode("latin-1", "replace"), label, "a delivery note")
+        return decode_base64_pdf(content, label, "a delivery note", cap)
+    return check_pdf(content.encode("latin-1", "replace"), label, "a delivery note", cap)
 
 
 # -- client ---------------------------------------------------------------------------------
@@ -361,7 +361,8 @@ class SevdeskClient(BaseClient):
         response = self.http.request("GET", f"{API}/Order/{note.external_id}/getPdf",
                                      params={"preventSendBy": "true"})
         if response.headers.get("content-type", "").lower().startswith("application/pdf"):
-            return check_pdf(response.content, self.label, "a delivery note")
+            return check_pdf(response.content, self.label, "a delivery note",
+                             self.max_pdf_bytes)
         body = self.http.decode_json(response)
         with self.reading("getPdf"):
-            return pdf_from_answer(body, self.label)
+            return pdf_from_answer(body, self.label, self.max_pdf_bytes)
