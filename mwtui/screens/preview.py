@@ -1,16 +1,513 @@
-"""Preview screen (being built; replaced by the full screen)."""
+"""WEBFAKT import preview: pick a file, see every row and every reject, commit, undo.
+
+The screen is thin: checking, filtering, committing, exporting and undoing run in thread
+workers calling the core (``mwtui.importers.webfakt``, ``mwtui.batches``); results come back
+as typed messages. The table is a VirtualTable over the check's polars frame, so only the
+visible window of a million rows is ever turned into text.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Label, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from mwtui.errors import MwtuiError
+from mwtui.importers import webfakt
+from mwtui.preview_model import (
+    VIEW_LABELS,
+    PreviewView,
+    Summary,
+    build_view,
+    detail_lines,
+    find_reject,
+    next_view,
+    position_of_line,
+    summarise,
+    summary_text,
+)
+from mwtui.screens.preview_dialogs import (
+    BatchesScreen,
+    BrowseScreen,
+    ConfirmScreen,
+    DetailScreen,
+    PathPromptScreen,
+)
+from mwtui.text import safe_text
+from mwtui.widgets.frame_source import FrameSource
+from mwtui.widgets.path_input import PathInput
+from mwtui.widgets.virtual_table import Column, VirtualTable
+
+COLUMNS = [
+    Column("line", "Line", 7, align_right=True),
+    Column("status", "St", 4),
+    Column("customer", "Cust", 8),
+    Column("service", "Service"),
+    Column("amount", "Amount", 10, align_right=True),
+    Column("reason", "Reason", 16),
+]
+
+STATUS_KEY = "St: ok accepted, ok+ filled from catalogue, ok! warning, REJ rejected."
 
 
 class PreviewScreen(Screen[None]):
-    """Placeholder until the full screen lands."""
+    """Check a WEBFAKT service file, inspect accepted and rejected rows, commit, undo."""
+
+    DEFAULT_CSS = """
+    PreviewScreen #pv-file { height: 1; }
+    PreviewScreen #pv-file Label { width: 6; padding-left: 1; }
+    PreviewScreen #pv-path { width: 1fr; }
+    PreviewScreen #pv-summary { height: 3; padding: 0 1; background: $panel; }
+    PreviewScreen #pv-table { height: 1fr; }
+    PreviewScreen #pv-detail { height: 5; border-top: solid $panel; padding: 0 1; }
+    PreviewScreen #pv-statusbar { height: 1; }
+    PreviewScreen #pv-status { width: 1fr; padding: 0 1; color: $text-muted; }
+    PreviewScreen #pv-progress { width: 34; display: none; }
+    PreviewScreen.-checking #pv-progress { display: block; }
+    """
+
+    BINDINGS = [
+        Binding("n,right_square_bracket", "jump_reject(1)", "Next rej", id="preview.next_reject",
+                key_display="n", tooltip="Cursor to the next rejected row (also ])"),
+        Binding("N,left_square_bracket", "jump_reject(-1)", "Prev rej", key_display="N",
+                show=False,
+                id="preview.prev_reject", tooltip="Cursor to the previous rejected row (also [)"),
+        Binding("v", "cycle_view", "View", id="preview.view",
+                tooltip="Show all rows / accepted only / rejected only"),
+        Binding("c", "commit", "Commit", id="preview.commit",
+                tooltip="Import the accepted rows as one batch (asks first)"),
+        Binding("b", "batches", "Batches", id="preview.batches",
+                tooltip="Import history; undo a WEBFAKT batch"),
+        Binding("e", "export", "Export", id="preview.export",
+                tooltip="Write the rejected rows to a CSV to fix and re-import"),
+        Binding("o", "browse", "Browse", id="preview.browse", show=False,
+                tooltip="Pick the file from a folder tree"),
+        Binding("f", "focus_file", "File", id="preview.file", show=False,
+                tooltip="Type the file path (Tab completes, Enter checks)"),
+        Binding("r", "recheck", "Re-check", id="preview.recheck", show=False,
+                tooltip="Check the file again (after fixing it or after a commit)"),
+        Binding("d", "detail", "Detail", id="preview.detail", show=False,
+                tooltip="Every field of the highlighted row (Enter in the table too)"),
+        Binding("escape", "cancel", "Cancel", id="preview.cancel", show=False,
+                tooltip="Stop a running check; leave the path field"),
+    ]
+
+    # -- messages from workers -------------------------------------------------------
+    class CheckMessage(Message):
+        """Base of the check worker's messages; ``token`` tells which check sent it."""
+
+        token: threading.Event | None = None
+
+    class CheckProgress(CheckMessage):
+        def __init__(self, step: str, fraction: float) -> None:
+            super().__init__()
+            self.step = step
+            self.fraction = fraction
+
+    class CheckDone(CheckMessage):
+        def __init__(self, path: Path, result: webfakt.CheckResult, view: PreviewView,
+                     summary: Summary, seconds: float) -> None:
+            super().__init__()
+            self.path = path
+            self.result = result
+            self.view = view
+            self.summary = summary
+            self.seconds = seconds
+
+    class CheckFailed(CheckMessage):
+        def __init__(self, path: Path, text: str, cancelled: bool = False) -> None:
+            super().__init__()
+            self.path = path
+            self.text = text
+            self.cancelled = cancelled
+
+    class ViewReady(Message):
+        def __init__(self, view: PreviewView, line: int | None) -> None:
+            super().__init__()
+            self.view = view
+            self.line = line
+
+    class CommitDone(Message):
+        def __init__(self, result: webfakt.CommitResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class CommitRefused(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    # -- state -----------------------------------------------------------------------
+    def __init__(self) -> None:
+        super().__init__()
+        self.result: webfakt.CheckResult | None = None
+        self.path: Path | None = None
+        self.view: PreviewView | None = None
+        self.summary: Summary | None = None
+        self._cancel: threading.Event | None = None
+        self._checking = False
+        self._committing = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Preview", classes="screen-title")
+        with Horizontal(id="pv-file"):
+            yield Label("File", markup=False)
+            yield PathInput(self._start_value(), id="pv-path", compact=True,
+                            placeholder="Path of a WEBFAKT file (Tab completes, Enter checks)")
+        yield Static(Text("No file checked yet. Type a path and press Enter, or o to browse."),
+                     id="pv-summary")
+        yield VirtualTable(COLUMNS, id="pv-table")
+        with VerticalScroll(id="pv-detail"):
+            yield Static("", id="pv-detail-text")
+        with Horizontal(id="pv-statusbar"):
+            yield Static(Text(STATUS_KEY), id="pv-status")
+            yield ProgressBar(total=1.0, show_eta=False, id="pv-progress")
         yield Footer()
+
+    def _start_folder(self) -> Path:
+        workspace = getattr(self.app, "workspace", None)
+        if getattr(self.app, "demo", False) and workspace is not None:
+            samples = Path(workspace.path).parent / "samples"
+            if samples.is_dir():
+                return samples
+        return Path.cwd()
+
+    def _start_value(self) -> str:
+        folder = str(self._start_folder())
+        return folder if folder.endswith("/") else folder + "/"
+
+    def on_mount(self) -> None:
+        field = self.query_one("#pv-path", PathInput)
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    # -- helpers ---------------------------------------------------------------------
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#pv-table", VirtualTable)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#pv-status", Static).update(Text(safe_text(text, one_line=True)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim keys that need a checked file (None = shown but disabled)."""
+        needs_result = ("jump_reject", "cycle_view", "commit", "export", "detail", "recheck")
+        if action in needs_result and (self.result is None or self._checking):
+            return None
+        return True
+
+    # -- checking --------------------------------------------------------------------
+    @on(PathInput.Submitted, "#pv-path")
+    def _path_submitted(self, event: PathInput.Submitted) -> None:
+        value = event.value.strip()
+        if not value:
+            return
+        self.start_check(Path(value).expanduser())
+
+    def start_check(self, path: Path) -> None:
+        """Check ``path`` in a worker (replacing any running check)."""
+        if self._cancel is not None:
+            self._cancel.set()
+        self._cancel = threading.Event()
+        self._checking = True
+        self.add_class("-checking")
+        self.query_one("#pv-progress", ProgressBar).update(total=1.0, progress=0.0)
+        self._status(f"Checking {path.name} ... (Escape cancels)")
+        self.refresh_bindings()
+        self._check(path, self._cancel)
+
+    @work(thread=True, exclusive=True, group="webfakt-check")
+    def _check(self, path: Path, cancel: threading.Event) -> None:
+        worker = get_current_worker()
+        started = time.perf_counter()
+        last = [0.0]
+
+        def post(message: PreviewScreen.CheckMessage) -> None:
+            message.token = cancel
+            self.post_message(message)
+
+        def progress(step: str, fraction: float) -> None:
+            if worker.is_cancelled:
+                cancel.set()
+            now = time.perf_counter()
+            if now - last[0] >= 0.05 or fraction >= 1.0:
+                last[0] = now
+                post(self.CheckProgress(step, fraction))
+
+        try:
+            if not path.is_file():
+                raise webfakt.FileError(f"{path} is not a file; pick a WEBFAKT CSV file.")
+            result = webfakt.check_file(path, self.app.workspace,  # type: ignore[attr-defined]
+                                        progress=progress, cancel=cancel)
+            if cancel.is_set():
+                raise _Cancelled()
+            view = build_view(result.rows, "all")
+            summary = summarise(result.rows)
+        except webfakt.FileError as exc:
+            post(self.CheckFailed(path, str(exc)))
+            return
+        except Exception as exc:  # reported to the operator, never a crash
+            if cancel.is_set():
+                post(self.CheckFailed(path, "Check cancelled.", cancelled=True))
+            else:
+                post(self.CheckFailed(
+                    path, f"Could not check {path.name}: {type(exc).__name__}: {exc}"))
+            return
+        post(self.CheckDone(path, result, view, summary,
+                                         time.perf_counter() - started))
+
+    def on_preview_screen_check_progress(self, message: CheckProgress) -> None:
+        if not self._checking or message.token is not self._cancel:
+            return
+        self.query_one("#pv-progress", ProgressBar).update(progress=message.fraction)
+        self._status(f"{message.step} ... (Escape cancels)")
+
+    def on_preview_screen_check_failed(self, message: CheckFailed) -> None:
+        if message.token is not self._cancel or not self._checking:
+            return
+        self._checking = False
+        self.remove_class("-checking")
+        self.refresh_bindings()
+        self._status(message.text)
+        if not message.cancelled:
+            self.notify(safe_text(message.text), severity="error", markup=False, timeout=8)
+
+    def on_preview_screen_check_done(self, message: CheckDone) -> None:
+        if message.token is not self._cancel or not self._checking:
+            return
+        self._checking = False
+        self.remove_class("-checking")
+        self.result = message.result
+        self.path = message.path
+        self.summary = message.summary
+        self.show_result()
+        self._show_view(message.view, None)
+        self.table.focus()
+        self._status(f"{message.path.name} checked in {message.seconds:.2f} s. "
+                     "n/N rejects, v view, Enter detail, c commit.")
+        self.refresh_bindings()
+
+    def show_result(self) -> None:
+        """Fill the summary header from the current result."""
+        if self.result is None or self.summary is None:
+            return
+        name = self.path.name if self.path else ""
+        lines = summary_text(name, self.result.format, self.result.encoding, self.summary)
+        self.query_one("#pv-summary", Static).update(
+            Text("\n".join(safe_text(line, one_line=True) for line in lines), no_wrap=True,
+                 overflow="ellipsis")
+        )
+
+    def _show_view(self, view: PreviewView, line: int | None) -> None:
+        self.view = view
+        cursor = position_of_line(view, line)
+        self.table.set_source(FrameSource(view.frame), cursor=cursor)
+        if len(view) == 0:
+            self._detail("No rows in this view.")
+
+    # -- table and detail ------------------------------------------------------------
+    @on(VirtualTable.RowHighlighted, "#pv-table")
+    def _highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        self._detail("\n".join(self._detail_lines(event.index)))
+
+    @on(VirtualTable.RowSelected, "#pv-table")
+    def _selected(self, event: VirtualTable.RowSelected) -> None:
+        self.action_detail()
+
+    def _detail(self, text: str) -> None:
+        self.query_one("#pv-detail-text", Static).update(Text(safe_text(text)))
+
+    def _detail_lines(self, index: int) -> list[str]:
+        if self.view is None or self.result is None or not 0 <= index < len(self.view):
+            return []
+        row = self.view.frame.row(index, named=True)
+        return detail_lines(row, self.result.fields, self.result.columns, webfakt.REASONS)
+
+    def action_detail(self) -> None:
+        if self.view is None or len(self.view) == 0:
+            return
+        lines = self._detail_lines(self.table.cursor_row)
+        self.app.push_screen(DetailScreen("\n".join(lines)))
+
+    def action_jump_reject(self, direction: int) -> None:
+        if self.view is None:
+            return
+        target = find_reject(self.view, self.table.cursor_row, direction)
+        if target is None:
+            word = "next" if direction > 0 else "previous"
+            if self.view.rejects.len() == 0:
+                self.notify("No rejected rows in this view.", timeout=3)
+            else:
+                self.notify(f"No {word} rejected row.", timeout=3)
+            return
+        self.table.move_cursor(target)
+        self.table.focus()
+
+    def action_cycle_view(self) -> None:
+        if self.result is None or self.view is None:
+            return
+        line = None
+        if 0 <= self.table.cursor_row < len(self.view):
+            line = self.view.frame.get_column("line")[self.table.cursor_row]
+        self._status(f"Filtering: {VIEW_LABELS[next_view(self.view.name)]} ...")
+        self._filter(self.result, next_view(self.view.name), line)
+
+    @work(thread=True, exclusive=True, group="webfakt-view")
+    def _filter(self, result: webfakt.CheckResult, name: str, line: int | None) -> None:
+        self.post_message(self.ViewReady(build_view(result.rows, name), line))
+
+    def on_preview_screen_view_ready(self, message: ViewReady) -> None:
+        self._show_view(message.view, message.line)
+        self._status(f"Showing {VIEW_LABELS[message.view.name]}: {len(message.view):,} rows. "
+                     "v switches.")
+
+    # -- other actions ---------------------------------------------------------------
+    def action_cancel(self) -> None:
+        if self._checking and self._cancel is not None:
+            self._cancel.set()
+            self.workers.cancel_group(self, "webfakt-check")
+            self._checking = False
+            self.remove_class("-checking")
+            self._status("Check cancelled.")
+            self.refresh_bindings()
+            return
+        if self.focused is self.query_one("#pv-path", PathInput):
+            self.table.focus()
+
+    def action_focus_file(self) -> None:
+        field = self.query_one("#pv-path", PathInput)
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    def action_recheck(self) -> None:
+        if self.path is not None:
+            self.start_check(self.path)
+
+    def action_browse(self) -> None:
+        folder = self.path.parent if self.path else self._start_folder()
+        self.app.push_screen(BrowseScreen(folder), self._browsed)
+
+    def _browsed(self, path: Path | None) -> None:
+        if path is None:
+            return
+        field = self.query_one("#pv-path", PathInput)
+        field.value = str(path)
+        self.start_check(path)
+
+    def action_batches(self) -> None:
+        self.app.push_screen(BatchesScreen())
+
+    # -- commit ----------------------------------------------------------------------
+    def action_commit(self) -> None:
+        if self.result is None or self.summary is None or self.path is None:
+            return
+        if self._committing:
+            self.notify("A commit is already running.", timeout=3)
+            return
+        if self.summary.accepted == 0:
+            self.notify("No accepted rows: nothing to commit.", severity="warning")
+            return
+        question = (
+            f"Commit {self.summary.accepted:,} accepted rows as one batch? "
+            f"{self.summary.rejected:,} rejected rows will not be imported.\n\n"
+            f"File: {self.path}"
+        )
+        result, path = self.result, self.path
+        self.app.push_screen(ConfirmScreen(question, yes="Commit"),
+                             lambda yes: self._start_commit(result, path) if yes else None)
+
+    def _start_commit(self, result: webfakt.CheckResult, path: Path) -> None:
+        self._committing = True
+        self._status("Committing ...")
+        self._commit(result, path)
+
+    @work(thread=True, exclusive=True, group="webfakt-commit")
+    def _commit(self, result: webfakt.CheckResult, path: Path) -> None:
+        try:
+            outcome = webfakt.commit(self.app.workspace, result, path)  # type: ignore[attr-defined]
+        except MwtuiError as exc:
+            self.post_message(self.CommitRefused(str(exc)))
+            return
+        except Exception as exc:  # shown to the operator
+            self.post_message(self.CommitRefused(f"Commit failed: {type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.CommitDone(outcome))
+
+    def on_preview_screen_commit_done(self, message: CommitDone) -> None:
+        self._committing = False
+        outcome = message.result
+        if outcome.batch_id is None:
+            text = (f"Nothing new to commit: {outcome.already_imported:,} rows were already "
+                    "imported.")
+            self.notify(text, severity="warning", markup=False)
+        else:
+            text = f"Committed {outcome.committed:,} rows as batch {outcome.batch_id}."
+            if outcome.already_imported:
+                text += f" {outcome.already_imported:,} already imported rows skipped."
+            self.notify(safe_text(text), title="WEBFAKT import", markup=False, timeout=10)
+        self._status(text + " b shows batches (undo), r re-checks.")
+
+    def on_preview_screen_commit_refused(self, message: CommitRefused) -> None:
+        self._committing = False
+        self._status(message.text)
+        self.app.push_screen(
+            ConfirmScreen(f"{message.text}\n\nCheck the file again now?", yes="Re-check"),
+            lambda yes: self.action_recheck() if yes else None,
+        )
+
+    # -- export ----------------------------------------------------------------------
+    def action_export(self) -> None:
+        if self.result is None or self.summary is None or self.path is None:
+            return
+        if self.summary.rejected == 0:
+            self.notify("No rejected rows to export.", timeout=3)
+            return
+        default = self.path.with_name(self.path.stem + ".rejects.csv")
+        self.app.push_screen(
+            PathPromptScreen(f"Write the {self.summary.rejected:,} rejected rows to:",
+                             str(default)),
+            self._export_target,
+        )
+
+    def _export_target(self, target: Path | None) -> None:
+        if target is None or self.result is None:
+            return
+        if self.path is not None and target.resolve() == self.path.resolve():
+            self.notify("That is the checked file itself; pick another name.",
+                        severity="error")
+            return
+        result = self.result
+        if target.exists():
+            self.app.push_screen(
+                ConfirmScreen(f"{target} exists. Overwrite it?", yes="Overwrite"),
+                lambda yes: self._export(result, target) if yes else None,
+            )
+        else:
+            self._export(result, target)
+
+    @work(thread=True, exclusive=True, group="webfakt-export")
+    def _export(self, result: webfakt.CheckResult, target: Path) -> None:
+        try:
+            written = webfakt.export_rejects(result, target)
+        except (OSError, MwtuiError) as exc:
+            self.app.call_from_thread(self.notify, safe_text(f"Export failed: {exc}"),
+                                      severity="error", markup=False)
+            return
+        text = safe_text(f"Wrote {written:,} rejected rows to {target}.")
+        self.app.call_from_thread(self.notify, text, markup=False)
+        self.app.call_from_thread(self._status, text)
+
+
+class _Cancelled(Exception):
+    """The operator cancelled the check."""
+

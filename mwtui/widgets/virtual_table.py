@@ -178,17 +178,34 @@ class VirtualTable(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return len(self.source)
 
-    def set_source(self, source: TableSource, keep_cursor: bool = False) -> None:
-        """Show other rows (e.g. after filtering); the cursor goes to the top."""
+    def set_source(
+        self, source: TableSource, keep_cursor: bool = False, cursor: int | None = None
+    ) -> None:
+        """Show other rows (e.g. after filtering).
+
+        The cursor goes to the top, stays where it was with ``keep_cursor``, or goes to row
+        ``cursor`` when given (clamped); it is scrolled into view either way.
+        """
         self.source = source
         self._cache = []
         self._cache_start = 0
-        self.virtual_size = Size(self.size.width, self.row_count + 1)
-        target = min(self.cursor_row, max(0, self.row_count - 1)) if keep_cursor else 0
-        self.cursor_row = target
-        self.scroll_to(y=0 if not keep_cursor else self.scroll_y, animate=False)
+        self.virtual_size = Size(0, self.row_count + 1)
+        last = max(0, self.row_count - 1)
+        if cursor is not None:
+            target = max(0, min(last, cursor))
+        else:
+            target = min(self.cursor_row, last) if keep_cursor else 0
+        if not keep_cursor and cursor is None:
+            self.scroll_to(y=0, animate=False)
+        self.set_reactive(VirtualTable.cursor_row, target)
+        self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.RowHighlighted(self, self.cursor_row))
+
+    @property
+    def current_row(self) -> Sequence[object] | None:
+        """The cells of the row under the cursor (None when the table is empty)."""
+        return self._row(self.cursor_row)
 
     def _row(self, index: int) -> Sequence[object] | None:
         if not 0 <= index < self.row_count:
@@ -214,10 +231,11 @@ class VirtualTable(ScrollView, can_focus=True):
         return widths
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.row_count + 1)
+        self.virtual_size = Size(0, self.row_count + 1)
+        self.call_after_refresh(self._scroll_cursor_into_view)
 
     def on_mount(self) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count + 1)
+        self.virtual_size = Size(0, self.row_count + 1)
 
     # -- rendering -----------------------------------------------------------------------
     def _line_text(self, cells: Sequence[object]) -> str:
@@ -228,7 +246,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return " ".join(parts)
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         self._widths = self._compute_widths(width)
         base = self.rich_style
         if y == 0:
@@ -261,6 +279,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def _scroll_cursor_into_view(self) -> None:
         top = self.scroll_offset.y
         visible = self.size.height - 1
+        if visible <= 0:  # not laid out yet; on_resize scrolls once the size is known
+            return
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False)
         elif self.cursor_row >= top + visible:

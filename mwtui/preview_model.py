@@ -1,0 +1,281 @@
+"""View logic of the WEBFAKT preview, kept free of Textual so it is cheap to test.
+
+A *view* is the check result's row frame filtered to all / accepted / rejected rows, plus the
+positions of its rejected rows (for next/previous reject). Everything here works on polars
+frames in vectorised steps, so a million rows cost milliseconds, not seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+VIEWS: tuple[str, ...] = ("all", "accepted", "rejected")
+VIEW_LABELS: dict[str, str] = {
+    "all": "all rows",
+    "accepted": "accepted only",
+    "rejected": "rejected only",
+}
+
+#: Columns the table shows, taken from the frame for the visible window only.
+TABLE_FIELDS: tuple[str, ...] = (
+    "line", "status", "warning", "from_catalogue", "customer_number", "service", "amount",
+    "reason",
+)
+
+
+@dataclass
+class PreviewView:
+    """The rows one view shows, in file order, and where its rejected rows are."""
+
+    name: str
+    frame: pl.DataFrame
+    rejects: pl.Series = field(default_factory=lambda: pl.Series("pos", [], dtype=pl.UInt32))
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts for the header line."""
+
+    rows: int
+    accepted: int
+    rejected: int
+    warnings: int
+    from_catalogue: int
+    reasons: dict[str, int]
+
+
+def build_view(rows: pl.DataFrame, name: str) -> PreviewView:
+    """Filter ``rows`` (a CheckResult.rows frame) to the view ``name``."""
+    if name == "accepted":
+        frame = rows.filter(pl.col("status") == "accepted")
+    elif name == "rejected":
+        frame = rows.filter(pl.col("status") == "rejected")
+    else:
+        frame = rows
+    if name == "accepted":
+        rejects = pl.Series("pos", [], dtype=pl.UInt32)
+    elif name == "rejected":
+        rejects = pl.int_range(0, frame.height, dtype=pl.UInt32, eager=True).alias("pos")
+    else:
+        rejects = (
+            frame.select(pl.arg_where(pl.col("status") == "rejected").cast(pl.UInt32)
+                         .alias("pos"))
+            .to_series()
+        )
+    return PreviewView(name, frame, rejects)
+
+
+def next_view(name: str) -> str:
+    return VIEWS[(VIEWS.index(name) + 1) % len(VIEWS)] if name in VIEWS else VIEWS[0]
+
+
+def find_reject(view: PreviewView, cursor: int, direction: int) -> int | None:
+    """Position of the next (direction 1) or previous (-1) rejected row from ``cursor``,
+    or None when there is none that way."""
+    positions = view.rejects
+    if positions.len() == 0:
+        return None
+    if direction > 0:
+        i = int(positions.search_sorted(cursor + 1, side="left"))
+        return int(positions[i]) if i < positions.len() else None
+    i = int(positions.search_sorted(max(cursor, 0), side="left")) - 1
+    return int(positions[i]) if i >= 0 else None
+
+
+def position_of_line(view: PreviewView, line: int | None) -> int:
+    """The first row of ``view`` at or after file line ``line`` (0 when unknown)."""
+    if line is None or view.frame.height == 0:
+        return 0
+    pos = int(view.frame.get_column("line").search_sorted(line, side="left"))
+    return min(pos, view.frame.height - 1)
+
+
+def summarise(rows: pl.DataFrame) -> Summary:
+    """Counts per status and reason, computed from the frame in one pass each."""
+    total = rows.height
+    rejected_frame = rows.filter(pl.col("status") == "rejected")
+    reasons = {
+        str(code): int(n)
+        for code, n in rejected_frame.group_by("reason").len().sort(
+            ["len", "reason"], descending=[True, False]).iter_rows()
+    }
+    warnings = int(rows.get_column("warning").is_not_null().sum()) if "warning" in rows.columns \
+        else 0
+    from_cat = (
+        int(rows.filter((pl.col("status") == "accepted") & pl.col("from_catalogue")).height)
+        if "from_catalogue" in rows.columns else 0
+    )
+    return Summary(total, total - rejected_frame.height, rejected_frame.height, warnings,
+                   from_cat, reasons)
+
+
+def german_number(value: object) -> str:
+    """``"1234.5"`` -> ``"1.234,50"`` for amounts; anything else unchanged as text."""
+    if value is None:
+        return ""
+    text = str(value)
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    formatted = f"{number:,.2f}"
+    return formatted.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def status_mark(status: object, warning: object, from_catalogue: object) -> str:
+    """Short status cell: ``REJ``, ``ok``, ``ok!`` (warning), ``ok+`` (from catalogue)."""
+    if status == "rejected":
+        return "REJ"
+    mark = "ok"
+    if from_catalogue:
+        mark += "+"
+    if warning:
+        mark += "!"
+    return mark
+
+
+def table_rows(frame: pl.DataFrame, start: int, stop: int) -> list[tuple[object, ...]]:
+    """Display cells of rows ``start``..``stop`` (one small slice of the frame)."""
+    part = frame.slice(start, max(0, stop - start))
+    present = [c for c in TABLE_FIELDS if c in part.columns]
+    out: list[tuple[object, ...]] = []
+    for row in part.select(present).iter_rows(named=True):
+        out.append((
+            row.get("line"),
+            status_mark(row.get("status"), row.get("warning"), row.get("from_catalogue")),
+            row.get("customer_number") or "",
+            row.get("service") or "",
+            german_number(row.get("amount")),
+            row.get("reason") or ("warning" if row.get("warning") else ""),
+        ))
+    return out
+
+
+def row_kinds(frame: pl.DataFrame, start: int, stop: int) -> list[str | None]:
+    """Row style names ("error" for rejected, "warning" for rows with a warning)."""
+    part = frame.slice(start, max(0, stop - start))
+    status = part.get_column("status").to_list()
+    warn = (part.get_column("warning").to_list() if "warning" in part.columns
+            else [None] * len(status))
+    return ["error" if s == "rejected" else ("warning" if w else None)
+            for s, w in zip(status, warn, strict=True)]
+
+
+def split_raw(raw: str) -> list[str]:
+    """The fields of one raw line (quotes and ``;`` inside quotes respected)."""
+    try:
+        return next(csv.reader([raw], delimiter=";"), [])
+    except csv.Error:
+        return raw.split(";")
+
+
+def detail_lines(row: dict[str, Any], fields: Sequence[str], headers: Sequence[str],
+                 messages: dict[str, str] | None = None) -> list[str]:
+    """Plain-text lines describing one row: status, reason, raw line, every field.
+
+    ``fields``/``headers``: the format's internal field names and header names in file
+    order. Each field shows the raw text and, where it differs, the parsed value; a field
+    that was empty in the file and filled from the article catalogue is marked so.
+    """
+    lines: list[str] = []
+    line_no = row.get("line")
+    if row.get("status") == "rejected":
+        reason = row.get("reason") or ""
+        column = row.get("column") or ""
+        where = f" in {column} = {row.get('value') or ''!r}" if column else ""
+        lines.append(f"Line {line_no}: REJECTED ({reason}){where}")
+        message = row.get("message") or (messages or {}).get(reason, "")
+        if message:
+            lines.append(f"  {message}")
+    else:
+        lines.append(f"Line {line_no}: accepted")
+    if row.get("warning"):
+        lines.append(f"Warning: {row['warning']}")
+    catalogue = bool(row.get("from_catalogue"))
+    if catalogue:
+        lines.append("Filled from the article catalogue (marked * below).")
+    raw = row.get("raw") or ""
+    lines.append(f"Raw: {raw}")
+    raw_fields = split_raw(raw)
+    for i, (name, header) in enumerate(zip(fields, headers, strict=False)):
+        raw_value = raw_fields[i].strip() if i < len(raw_fields) else ""
+        parsed = row.get(name)
+        parsed_text = "" if parsed is None else str(parsed)
+        mark = " *" if catalogue and not raw_value and parsed_text else ""
+        if name == "cycle" and row.get("cycle_name"):
+            parsed_text = f"{parsed_text} ({row['cycle_name']})"
+        if name == "customer_number" and row.get("customer_id") is not None:
+            parsed_text = f"{parsed_text} (customer #{row['customer_id']})"
+        if parsed_text and parsed_text != raw_value:
+            lines.append(f"  {header}: {raw_value!r} -> {parsed_text}{mark}")
+        else:
+            lines.append(f"  {header}: {raw_value!r}{mark}")
+    extra = raw_fields[len(fields):]
+    if any(x.strip() for x in extra):
+        lines.append(f"  (extra fields: {';'.join(extra)})")
+    return lines
+
+
+def summary_text(name: str, fmt: int, encoding: str, summary: Summary) -> tuple[str, str, str]:
+    """Three header lines: file/format/encoding, row counts, rejects per reason."""
+    first = f"{name} · format {fmt} · {encoding} · {summary.warnings:,} warnings"
+    if summary.from_catalogue:
+        first += f" · {summary.from_catalogue:,} from catalogue"
+    second = (f"{summary.rows:,} rows: {summary.accepted:,} accepted, "
+              f"{summary.rejected:,} rejected")
+    third = "Rejects: " + (
+        ", ".join(f"{code} {n:,}" for code, n in summary.reasons.items()) or "none")
+    return first, second, third
+
+
+def synthetic_rows(n: int, reject_every: int = 5) -> pl.DataFrame:
+    """A format-1 shaped ``CheckResult.rows`` frame of ``n`` rows (every ``reject_every``-th
+    row rejected as ``unknown_customer``), built in vectorised steps. For benchmarks and
+    tests of the table; the real frames come from ``webfakt.check_file``."""
+    idx = pl.int_range(0, n, dtype=pl.UInt32, eager=True)
+    base = pl.DataFrame({"i": idx})
+    rejected = (pl.col("i") % reject_every) == (reject_every - 1)
+    customer = (pl.col("i") % 997 + 1).cast(pl.Utf8).str.zfill(3)
+    amount = ((pl.col("i") % 5000) + 1).cast(pl.Utf8) + pl.lit(".53")
+    frame = base.with_columns(
+        line=(pl.col("i") + 2).cast(pl.UInt32),
+        status=pl.when(rejected).then(pl.lit("rejected")).otherwise(pl.lit("accepted")),
+        reason=pl.when(rejected).then(pl.lit("unknown_customer")),
+        column=pl.when(rejected).then(pl.lit("Kunden-Nr.")),
+        value=pl.when(rejected).then(customer),
+        message=pl.when(rejected).then(pl.lit("Bei nicht vorhandener Kundennummer wird kein "
+                                              "Import durchgeführt.")),
+        warning=pl.lit(None, dtype=pl.Utf8),
+        from_catalogue=pl.lit(False),
+        raw=customer + pl.lit(";12101;Homepagewartung;01;2;") + amount.str.replace(".", ",",
+                                                                                   literal=True)
+        + pl.lit(";22.05.2004;5;keine Bemerkungen"),
+        customer_number=customer,
+        customer_id=pl.when(rejected).then(pl.lit(None, dtype=pl.Int64))
+        .otherwise((pl.col("i") % 997 + 1).cast(pl.Int64)),
+        article_number=pl.lit("12101"),
+        service=pl.lit("Homepagewartung"),
+        cycle=pl.lit("01"),
+        cycle_name=pl.lit("monatlich"),
+        quantity=pl.lit("2"),
+        quantity_text=pl.lit(None, dtype=pl.Utf8),
+        amount=amount,
+        gross_amount=pl.lit(None, dtype=pl.Utf8),
+        next_invoice=pl.lit("2004-05-22"),
+        date=pl.lit(None, dtype=pl.Utf8),
+        discount=pl.lit("5"),
+        remarks=pl.lit("keine Bemerkungen"),
+        employee=pl.lit(None, dtype=pl.Utf8),
+        contract_number=pl.lit(None, dtype=pl.Utf8),
+        order_number=pl.lit(None, dtype=pl.Utf8),
+        row_key=pl.lit(None, dtype=pl.Utf8),
+    )
+    return frame.drop("i")
