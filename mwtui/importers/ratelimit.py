@@ -2,8 +2,8 @@
 
 - :class:`SharedWindowLimiter` (lexware Office): at most ``max_calls`` request starts within
   any ``period`` seconds, shared by every mwtui process on the machine through a small state
-  file guarded by ``fcntl.flock``. Each caller reserves the next free start time under the
-  lock, releases the lock, then sleeps until its slot.
+  file guarded by ``fcntl.flock``. A caller that may not start yet sleeps outside the lock
+  and tries again.
 - :class:`HeaderLimiter` (bexio): reads ``RateLimit-Remaining``/``RateLimit-Reset`` (and
   ``x-ratelimit-remaining-minute``) and pauses when the budget of a window is nearly used.
 - :class:`IntervalLimiter` (sevDesk): a polite minimum gap between requests in one process.
@@ -91,8 +91,9 @@ def default_rate_dir() -> Path:
 class SharedWindowLimiter:
     """At most ``max_calls`` starts in any ``period`` s, across processes (state file + flock).
 
-    A plain token bucket with a burst of 2 would let 3 requests start within one second;
-    this sliding window does not. ``margin`` keeps a little distance from the exact limit
+    A start is granted and recorded while the lock is held, so the recorded starts are the
+    real ones. A plain token bucket with a burst of 2 would let 3 requests start within one
+    second; this sliding window does not. ``margin`` keeps a little distance from the exact limit
     because the server sees network jitter (lexware warns that exactly 2/s still gets 429s).
     The default clock is ``time.monotonic``, which on Linux and macOS is system-wide, so all
     processes agree on it; a state from before a reboot is detected and discarded.
@@ -139,16 +140,19 @@ class SharedWindowLimiter:
         os.replace(tmp, self.path)
 
     def acquire(self, key: str = "") -> None:
-        with self._locked():
-            now = self._clock()
-            starts, blocked = self._read(now)
-            slot = max(now, blocked, starts[-1] if starts else now)
-            if len(starts) >= self.max_calls:
-                slot = max(slot, starts[-self.max_calls] + self.period + self.margin)
-            starts.append(slot)
-            self._write(starts, blocked)
-        if slot > now:
-            self._sleep(slot - now)
+        while True:
+            with self._locked():
+                now = self._clock()
+                starts, blocked = self._read(now)
+                earliest = blocked
+                if len(starts) >= self.max_calls:
+                    earliest = max(earliest, starts[-self.max_calls] + self.period + self.margin)
+                if now >= earliest:
+                    starts.append(now)
+                    self._write(starts, blocked)
+                    return
+            # sleep outside the lock, then compete again (the start is recorded under lock)
+            self._sleep(min(earliest - now, self.period + self.margin) + 0.001)
 
     def observe(self, key: str, headers: Mapping[str, str]) -> None:
         return None
