@@ -8,6 +8,7 @@ import importlib
 MODULES: tuple[str, ...] = (
     "mwtui.commands.listing",
     "mwtui.commands.imports",
+    "mwtui.commands.integrations",
 )
 
 

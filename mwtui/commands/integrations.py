@@ -1,0 +1,71 @@
+"""``mwtui integrations list`` and ``mwtui integrations test NAME``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from mwtui.config import TOKEN_ENV, URL_ENV
+from mwtui.errors import ConfigError
+from mwtui.models import INTEGRATION_LABELS, INTEGRATIONS
+from mwtui.text import safe_text
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("integrations", help="check the sevDesk, bexio and lexware connections",
+                       description="List the integrations or test one token with one cheap, "
+                       "read-only request.")
+    isub = p.add_subparsers(dest="integrations_command", metavar="ACTION", required=True)
+    lp = isub.add_parser("list", help="each integration, whether a token is set and where from")
+    lp.add_argument("--json", action="store_true", help="JSON array")
+    lp.set_defaults(func=run_list)
+    tp = isub.add_parser("test", help="reach the account with the configured token")
+    tp.add_argument("name", choices=INTEGRATIONS)
+    tp.add_argument("--json", action="store_true", help="JSON object")
+    tp.set_defaults(func=run_test)
+
+
+def _status(config, name: str) -> dict[str, str]:
+    try:
+        info = config.token(name)
+        source = info.source if info.token else "none"
+        problem = ""
+    except ConfigError as err:
+        source, problem = "config", str(err)
+    try:
+        base_url = config.base_url(name)
+    except ConfigError as err:
+        base_url, problem = "", problem or str(err)
+    return {"name": name, "label": INTEGRATION_LABELS.get(name, name),
+            "token": "set" if source in ("env", "config") and not problem else "missing",
+            "source": source, "token_env": TOKEN_ENV[name], "url_env": URL_ENV[name],
+            "base_url": base_url, "problem": problem}
+
+
+def run_list(ctx) -> int:
+    rows = [_status(ctx.config, name) for name in INTEGRATIONS]
+    if ctx.args.json:
+        ctx.out(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for row in rows:
+        where = {"env": f"from {row['token_env']}", "config": "from the config file",
+                 "none": f"set {row['token_env']} or add it to the config file"}[row["source"]]
+        line = f"{row['label']:<15} token {row['token']:<8} ({where})  {row['base_url']}"
+        if row["problem"]:
+            line += f"  problem: {row['problem']}"
+        ctx.out(safe_text(line, one_line=True))
+    return 0
+
+
+def run_test(ctx) -> int:
+    from mwtui.importers.clients import make_client
+
+    name = ctx.args.name
+    label = INTEGRATION_LABELS.get(name, name)
+    with make_client(name, ctx.config) as client:  # type: ignore[attr-defined]
+        text = client.account_info()
+    if ctx.args.json:
+        ctx.out(json.dumps({"name": name, "ok": True, "account": text}, ensure_ascii=False))
+    else:
+        ctx.out(safe_text(f"{label}: {text}", one_line=True))
+    return 0
