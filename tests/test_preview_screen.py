@@ -6,44 +6,17 @@ import threading
 from pathlib import Path
 
 import pytest
+from preview_support import FORMAT1, make_app, sample
 from rich.text import Text
 from textual.widgets import Static
 
 from mwtui.app import MwtuiApp
 from mwtui.batches import list_batches
-from mwtui.config import Config
-from mwtui.demo import populate
 from mwtui.errors import ImportCancelled
 from mwtui.importers import webfakt
 from mwtui.screens.preview import PreviewScreen
 from mwtui.screens.preview_dialogs import BatchesScreen, ConfirmScreen, PathPromptScreen
-from mwtui.store import Workspace
 from mwtui.widgets.path_input import PathInput
-
-# Demo customers are 001, 7104, 80220, 43135, 1200: line 3 has an unknown customer, line 6 an
-# unknown billing cycle; line 4 is blank (counted in line numbers, not a row).
-FORMAT1 = (
-    "Kunden-Nr.;Artikelnummer;Leistung;Abrechnungsart;Anzahl;Betrag;nächste Rechnung;Rabatt;"
-    "Bemerkungen\r\n"
-    "001;12101;Homepagewartung;01;2;38,53;22.05.2004;5;keine Bemerkungen\r\n"
-    "999;12101;Homepagewartung;01;1;38,53;22.05.2004;0;\r\n"
-    "\r\n"
-    "7104;17104;Wartungsvertrag;12;1;43,36;01.06.2004;0;\r\n"
-    "80220;20001;Softwarewartung;99;1;117,50;01.06.2004;0;\r\n"
-    "43135;20002;Addons;01;1;19,90;01.06.2004;0;[red]Zeile1[/red]<br>Zeile2\r\n"
-)
-
-
-def make_app(tmp_path: Path) -> MwtuiApp:
-    workspace = Workspace.open(tmp_path / "ws.json")
-    populate(workspace)
-    return MwtuiApp(workspace=workspace, config=Config(path=tmp_path / "config.toml"))
-
-
-def sample(tmp_path: Path, text: str = FORMAT1) -> Path:
-    path = tmp_path / "leistungen.csv"
-    path.write_bytes(text.encode("cp1252"))
-    return path
 
 
 def static_text(screen: PreviewScreen, selector: str) -> str:
