@@ -386,7 +386,6 @@ def check_bytes(
         part = body.slice(start, _CHUNK_ROWS)
         split = split_fields(part, len(fields), allow_extra=header.has_reason_column)
         split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
-        split = split.with_columns(part.get_column("raw"))
         chunks.append(normalise(split, fmt, fields, columns, lookups, REASONS))
     step("finding duplicates", 0.85)
     rows = pl.concat(chunks) if chunks else _empty_rows().drop("occurrence", "row_key")

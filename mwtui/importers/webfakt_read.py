@@ -188,8 +188,8 @@ def find_header(
 def split_fields(
     rows: pl.DataFrame, count: int, *, allow_extra: bool
 ) -> pl.DataFrame:
-    """Add ``f0..f{count-1}`` (stripped raw fields, formula-escape ``'`` removed) and
-    ``fields_ok`` to a frame with ``line`` and ``raw``.
+    """Add ``f0..f{count-1}`` (raw fields; surrounding blanks and the formula-escape ``'``
+    removed) and ``fields_ok`` to a frame with ``line`` and ``raw``; keeps ``raw``.
 
     A row is well-formed with exactly ``count`` fields, or one more when that one is empty
     (a trailing ``;``); with ``allow_extra`` (a trailing ``Grund`` column) one more of any
@@ -198,14 +198,14 @@ def split_fields(
     n = count
     names = [f"f{i}" for i in range(n + 2)]
     quoted = pl.col("raw").str.contains('"', literal=True)
-    plain = rows.filter(~quoted)
+    has_quotes = bool(rows.select(quoted.any()).item())
+    plain = rows.filter(~quoted) if has_quotes else rows
     parts = plain.select(
-        "line",
-        (pl.col("raw").str.count_matches(";", literal=True) + 1).cast(pl.Int32).alias("nf"),
-        pl.col("raw").str.splitn(";", n + 2).struct.rename_fields(names).alias("s"),
-    ).unnest("s")
-    quoted_rows = rows.filter(quoted)
-    if quoted_rows.height:
+        "line", "raw",
+        pl.col("raw").str.splitn(";", n + 2).struct.rename_fields(names).alias("_s"),
+    ).unnest("_s")
+    if has_quotes:
+        quoted_rows = rows.filter(quoted)
         split = [split_line(r) for r in quoted_rows.get_column("raw").to_list()]
         cols: dict[str, list[str | None]] = {name: [] for name in names}
         for fields in split:
@@ -215,35 +215,48 @@ def split_fields(
                 else:
                     cols[name].append(";".join(fields[i:]) if len(fields) > i else None)
         extra = pl.DataFrame(
-            {"line": quoted_rows.get_column("line"),
-             "nf": pl.Series([len(f) for f in split], dtype=pl.Int32),
+            {"line": quoted_rows.get_column("line"), "raw": quoted_rows.get_column("raw"),
              **{k: pl.Series(v, dtype=pl.String) for k, v in cols.items()}}
         )
         parts = pl.concat([parts, extra]).sort("line")
-    empty_n = pl.col(f"f{n}").fill_null("").str.strip_chars() == ""
-    empty_n1 = pl.col(f"f{n + 1}").fill_null("").str.strip_chars() == ""
-    ok = (pl.col("nf") == n) | ((pl.col("nf") == n + 1) & empty_n)
+    last, beyond = pl.col(f"f{n}"), pl.col(f"f{n + 1}")
+    enough = pl.col(f"f{n - 1}").is_not_null()
+    ok = enough & (last.is_null() | ((last.str.strip_chars() == "") & beyond.is_null()))
     if allow_extra:
-        ok = ok | (pl.col("nf") == n + 1) | ((pl.col("nf") == n + 2) & empty_n1)
-    strip = [
-        pl.col(f"f{i}").str.strip_chars(" \t\r").str.replace(r"^'([=+\-@\t\r])", "$1")
-        .alias(f"f{i}") for i in range(n)
-    ]
-    return parts.select("line", "nf", ok.alias("fields_ok"), *strip)
+        ok = ok | (enough & last.is_not_null()
+                   & (beyond.is_null() | (beyond.str.strip_chars() == "")))
+    cleaned = []
+    needs = parts.select(
+        *[(pl.col(f"f{i}").str.starts_with(" ") | pl.col(f"f{i}").str.ends_with(" ")
+           | pl.col(f"f{i}").str.starts_with("\t") | pl.col(f"f{i}").str.ends_with("\t")
+           | pl.col(f"f{i}").str.ends_with("\r")).any().alias(f"s{i}") for i in range(n)],
+        *[pl.col(f"f{i}").str.starts_with("'").any().alias(f"q{i}") for i in range(n)],
+    ).row(0, named=True)
+    for i in range(n):
+        expr = pl.col(f"f{i}")
+        if needs[f"s{i}"]:
+            expr = expr.str.strip_chars(" \t\r")
+        if needs[f"q{i}"]:
+            expr = unescape_formula(expr)
+        cleaned.append(expr.alias(f"f{i}"))
+    return parts.select("line", "raw", ok.fill_null(False).alias("fields_ok"), *cleaned)
+
+
+def unescape_formula(expr: pl.Expr) -> pl.Expr:
+    """Undo the export's formula escaping: ``'`` followed by ``= + - @``, tab or CR loses
+    exactly that one ``'``."""
+    return pl.when(expr.str.starts_with("'")).then(
+        expr.str.replace(r"^'([=+\-@\t\r])", "$1")).otherwise(expr)
 
 
 def german_decimal(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """``(valid, canonical)`` for German decimals ("38,53", "1.234,56", "-5"): ``canonical``
-    is a dot-decimal string without leading/trailing zeros ("1234.56"); null if invalid."""
-    text = expr.str.replace_all(r"[\s€]|EUR", "")
-    valid = text.str.contains(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+    """``(valid, canonical)`` for German decimals ("38,53", "1.234,56", "-5", "7,50 €"):
+    ``canonical`` is the dot-decimal text ("1234.56", "7.50"), null if invalid."""
+    text = expr.str.strip_suffix("EUR").str.strip_chars(" \u00a0€")
+    valid = text.str.contains(r"^[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$")
     canon = (
         text.str.replace_all(".", "", literal=True)
         .str.replace(",", ".", literal=True)
-        .str.replace(r"^\+", "")
-        .str.replace(r"^(-?)0+(\d)", "${1}${2}")
-        .str.replace(r"(\.\d*?)0+$", "${1}")
-        .str.replace(r"\.$", "")
-        .str.replace(r"^-0$", "0")
+        .str.strip_prefix("+")
     )
     return valid.fill_null(False), pl.when(valid).then(canon).otherwise(None)

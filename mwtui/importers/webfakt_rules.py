@@ -100,6 +100,12 @@ def article_table(keys: Iterable[str], articles: Mapping[str, Any]) -> pl.DataFr
     return pl.DataFrame(rows, schema={k: pl.String for k in rows})
 
 
+def _by_distinct(frame: pl.DataFrame, name: str, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Evaluate ``exprs`` (over column ``name`` only) once per distinct value, join back."""
+    table = frame.select(pl.col(name).unique()).with_columns(**exprs)
+    return frame.join(table, on=name, how="left", nulls_equal=True, maintain_order="left")
+
+
 def normalise(
     frame: pl.DataFrame,
     fmt: int,
@@ -145,18 +151,25 @@ def normalise(
     else:
         looked_up = found = pl.lit(False)
 
-    # Field conversions.
-    amount_ok, amount = german_decimal(f("amount"))
+    # Field conversions, computed once per distinct value and joined back (files repeat
+    # the same cycles, quantities, discounts and dates many times).
+    amount_ok, amount = german_decimal(pl.col("amount"))
+    frame = _by_distinct(frame, "amount", {"_amount_ok": amount_ok, "n_amount0": amount})
+    amount = pl.col("n_amount0")
     if fmt in (1, 3):
         cycle = pl.col("cycle").fill_null("").str.zfill(2)
         cycle_ok = cycle.is_in(list(BILLING_CYCLES))
-        cycle = pl.when(cycle_ok).then(cycle)
+        frame = _by_distinct(frame, "cycle", {"_cycle_ok": cycle_ok,
+                                              "n_cycle": pl.when(cycle_ok).then(cycle)})
+        cycle_ok, cycle = pl.col("_cycle_ok"), pl.col("n_cycle")
     else:
         cycle_ok, cycle = pl.lit(True), pl.lit("00")
     if "quantity" in present:
         q_ok, quantity = german_decimal(pl.col("quantity"))
         q_ok = _empty("quantity") | (q_ok & (quantity.cast(pl.Float64, strict=False) > 0))
         quantity = pl.when(_empty("quantity")).then(pl.lit("1")).otherwise(quantity)
+        frame = _by_distinct(frame, "quantity", {"_q_ok": q_ok, "n_quantity": quantity})
+        q_ok, quantity = pl.col("_q_ok"), pl.col("n_quantity")
     else:
         q_ok, quantity = pl.lit(True), pl.lit("1")
     if "discount" in present:
@@ -165,19 +178,28 @@ def normalise(
         d_val = discount.cast(pl.Float64, strict=False)
         d_ok = _empty("discount") | (d_ok & (d_val >= 0) & (d_val <= 100))
         discount = pl.when(_empty("discount")).then(pl.lit("0")).otherwise(discount)
+        frame = _by_distinct(frame, "discount", {"_d_ok": d_ok, "n_discount": discount})
+        d_ok, discount = pl.col("_d_ok"), pl.col("n_discount")
     else:
         d_ok, discount = pl.lit(True), pl.lit("0")
     if "gross_amount" in present:
         g_ok, gross = german_decimal(pl.col("gross_amount"))
-        g_ok = _empty("gross_amount") | g_ok
+        frame = _by_distinct(frame, "gross_amount", {"_g_ok": _empty("gross_amount") | g_ok,
+                                                     "n_gross": gross})
+        g_ok, gross = pl.col("_g_ok"), pl.col("n_gross")
     else:
         g_ok, gross = pl.lit(True), _null()
     date_checks: list[tuple[str, pl.Expr, pl.Expr]] = []
     for name in ("date", "next_invoice"):
         if name in present:
             ok, iso = _date(pl.col(name))
-            date_checks.append((name, _empty(name) | ok, iso))
-    remarks = f("remarks").str.replace_all(r"(?i)<br\s*/?>", "\n")
+            frame = _by_distinct(frame, name, {f"_{name}_ok": _empty(name) | ok,
+                                               f"n_{name}": iso})
+            date_checks.append((name, pl.col(f"_{name}_ok"), pl.col(f"n_{name}")))
+    remarks = f("remarks")
+    if "remarks" in present and frame.get_column("remarks").str.contains(
+            "<", literal=True).any():
+        remarks = remarks.str.replace_all(r"(?i)<br\s*/?>", "\n")
 
     service = pl.when(~_empty("service")).then(pl.col("service"))
     from_catalogue = pl.lit(False)
@@ -191,19 +213,17 @@ def normalise(
         from_catalogue = found
         amount = pl.when(found).then(pl.col("art_price")).otherwise(amount)
 
-    frame = frame.with_columns(
+    lazy = frame.lazy().with_columns(
         amount.alias("n_amount"), quantity.alias("n_quantity"), discount.alias("n_discount"),
         gross.alias("n_gross"), cycle.alias("n_cycle"), service.alias("n_service"),
         remarks.alias("n_remarks"), from_catalogue.alias("from_catalogue"),
-        amount_ok.alias("_amount_ok"), q_ok.alias("_q_ok"), d_ok.alias("_d_ok"),
-        g_ok.alias("_g_ok"), cycle_ok.alias("_cycle_ok"), looked_up.alias("_looked_up"),
-        *[iso.alias(f"n_{name}") for name, _ok, iso in date_checks],
-        *[ok.alias(f"_{name}_ok") for name, ok, _iso in date_checks],
+        q_ok.alias("_q_ok"), d_ok.alias("_d_ok"), g_ok.alias("_g_ok"),
+        cycle_ok.alias("_cycle_ok"), looked_up.alias("_looked_up"),
     )
 
     # One reason per row: the first failing check in REASONS order.
     checks: list[tuple[pl.Expr, str, str, pl.Expr]] = [
-        (~pl.col("fields_ok"), "field_count", "", pl.col("nf").cast(pl.String)),
+        (~pl.col("fields_ok"), "field_count", "", pl.lit("")),
         (pl.col("customer_state") == "unknown", "unknown_customer",
          header["customer_number"], pl.col("customer_number")),
         (pl.col("customer_state") == "ambiguous", "ambiguous_customer",
@@ -241,18 +261,12 @@ def normalise(
                 value if isinstance(value, pl.Expr) else pl.lit(value))
         return expr.otherwise(None)
 
-    frame = frame.with_columns(
+    lazy = lazy.with_columns(
         chain(1).alias("reason"), chain(2).alias("column"),
         chain(3).fill_null("").alias("value"),
     )
-    expected = len(fields)
-    message = (
-        pl.when(pl.col("reason") == "field_count")
-        .then(pl.format("Falsche Anzahl Felder: {} statt {}.", pl.col("nf"),
-                        pl.lit(expected)))
-        .otherwise(pl.col("reason").replace_strict(dict(reasons), default=None,
-                                                   return_dtype=pl.String))
-    )
+    texts = {**reasons, "field_count": f"{reasons['field_count']} Erwartet: {len(fields)}."}
+    message = pl.col("reason").replace_strict(texts, default=None, return_dtype=pl.String)
     warning = _null()
     if fmt == 2:
         net = pl.col("n_amount").cast(pl.Float64, strict=False)
@@ -263,7 +277,7 @@ def normalise(
             "Brutto {} passt zu keinem üblichen Steuersatz auf Netto {}.",
             pl.col("gross_amount"), pl.col("amount")))
     accepted = pl.col("reason").is_null()
-    return frame.select(
+    return lazy.select(
         "line",
         pl.when(accepted).then(pl.lit("accepted")).otherwise(pl.lit("rejected"))
         .alias("status"),
@@ -296,7 +310,7 @@ def normalise(
         f("employee").alias("employee"),
         f("contract_number").alias("contract_number"),
         f("order_number").alias("order_number"),
-    )
+    ).collect()
 
 
 def _name_key(name: str) -> str:
@@ -309,21 +323,28 @@ def name_key(name: str) -> str:
 
 
 def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
-    """Number identical accepted rows within the file (0 for the first) and warn on the
-    repeats; ``occurrence`` becomes part of the row key."""
+    """Number identical accepted lines within the file (0 for the first) and warn on the
+    repeats; ``occurrence`` becomes part of the row key. Lines count as identical when their
+    text is (after the line break is cut); only repeated lines are grouped, so the common
+    case, no repeats, costs one hash of the line text."""
     accepted = pl.col("status") == "accepted"
-    content = pl.struct([pl.col(c) for c in KEY_COLUMNS]).hash(seed=7)
-    group = pl.when(accepted).then(content)
-    frame = frame.with_columns(
-        pl.int_range(pl.len(), dtype=pl.UInt32).over(group).alias("occurrence"),
-        pl.col("line").first().over(group).alias("_first"),
+    content = pl.col("raw").hash(seed=7)
+    frame = frame.with_columns(pl.when(accepted).then(content).alias("_h"))
+    repeated = frame.select(pl.col("_h").is_duplicated() & pl.col("_h").is_not_null())
+    repeated = repeated.to_series()
+    if not repeated.any():
+        return frame.drop("_h").with_columns(pl.lit(0, dtype=pl.UInt32).alias("occurrence"))
+    dups = frame.filter(repeated).select(
+        "line",
+        pl.int_range(pl.len(), dtype=pl.UInt32).over("_h").alias("occurrence"),
+        pl.col("line").first().over("_h").alias("_first"),
     )
-    dup = accepted & (pl.col("occurrence") > 0)
+    frame = frame.drop("_h").join(dups, on="line", how="left", maintain_order="left")
+    dup = pl.col("occurrence").fill_null(0) > 0
     note = pl.format("Gleiche Leistung wie Zeile {}; wird zusätzlich übernommen.",
                      pl.col("_first"))
     return frame.with_columns(
-        pl.when(~accepted).then(pl.lit(0, dtype=pl.UInt32)).otherwise(pl.col("occurrence"))
-        .alias("occurrence"),
+        pl.col("occurrence").fill_null(0),
         pl.when(dup & pl.col("warning").is_not_null())
         .then(pl.concat_str([pl.col("warning"), note], separator=" "))
         .when(dup).then(note).otherwise(pl.col("warning")).alias("warning"),
