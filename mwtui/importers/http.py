@@ -423,9 +423,13 @@ class ApiHttp:
                 "or maintenance page may be in the way.",
                 integration=self.integration, status=response.status_code)
         try:
-            return json.loads(body, parse_float=Decimal)
+            return json.loads(body, parse_float=Decimal, parse_constant=_no_constant)
         except (ValueError, RecursionError):
             raise self.unexpected("the answer is not valid JSON", response.status_code) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def server_message(response: httpx.Response) -> str:

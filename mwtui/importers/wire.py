@@ -8,7 +8,7 @@ flags as ``"0"``/``"1"``/bools, ids as str or int, ``null`` and missing keys) an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -64,7 +64,7 @@ def opt_ident(value: Any, what: str) -> str | None:
         if not text or len(text) > 200:
             raise UnexpectedResponse(f"{what} id is empty or too long")
         return text
-    if isinstance(value, Decimal) and value == value.to_integral_value():
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return str(int(value))
     raise UnexpectedResponse(f"{what} id has the wrong type ({_kind(value)})")
 
@@ -138,10 +138,11 @@ def timestamp(value: Any, what: str, naive_zone: tzinfo) -> datetime | None:
         raise UnexpectedResponse(f"{what} is not a timestamp")
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=naive_zone)
+        moment.astimezone(UTC)  # out-of-range moments fail here, not later
+    except (ValueError, OverflowError):
         raise UnexpectedResponse(f"{what} is not a valid timestamp") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=naive_zone)
     return moment
 
 
@@ -158,7 +159,10 @@ def day(value: Any, what: str, zone: tzinfo) -> date | None:
         except ValueError:
             raise UnexpectedResponse(f"{what} is not a valid date") from None
     moment = timestamp(raw, what, zone)
-    return moment.astimezone(zone).date() if moment else None
+    try:
+        return moment.astimezone(zone).date() if moment else None
+    except (ValueError, OverflowError):
+        raise UnexpectedResponse(f"{what} is not a valid date") from None
 
 
 def first_text(values: Any, what: str) -> str:
