@@ -9,6 +9,7 @@ MODULES: tuple[str, ...] = (
     "mwtui.commands.listing",
     "mwtui.commands.imports",
     "mwtui.commands.integrations",
+    "mwtui.commands.webfakt",
 )
 
 
