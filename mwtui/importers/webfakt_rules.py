@@ -158,7 +158,7 @@ def normalise(
     amount = pl.col("n_amount0")
     if fmt in (1, 3):
         cycle = pl.col("cycle").fill_null("").str.zfill(2)
-        cycle_ok = cycle.is_in(list(BILLING_CYCLES))
+        cycle_ok = cycle.is_in(list(BILLING_CYCLES)) & ~_empty("cycle")
         frame = _by_distinct(frame, "cycle", {"_cycle_ok": cycle_ok,
                                               "n_cycle": pl.when(cycle_ok).then(cycle)})
         cycle_ok, cycle = pl.col("_cycle_ok"), pl.col("n_cycle")
