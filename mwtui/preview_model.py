@@ -30,14 +30,50 @@ TABLE_FIELDS: tuple[str, ...] = (
 
 @dataclass
 class PreviewView:
-    """The rows one view shows, in file order, and where its rejected rows are."""
+    """The rows one view shows, in file order, and where its rejected rows are.
+
+    ``positions`` are row numbers into ``frame`` (None: every row), so switching views never
+    copies the million-row frame; ``rejects`` are positions *within the view*.
+    """
 
     name: str
     frame: pl.DataFrame
+    positions: pl.Series | None = None
     rejects: pl.Series = field(default_factory=lambda: pl.Series("pos", [], dtype=pl.UInt32))
 
+    def __post_init__(self) -> None:
+        self._len = self.frame.height if self.positions is None else self.positions.len()
+
     def __len__(self) -> int:
-        return self.frame.height
+        return self._len
+
+    def frame_index(self, index: int) -> int:
+        """Row number in ``frame`` of the view's row ``index``."""
+        return index if self.positions is None else int(self.positions[index])
+
+    def row(self, index: int) -> dict[str, Any]:
+        """All fields of the view's row ``index``."""
+        return self.frame.row(self.frame_index(index), named=True)
+
+    def line(self, index: int) -> int | None:
+        """File line number of the view's row ``index`` (None when out of range)."""
+        if not 0 <= index < len(self):
+            return None
+        return int(self.frame.get_column("line")[self.frame_index(index)])
+
+    def window(self, start: int, stop: int, columns: Sequence[str]) -> pl.DataFrame:
+        """``columns`` of rows ``start``..``stop`` of the view (a small slice or gather)."""
+        present = [c for c in columns if c in self.frame.columns]
+        count = max(0, min(stop, len(self)) - start)
+        if self.positions is None:
+            return self.frame.slice(start, count).select(present)
+        picked = self.positions.slice(start, count)
+        return self.frame.select(pl.col(c).gather(picked) for c in present)
+
+    def column(self, name: str) -> pl.Series:
+        """One column over the whole view (for tests and small views)."""
+        series = self.frame.get_column(name)
+        return series if self.positions is None else series.gather(self.positions)
 
 
 @dataclass(frozen=True)
@@ -53,24 +89,19 @@ class Summary:
 
 
 def build_view(rows: pl.DataFrame, name: str) -> PreviewView:
-    """Filter ``rows`` (a CheckResult.rows frame) to the view ``name``."""
+    """The view ``name`` ("all", "accepted", "rejected") of ``rows`` (CheckResult.rows)."""
+    rejected = rows.select(
+        pl.arg_where(pl.col("status") == "rejected").cast(pl.UInt32).alias("pos")
+    ).to_series()
     if name == "accepted":
-        frame = rows.filter(pl.col("status") == "accepted")
-    elif name == "rejected":
-        frame = rows.filter(pl.col("status") == "rejected")
-    else:
-        frame = rows
-    if name == "accepted":
-        rejects = pl.Series("pos", [], dtype=pl.UInt32)
-    elif name == "rejected":
-        rejects = pl.int_range(0, frame.height, dtype=pl.UInt32, eager=True).alias("pos")
-    else:
-        rejects = (
-            frame.select(pl.arg_where(pl.col("status") == "rejected").cast(pl.UInt32)
-                         .alias("pos"))
-            .to_series()
-        )
-    return PreviewView(name, frame, rejects)
+        accepted = rows.select(
+            pl.arg_where(pl.col("status") != "rejected").cast(pl.UInt32).alias("pos")
+        ).to_series()
+        return PreviewView(name, rows, accepted, pl.Series("pos", [], dtype=pl.UInt32))
+    if name == "rejected":
+        every = pl.int_range(0, rejected.len(), dtype=pl.UInt32, eager=True).alias("pos")
+        return PreviewView(name, rows, rejected, every)
+    return PreviewView("all", rows, None, rejected)
 
 
 def next_view(name: str) -> str:
@@ -92,29 +123,33 @@ def find_reject(view: PreviewView, cursor: int, direction: int) -> int | None:
 
 def position_of_line(view: PreviewView, line: int | None) -> int:
     """The first row of ``view`` at or after file line ``line`` (0 when unknown)."""
-    if line is None or view.frame.height == 0:
+    if line is None or len(view) == 0:
         return 0
-    pos = int(view.frame.get_column("line").search_sorted(line, side="left"))
-    return min(pos, view.frame.height - 1)
+    at = int(view.frame.get_column("line").search_sorted(line, side="left"))
+    pos = at if view.positions is None else int(view.positions.search_sorted(at, side="left"))
+    return min(pos, len(view) - 1)
 
 
 def summarise(rows: pl.DataFrame) -> Summary:
-    """Counts per status and reason, computed from the frame in one pass each."""
-    total = rows.height
-    rejected_frame = rows.filter(pl.col("status") == "rejected")
-    reasons = {
-        str(code): int(n)
-        for code, n in rejected_frame.group_by("reason").len().sort(
-            ["len", "reason"], descending=[True, False]).iter_rows()
-    }
-    warnings = int(rows.get_column("warning").is_not_null().sum()) if "warning" in rows.columns \
-        else 0
-    from_cat = (
-        int(rows.filter((pl.col("status") == "accepted") & pl.col("from_catalogue")).height)
-        if "from_catalogue" in rows.columns else 0
+    """Counts per status and reason, in one lazy pass over just the columns needed."""
+    rejected = pl.col("status") == "rejected"
+    has = set(rows.columns)
+    counts = rows.lazy().select(
+        pl.len().alias("rows"),
+        rejected.sum().alias("rejected"),
+        (pl.col("warning").is_not_null().sum() if "warning" in has else pl.lit(0))
+        .alias("warnings"),
+        ((~rejected & pl.col("from_catalogue")).sum() if "from_catalogue" in has
+         else pl.lit(0)).alias("from_catalogue"),
+    ).collect().row(0, named=True)
+    by_reason = (
+        rows.lazy().filter(rejected).group_by("reason").len()
+        .sort(["len", "reason"], descending=[True, False]).collect()
     )
-    return Summary(total, total - rejected_frame.height, rejected_frame.height, warnings,
-                   from_cat, reasons)
+    reasons = {str(code): int(n) for code, n in by_reason.iter_rows()}
+    total, rejected_n = int(counts["rows"]), int(counts["rejected"] or 0)
+    return Summary(total, total - rejected_n, rejected_n, int(counts["warnings"] or 0),
+                   int(counts["from_catalogue"] or 0), reasons)
 
 
 def german_number(value: object) -> str:
@@ -142,12 +177,10 @@ def status_mark(status: object, warning: object, from_catalogue: object) -> str:
     return mark
 
 
-def table_rows(frame: pl.DataFrame, start: int, stop: int) -> list[tuple[object, ...]]:
-    """Display cells of rows ``start``..``stop`` (one small slice of the frame)."""
-    part = frame.slice(start, max(0, stop - start))
-    present = [c for c in TABLE_FIELDS if c in part.columns]
+def table_rows(view: PreviewView, start: int, stop: int) -> list[tuple[object, ...]]:
+    """Display cells of the view's rows ``start``..``stop`` (one small window)."""
     out: list[tuple[object, ...]] = []
-    for row in part.select(present).iter_rows(named=True):
+    for row in view.window(start, stop, TABLE_FIELDS).iter_rows(named=True):
         out.append((
             row.get("line"),
             status_mark(row.get("status"), row.get("warning"), row.get("from_catalogue")),
@@ -159,9 +192,9 @@ def table_rows(frame: pl.DataFrame, start: int, stop: int) -> list[tuple[object,
     return out
 
 
-def row_kinds(frame: pl.DataFrame, start: int, stop: int) -> list[str | None]:
+def row_kinds(view: PreviewView, start: int, stop: int) -> list[str | None]:
     """Row style names ("error" for rejected, "warning" for rows with a warning)."""
-    part = frame.slice(start, max(0, stop - start))
+    part = view.window(start, stop, ("status", "warning"))
     status = part.get_column("status").to_list()
     warn = (part.get_column("warning").to_list() if "warning" in part.columns
             else [None] * len(status))

@@ -111,14 +111,14 @@ async def test_views_cycle_and_keep_the_line(tmp_path: Path) -> None:
         await pilot.pause()
         assert screen.view is not None and screen.view.name == "accepted"
         assert screen.table.row_count == 3
-        assert screen.view.frame.get_column("line")[screen.table.cursor_row] == 5
+        assert screen.view.line(screen.table.cursor_row) == 5
         await pilot.press("n")  # no rejects in this view: the cursor stays
         assert screen.table.cursor_row == 1
         await pilot.press("v")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.view.name == "rejected" and screen.table.row_count == 2
-        assert set(screen.view.frame.get_column("status")) == {"rejected"}
+        assert set(screen.view.column("status")) == {"rejected"}
         await pilot.press("v")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -311,7 +311,7 @@ class PreviewScreen(Screen[None]):
     def _show_view(self, view: PreviewView, line: int | None) -> None:
         self.view = view
         cursor = position_of_line(view, line)
-        self.table.set_source(FrameSource(view.frame), cursor=cursor)
+        self.table.set_source(FrameSource(view), cursor=cursor)
         if len(view) == 0:
             self._detail("No rows in this view.")
 
@@ -330,7 +330,7 @@ class PreviewScreen(Screen[None]):
     def _detail_lines(self, index: int) -> list[str]:
         if self.view is None or self.result is None or not 0 <= index < len(self.view):
             return []
-        row = self.view.frame.row(index, named=True)
+        row = self.view.row(index)
         return detail_lines(row, self.result.fields, self.result.columns, webfakt.REASONS)
 
     def action_detail(self) -> None:
@@ -356,9 +356,7 @@ class PreviewScreen(Screen[None]):
     def action_cycle_view(self) -> None:
         if self.result is None or self.view is None:
             return
-        line = None
-        if 0 <= self.table.cursor_row < len(self.view):
-            line = self.view.frame.get_column("line")[self.table.cursor_row]
+        line = self.view.line(self.table.cursor_row)
         self._status(f"Filtering: {VIEW_LABELS[next_view(self.view.name)]} ...")
         self._filter(self.result, next_view(self.view.name), line)
 

@@ -1,4 +1,4 @@
-"""A TableSource over a WEBFAKT check frame: each paint slices only the visible window."""
+"""A TableSource over a preview view: each paint slices only the visible window."""
 
 from __future__ import annotations
 
@@ -6,30 +6,31 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from mwtui.preview_model import row_kinds, table_rows
+from mwtui.preview_model import PreviewView, build_view, row_kinds, table_rows
 
 
 class FrameSource:
-    """Rows of a polars frame for a VirtualTable; styles are fetched per window and cached."""
+    """Rows of a :class:`PreviewView` (or a whole check frame) for a VirtualTable; row
+    styles are fetched per window and cached."""
 
     WINDOW = 200
 
-    def __init__(self, frame: pl.DataFrame) -> None:
-        self.frame = frame
+    def __init__(self, view: PreviewView | pl.DataFrame) -> None:
+        self.view = view if isinstance(view, PreviewView) else build_view(view, "all")
         self._style_start = 0
         self._styles: list[str | None] = []
 
     def __len__(self) -> int:
-        return self.frame.height
+        return len(self.view)
 
     def rows(self, start: int, stop: int) -> Sequence[Sequence[object]]:
-        return table_rows(self.frame, start, stop)
+        return table_rows(self.view, start, stop)
 
     def row_style(self, index: int) -> str | None:
         offset = index - self._style_start
         if not 0 <= offset < len(self._styles):
             self._style_start = max(0, index - self.WINDOW // 4)
-            self._styles = row_kinds(self.frame, self._style_start,
+            self._styles = row_kinds(self.view, self._style_start,
                                      self._style_start + self.WINDOW)
             offset = index - self._style_start
             if not 0 <= offset < len(self._styles):

@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -172,6 +172,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cache_start = 0
         self._cache: Sequence[Sequence[object]] = []
         self._widths: list[int] = []
+        self._paint_styles: dict[str, Style] = {}
 
     # -- data ----------------------------------------------------------------------------
     @property
@@ -245,25 +246,46 @@ class VirtualTable(ScrollView, can_focus=True):
         ]
         return " ".join(parts)
 
+    _KINDS = ("error", "warning", "muted")
+
+    def _compute_styles(self) -> dict[str, Style]:
+        """Rich styles for every kind of line, with and without the cursor."""
+        base = self.rich_style
+        cursor = self.get_component_rich_style("virtual-table--cursor")
+        styles = {"base": base, "cursor": base + cursor,
+                  "header": base + self.get_component_rich_style("virtual-table--header")}
+        for kind in self._KINDS:
+            styles[kind] = base + self.get_component_rich_style(f"virtual-table--{kind}")
+            styles[f"cursor-{kind}"] = styles[kind] + cursor
+        return styles
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Work out widths and styles once per paint, then render the lines."""
+        self._widths = self._compute_widths(self.scrollable_content_region.width)
+        self._paint_styles = self._compute_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_styles = {}
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        self._widths = self._compute_widths(width)
-        base = self.rich_style
+        styles = self._paint_styles
+        if not styles:  # called outside render_lines (tests, subclasses)
+            self._widths = self._compute_widths(width)
+            styles = self._compute_styles()
         if y == 0:
             header = self._line_text([c.label for c in self.columns])
-            style = base + self.get_component_rich_style("virtual-table--header")
-            return Strip([Segment(_fit(header, width, False), style)], width)
+            return Strip([Segment(_fit(header, width, False), styles["header"])], width)
         index = self.scroll_offset.y + y - 1
         cells = self._row(index)
         if cells is None:
-            return Strip.blank(width, base)
-        style: Style = base
+            return Strip.blank(width, styles["base"])
         kind = self.source.row_style(index)
-        if kind in ("error", "warning", "muted"):
-            style = style + self.get_component_rich_style(f"virtual-table--{kind}")
+        name = kind if kind in self._KINDS else "base"
         if index == self.cursor_row:
-            style = style + self.get_component_rich_style("virtual-table--cursor")
-        return Strip([Segment(_fit(self._line_text(cells), width, False), style)], width)
+            name = "cursor" if name == "base" else f"cursor-{name}"
+        return Strip([Segment(_fit(self._line_text(cells), width, False), styles[name])], width)
 
     # -- cursor --------------------------------------------------------------------------
     @property
