@@ -42,7 +42,13 @@ from mwtui.importers.webfakt_read import (
     split_fields,
     split_line,
 )
-from mwtui.importers.webfakt_rules import add_occurrence, name_key, normalise, row_keys
+from mwtui.importers.webfakt_rules import (
+    STATUS_DTYPE,
+    add_occurrence,
+    name_key,
+    normalise,
+    row_keys,
+)
 from mwtui.models import Batch, Service, now_iso
 from mwtui.store import new_batch_id
 
@@ -344,17 +350,6 @@ class _Steps:
             self.progress(step, fraction)
 
 
-def _empty_rows() -> pl.DataFrame:
-    schema: dict[str, Any] = {"line": pl.UInt32, "status": pl.String, "reason": pl.String,
-                              "column": pl.String, "value": pl.String, "message": pl.String,
-                              "warning": pl.String, "from_catalogue": pl.Boolean,
-                              "raw": pl.String}
-    schema.update({c: pl.String for c in NORMALISED_COLUMNS})
-    schema["customer_id"] = pl.Int64
-    schema.update({"occurrence": pl.UInt32, "row_key": pl.String})
-    return pl.DataFrame(schema=schema)
-
-
 def check_bytes(
     data: bytes,
     lookups: CatalogueLookups,
@@ -381,14 +376,14 @@ def check_bytes(
     fields = FORMAT_FIELDS[fmt]
     columns = tuple(FORMAT_HEADERS[fmt].split(";"))
     chunks: list[pl.DataFrame] = []
-    for start in range(0, body.height, _CHUNK_ROWS):
+    for start in range(0, max(body.height, 1), _CHUNK_ROWS):
         step("checking rows", 0.2 + 0.6 * start / max(body.height, 1))
         part = body.slice(start, _CHUNK_ROWS)
         split = split_fields(part, len(fields), allow_extra=header.has_reason_column)
         split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
         chunks.append(normalise(split, fmt, fields, columns, lookups, REASONS))
     step("finding duplicates", 0.85)
-    rows = pl.concat(chunks) if chunks else _empty_rows().drop("occurrence", "row_key")
+    rows = pl.concat(chunks)
     rows = add_occurrence(rows).with_columns(pl.lit(None, dtype=pl.String).alias("row_key"))
     rows = _mark_already_imported(rows, lookups)
     step("done", 1.0)
@@ -416,13 +411,16 @@ def _mark_already_imported(rows: pl.DataFrame, lookups: CatalogueLookups) -> pl.
     rows = rows.join(found, on="line", how="left", maintain_order="left")
     hit = pl.col("_known").fill_null(False)
     return rows.with_columns(
-        pl.when(hit).then(pl.lit("rejected")).otherwise(pl.col("status")).alias("status"),
-        pl.when(hit).then(pl.lit("already_imported")).otherwise(pl.col("reason"))
+        pl.when(hit).then(pl.lit("rejected")).otherwise(pl.col("status").cast(pl.String))
+        .cast(STATUS_DTYPE).alias("status"),
+        pl.when(hit).then(pl.lit("already_imported"))
+        .otherwise(pl.col("reason").cast(pl.String)).cast(pl.Enum(list(REASONS)))
         .alias("reason"),
-        pl.when(hit).then(pl.lit("")).otherwise(pl.col("column")).alias("column"),
+        pl.when(hit).then(pl.lit("")).otherwise(pl.col("column").cast(pl.String))
+        .cast(pl.Categorical).alias("column"),
         pl.when(hit).then(pl.lit("")).otherwise(pl.col("value")).alias("value"),
-        pl.when(hit).then(pl.lit(REASONS["already_imported"])).otherwise(pl.col("message"))
-        .alias("message"),
+        pl.when(hit).then(pl.lit(REASONS["already_imported"]))
+        .otherwise(pl.col("message").cast(pl.String)).cast(pl.Categorical).alias("message"),
         pl.when(hit).then(None).otherwise(pl.col("warning")).alias("warning"),
         (pl.col("from_catalogue") & ~hit).alias("from_catalogue"),
         pl.coalesce(pl.col("_key"), pl.col("row_key")).alias("row_key"),

@@ -30,6 +30,10 @@ KEY_COLUMNS: tuple[str, ...] = (
 )
 _KEY_VERSION = "wf1"
 
+STATUS_DTYPE = pl.Enum(["accepted", "rejected"])
+CYCLE_DTYPE = pl.Enum(list(BILLING_CYCLES))
+CYCLE_NAME_DTYPE = pl.Enum(list(BILLING_CYCLES.values()))
+
 
 def _null() -> pl.Expr:
     return pl.lit(None, dtype=pl.String)
@@ -277,39 +281,42 @@ def normalise(
             "Brutto {} passt zu keinem üblichen Steuersatz auf Netto {}.",
             pl.col("gross_amount"), pl.col("amount")))
     accepted = pl.col("reason").is_null()
+    absent = pl.lit(None)  # Null dtype: columns the format lacks cost no memory
+
+    def field_or_absent(name: str, expr: pl.Expr) -> pl.Expr:
+        return (expr if name in present else absent).alias(name)
+
     return lazy.select(
         "line",
         pl.when(accepted).then(pl.lit("accepted")).otherwise(pl.lit("rejected"))
-        .alias("status"),
-        "reason",
-        "column",
+        .cast(STATUS_DTYPE).alias("status"),
+        pl.col("reason").cast(pl.Enum(list(reasons))),
+        pl.col("column").cast(pl.Categorical),
         pl.when(accepted).then(None).otherwise(pl.col("value")).alias("value"),
-        pl.when(accepted).then(None).otherwise(message).alias("message"),
+        pl.when(accepted).then(None).otherwise(message).cast(pl.Categorical).alias("message"),
         pl.when(accepted).then(warning).otherwise(None).alias("warning"),
         (pl.col("from_catalogue") & accepted).alias("from_catalogue"),
         "raw",
         pl.coalesce(pl.col("customer_match"), pl.col("customer_number"))
         .alias("customer_number"),
         "customer_id",
-        pl.when(~_empty("article_number")).then(f("article_number"))
-        .alias("article_number") if "article_number" in present else _null()
-        .alias("article_number"),
-        pl.col("n_service").alias("service"),
-        pl.col("n_cycle").alias("cycle"),
+        field_or_absent("article_number",
+                        pl.when(~_empty("article_number")).then(f("article_number"))),
+        pl.col("n_service").cast(pl.Categorical).alias("service"),
+        pl.col("n_cycle").cast(CYCLE_DTYPE).alias("cycle"),
         pl.col("n_cycle").replace_strict(BILLING_CYCLES, default=None, return_dtype=pl.String)
-        .alias("cycle_name"),
+        .cast(CYCLE_NAME_DTYPE).alias("cycle_name"),
         pl.col("n_quantity").alias("quantity"),
-        f("quantity_text").alias("quantity_text"),
+        field_or_absent("quantity_text", f("quantity_text")),
         pl.col("n_amount").alias("amount"),
-        pl.col("n_gross").alias("gross_amount"),
-        (pl.col("n_next_invoice") if "next_invoice" in present else _null())
-        .alias("next_invoice"),
-        (pl.col("n_date") if "date" in present else _null()).alias("date"),
+        field_or_absent("gross_amount", pl.col("n_gross")),
+        field_or_absent("next_invoice", pl.col("n_next_invoice")),
+        field_or_absent("date", pl.col("n_date")),
         pl.col("n_discount").alias("discount"),
         pl.col("n_remarks").fill_null("").alias("remarks"),
-        f("employee").alias("employee"),
-        f("contract_number").alias("contract_number"),
-        f("order_number").alias("order_number"),
+        field_or_absent("employee", f("employee")),
+        field_or_absent("contract_number", f("contract_number")),
+        field_or_absent("order_number", f("order_number")),
     ).collect()
 
 
