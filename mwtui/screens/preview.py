@@ -45,7 +45,7 @@ from mwtui.screens.preview_dialogs import (
 )
 from mwtui.text import safe_text
 from mwtui.widgets.frame_source import FrameSource
-from mwtui.widgets.path_input import PathInput
+from mwtui.widgets.path_input import PathInput, complete_path
 from mwtui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
@@ -245,8 +245,13 @@ class PreviewScreen(Screen[None]):
                 post(self.CheckProgress(step, fraction))
 
         try:
-            if not path.is_file():
-                raise webfakt.FileError(f"{path} is not a file; pick a WEBFAKT CSV file.")
+            if not path.exists():  # Enter on a partly typed name: take its one completion
+                completed = complete_path(str(path))
+                if completed and Path(completed).is_file():
+                    path = Path(completed)
+                    self.app.call_from_thread(self._set_path_value, str(path))
+            if path.is_dir():
+                raise webfakt.FileError(f"{path} is a folder; pick a WEBFAKT CSV file in it.")
             result = webfakt.check_file(path, self.app.workspace,  # type: ignore[attr-defined]
                                         progress=progress, cancel=cancel)
             if cancel.is_set():
@@ -265,6 +270,9 @@ class PreviewScreen(Screen[None]):
             return
         post(self.CheckDone(path, result, view, summary,
                                          time.perf_counter() - started))
+
+    def _set_path_value(self, value: str) -> None:
+        self.query_one("#pv-path", PathInput).value = value
 
     def on_preview_screen_check_progress(self, message: CheckProgress) -> None:
         if not self._checking or message.token is not self._cancel:
