@@ -143,7 +143,8 @@ def summarise(rows: pl.DataFrame) -> Summary:
          else pl.lit(0)).alias("from_catalogue"),
     ).collect().row(0, named=True)
     by_reason = (
-        rows.lazy().filter(rejected).group_by("reason").len()
+        rows.lazy().filter(rejected).select(pl.col("reason").cast(pl.String))
+        .group_by("reason").len()
         .sort(["len", "reason"], descending=[True, False]).collect()
     )
     reasons = {str(code): int(n) for code, n in by_reason.iter_rows()}
