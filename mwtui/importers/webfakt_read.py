@@ -225,18 +225,31 @@ def split_fields(
     if allow_extra:
         ok = ok | (enough & last.is_not_null()
                    & (beyond.is_null() | (beyond.str.strip_chars() == "")))
+    # Strip blanks and undo formula escaping only in columns that need it; one look at the
+    # raw lines usually shows that none does.
+    raw = pl.col("raw")
+    padded, escaped = rows.select(
+        (raw.str.contains(" ;", literal=True) | raw.str.contains("; ", literal=True)
+         | raw.str.starts_with(" ") | raw.str.ends_with(" ")
+         | raw.str.contains("\t", literal=True) | raw.str.contains("\r", literal=True)).any()
+        .alias("padded"),
+        raw.str.contains("'", literal=True).any().alias("escaped"),
+    ).row(0)
+    needs: dict[str, bool] = {}
+    if padded or escaped:
+        needs = parts.select(
+            *[(pl.col(f"f{i}").str.starts_with(" ") | pl.col(f"f{i}").str.ends_with(" ")
+               | pl.col(f"f{i}").str.starts_with("\t") | pl.col(f"f{i}").str.ends_with("\t")
+               | pl.col(f"f{i}").str.ends_with("\r")).any().alias(f"s{i}")
+              for i in range(n)],
+            *[pl.col(f"f{i}").str.starts_with("'").any().alias(f"q{i}") for i in range(n)],
+        ).row(0, named=True)
     cleaned = []
-    needs = parts.select(
-        *[(pl.col(f"f{i}").str.starts_with(" ") | pl.col(f"f{i}").str.ends_with(" ")
-           | pl.col(f"f{i}").str.starts_with("\t") | pl.col(f"f{i}").str.ends_with("\t")
-           | pl.col(f"f{i}").str.ends_with("\r")).any().alias(f"s{i}") for i in range(n)],
-        *[pl.col(f"f{i}").str.starts_with("'").any().alias(f"q{i}") for i in range(n)],
-    ).row(0, named=True)
     for i in range(n):
         expr = pl.col(f"f{i}")
-        if needs[f"s{i}"]:
+        if needs.get(f"s{i}"):
             expr = expr.str.strip_chars(" \t\r")
-        if needs[f"q{i}"]:
+        if needs.get(f"q{i}"):
             expr = unescape_formula(expr)
         cleaned.append(expr.alias(f"f{i}"))
     return parts.select("line", "raw", ok.fill_null(False).alias("fields_ok"), *cleaned)
@@ -249,11 +262,30 @@ def unescape_formula(expr: pl.Expr) -> pl.Expr:
         expr.str.replace(r"^'([=+\-@\t\r])", "$1")).otherwise(expr)
 
 
+_DECIMAL = r"^[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$"
+
+
+def german_decimal_series(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """:func:`german_decimal` on a whole column, skipping the steps no value needs."""
+    text = values
+    valid = text.str.contains(_DECIMAL).fill_null(False)
+    if (~valid & (text.fill_null("") != "")).any():
+        text = text.str.strip_suffix("EUR").str.strip_chars(" \u00a0€")
+        valid = text.str.contains(_DECIMAL).fill_null(False)
+    canon = text
+    if canon.str.contains(".", literal=True).any():
+        canon = canon.str.replace_all(".", "", literal=True)
+    canon = canon.str.replace(",", ".", literal=True)
+    if canon.str.starts_with("+").any():
+        canon = canon.str.strip_prefix("+")
+    return valid, canon.zip_with(valid, pl.Series([None], dtype=pl.String))
+
+
 def german_decimal(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """``(valid, canonical)`` for German decimals ("38,53", "1.234,56", "-5", "7,50 €"):
     ``canonical`` is the dot-decimal text ("1234.56", "7.50"), null if invalid."""
     text = expr.str.strip_suffix("EUR").str.strip_chars(" \u00a0€")
-    valid = text.str.contains(r"^[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$")
+    valid = text.str.contains(_DECIMAL)
     canon = (
         text.str.replace_all(".", "", literal=True)
         .str.replace(",", ".", literal=True)

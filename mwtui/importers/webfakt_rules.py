@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from mwtui.importers.webfakt_read import german_decimal
+from mwtui.importers.webfakt_read import german_decimal, german_decimal_series
 from mwtui.models import BILLING_CYCLES
 
 #: VAT rates a format-2 gross amount may fit (DE 19/7/0, historic 16/5, CH 8.1/2.6/3.8 and
@@ -104,8 +104,12 @@ def article_table(keys: Iterable[str], articles: Mapping[str, Any]) -> pl.DataFr
     return pl.DataFrame(rows, schema={k: pl.String for k in rows})
 
 
-def _by_distinct(frame: pl.DataFrame, name: str, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
-    """Evaluate ``exprs`` (over column ``name`` only) once per distinct value, join back."""
+def _by_distinct(frame: pl.DataFrame, name: str, exprs: dict[str, pl.Expr],
+                 direct: bool = False) -> pl.DataFrame:
+    """Evaluate ``exprs`` (over column ``name`` only) once per distinct value and join back;
+    ``direct`` evaluates them on every row (for columns with mostly distinct values)."""
+    if direct:
+        return frame.with_columns(**exprs)
     table = frame.select(pl.col(name).unique()).with_columns(**exprs)
     return frame.join(table, on=name, how="left", nulls_equal=True, maintain_order="left")
 
@@ -157,8 +161,9 @@ def normalise(
 
     # Field conversions, computed once per distinct value and joined back (files repeat
     # the same cycles, quantities, discounts and dates many times).
-    amount_ok, amount = german_decimal(pl.col("amount"))
-    frame = _by_distinct(frame, "amount", {"_amount_ok": amount_ok, "n_amount0": amount})
+    amount_ok_values, amount_values = german_decimal_series(frame.get_column("amount"))
+    frame = frame.with_columns(amount_ok_values.alias("_amount_ok"),
+                               amount_values.alias("n_amount0"))
     amount = pl.col("n_amount0")
     if fmt in (1, 3):
         cycle = pl.col("cycle").fill_null("").str.zfill(2)
@@ -189,7 +194,7 @@ def normalise(
     if "gross_amount" in present:
         g_ok, gross = german_decimal(pl.col("gross_amount"))
         frame = _by_distinct(frame, "gross_amount", {"_g_ok": _empty("gross_amount") | g_ok,
-                                                     "n_gross": gross})
+                                                     "n_gross": gross}, direct=True)
         g_ok, gross = pl.col("_g_ok"), pl.col("n_gross")
     else:
         g_ok, gross = pl.lit(True), _null()
@@ -337,10 +342,11 @@ def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
     accepted = pl.col("status") == "accepted"
     content = pl.col("raw").hash(seed=7)
     frame = frame.with_columns(pl.when(accepted).then(content).alias("_h"))
-    repeated = frame.select(pl.col("_h").is_duplicated() & pl.col("_h").is_not_null())
-    repeated = repeated.to_series()
-    if not repeated.any():
+    ordered = frame.get_column("_h").drop_nulls().sort()
+    twice = ordered.filter(ordered == ordered.shift(1))  # sorting beats a hash set here
+    if twice.is_empty():
         return frame.drop("_h").with_columns(pl.lit(0, dtype=pl.UInt32).alias("occurrence"))
+    repeated = frame.select(pl.col("_h").is_in(twice.unique().implode())).to_series()
     dups = frame.filter(repeated).select(
         "line",
         pl.int_range(pl.len(), dtype=pl.UInt32).over("_h").alias("occurrence"),
