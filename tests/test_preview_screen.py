@@ -12,6 +12,8 @@ from textual.widgets import Static
 
 from mwtui.app import MwtuiApp
 from mwtui.batches import list_batches
+from mwtui.config import Config
+from mwtui.demo import create_demo_workspace
 from mwtui.errors import ImportCancelled
 from mwtui.importers import webfakt
 from mwtui.screens.preview import PreviewScreen
@@ -225,3 +227,27 @@ async def test_unknown_header_is_one_message_not_a_crash(tmp_path: Path) -> None
         screen = await open_file(app, pilot, path)
         assert screen.result is None
         assert "Kunden-Nr" in static_text(screen, "#pv-status")
+
+
+@pytest.mark.parametrize("fmt", [1, 2, 3, 4])
+async def test_demo_sample_files_open_from_the_samples_folder(tmp_path: Path, fmt: int) -> None:
+    workspace = create_demo_workspace(tmp_path)
+    app = MwtuiApp(workspace=workspace, config=Config(path=tmp_path / "config.toml"), demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PreviewScreen)
+        field = screen.query_one("#pv-path", PathInput)
+        samples = workspace.path.parent / "samples"
+        assert field.value == f"{samples}/"
+        field.value += f"webfakt_format{fmt}"  # Enter takes the one completion (.csv)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.result is not None and screen.result.format == fmt
+        assert f"format {fmt}" in static_text(screen, "#pv-summary")
+        if screen.summary and screen.summary.rejected:
+            await pilot.press("n")
+            assert screen.view is not None
+            assert screen.view.row(screen.table.cursor_row)["status"] == "rejected"
