@@ -453,24 +453,36 @@ def check_file(
                        cancel=cancel)
 
 
-_STR_FIELDS = ("article_number", "quantity_text", "discount", "remarks", "employee",
-               "contract_number", "order_number", "cycle", "cycle_name", "quantity")
+_OPTIONAL_FIELDS = ("article_number", "quantity_text", "gross_amount", "next_invoice", "date",
+                    "employee", "contract_number", "order_number")
 
 
 def _service_docs(frame: pl.DataFrame, keys: list[str], result: CheckResult,
                   batch_id: str) -> list[dict[str, Any]]:
-    """Accepted rows as ``models.Service`` records (stored form)."""
+    """Accepted rows as ``models.Service`` records (stored form). Optional fields that no
+    row of this file has are left out (``Service.from_record`` fills their defaults), which
+    keeps the workspace file small."""
     defaults = Service(customer_number="", service="", amount="0").to_record()
+    present = [c for c in _OPTIONAL_FIELDS
+               if frame.get_column(c).dtype != pl.Null
+               and frame.get_column(c).null_count() < frame.height]
+    text = [pl.col(c).cast(pl.String).fill_null(defaults[c]) for c in (
+        "customer_number", "service", "amount", "cycle", "cycle_name", "quantity",
+        "discount", "remarks")]
+    optional = [pl.col(c).cast(pl.String).fill_null(defaults[c]) if isinstance(defaults[c], str)
+                else pl.col(c).cast(pl.String) for c in present]
     docs = frame.select(
-        "customer_number", "service", "amount", "cycle", "cycle_name", "article_number",
-        "quantity", "quantity_text", "next_invoice", "date", "discount", "remarks",
-        "employee", "contract_number", "order_number", "gross_amount", "customer_id",
+        *text, *optional, "customer_id",
         pl.col("from_catalogue").alias("filled_from_catalogue"),
         pl.Series("row_key", keys, dtype=pl.String),
+        pl.lit(result.file_name).alias("source_file"),
         pl.col("line").cast(pl.Int64).alias("source_line"),
-    ).with_columns(pl.col(c).fill_null(defaults[c]) for c in _STR_FIELDS).to_dicts()
-    extra = {"source_file": result.file_name, "format": result.format, "batch": batch_id}
-    return [{**defaults, **doc, **extra} for doc in docs]
+        pl.lit(result.format).alias("format"),
+        pl.lit(batch_id).alias("batch"),
+    )
+    names = docs.columns
+    columns = [docs.get_column(name).to_list() for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def commit(
