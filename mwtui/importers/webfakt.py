@@ -332,7 +332,7 @@ class CommitResult:
 
 # --- public functions -------------------------------------------------------------------
 
-_CHUNK_ROWS = 250_000
+_CHUNK_ROWS = 200_000
 _HEADER_NAMES = {k: v.split(";") for k, v in FORMAT_HEADERS.items()}
 
 
@@ -363,7 +363,9 @@ def check_bytes(
     step = _Steps(progress, cancel)
     step("reading", 0.0)
     digest = hashlib.sha256(data).hexdigest()
+    size = len(data)
     utf8, encoding = decode(data)
+    del data  # when the file was re-encoded, its original bytes can go now
     line_ending = "\r\n" if b"\r\n" in utf8[:65536] else "\n"
     step("splitting lines", 0.1)
     lines = read_lines(utf8)
@@ -384,11 +386,11 @@ def check_bytes(
         chunks.append(normalise(split, fmt, fields, columns, lookups, REASONS))
     step("finding duplicates", 0.85)
     rows = pl.concat(chunks)
-    rows = add_occurrence(rows).with_columns(pl.lit(None, dtype=pl.String).alias("row_key"))
+    rows = add_occurrence(rows).with_columns(pl.lit(None).alias("row_key"))
     rows = _mark_already_imported(rows, lookups)
     step("done", 1.0)
     return CheckResult(format=fmt, encoding=encoding, sha256=digest, file_name=file_name,
-                       size=len(data), header_lines=header.lines,
+                       size=size, header_lines=header.lines,
                        has_reason_column=header.has_reason_column, rows=rows,
                        line_ending=line_ending)
 
@@ -418,10 +420,12 @@ def _mark_already_imported(rows: pl.DataFrame, lookups: CatalogueLookups) -> pl.
         .alias("reason"),
         pl.when(hit).then(pl.lit("")).otherwise(pl.col("column").cast(pl.String))
         .cast(pl.Categorical).alias("column"),
-        pl.when(hit).then(pl.lit("")).otherwise(pl.col("value")).alias("value"),
+        pl.when(hit).then(pl.lit("")).otherwise(pl.col("value").cast(pl.String))
+        .cast(pl.Categorical).alias("value"),
         pl.when(hit).then(pl.lit(REASONS["already_imported"]))
         .otherwise(pl.col("message").cast(pl.String)).cast(pl.Categorical).alias("message"),
-        pl.when(hit).then(None).otherwise(pl.col("warning")).alias("warning"),
+        pl.when(hit).then(None).otherwise(pl.col("warning")).cast(pl.Categorical)
+        .alias("warning"),
         (pl.col("from_catalogue") & ~hit).alias("from_catalogue"),
         pl.coalesce(pl.col("_key"), pl.col("row_key")).alias("row_key"),
     ).drop("_key", "_known")
@@ -447,9 +451,8 @@ def check_file(
 ) -> CheckResult:
     """Read ``path`` and check it against a snapshot of ``workspace`` (a ``store.Workspace``).
     An unreadable file is a :class:`FileError`."""
-    data = _read(path)
     lookups = CatalogueLookups.from_snapshot(workspace.snapshot())
-    return check_bytes(data, lookups, file_name=Path(path).name, progress=progress,
+    return check_bytes(_read(path), lookups, file_name=Path(path).name, progress=progress,
                        cancel=cancel)
 
 

@@ -83,11 +83,14 @@ def customer_table(values: Iterable[str], customers: Mapping[str, int | None]) -
         ids.append(cid)
         numbers.append(number)
         states.append(state)
+    shown = [number if number is not None else key for key, number in zip(keys, numbers,
+                                                                          strict=True)]
     return pl.DataFrame(
         {"customer_key": keys, "customer_id": ids, "customer_match": numbers,
-         "customer_state": states},
+         "customer_state": states, "customer_out": shown},
         schema={"customer_key": pl.String, "customer_id": pl.Int64,
-                "customer_match": pl.String, "customer_state": pl.String},
+                "customer_match": pl.String, "customer_state": pl.String,
+                "customer_out": pl.Categorical},
     )
 
 
@@ -111,6 +114,9 @@ def _by_distinct(frame: pl.DataFrame, name: str, exprs: dict[str, pl.Expr],
     if direct:
         return frame.with_columns(**exprs)
     table = frame.select(pl.col(name).unique()).with_columns(**exprs)
+    # Outputs as categoricals: the join then gathers 4-byte codes, not strings.
+    table = table.with_columns(pl.col(c).cast(pl.Categorical) for c in exprs
+                               if c.startswith("n_") and table.schema[c] == pl.String)
     return frame.join(table, on=name, how="left", nulls_equal=True, maintain_order="left")
 
 
@@ -297,16 +303,17 @@ def normalise(
         .cast(STATUS_DTYPE).alias("status"),
         pl.col("reason").cast(pl.Enum(list(reasons))),
         pl.col("column").cast(pl.Categorical),
-        pl.when(accepted).then(None).otherwise(pl.col("value")).alias("value"),
+        pl.when(accepted).then(None).otherwise(pl.col("value")).cast(pl.Categorical)
+        .alias("value"),
         pl.when(accepted).then(None).otherwise(message).cast(pl.Categorical).alias("message"),
-        pl.when(accepted).then(warning).otherwise(None).alias("warning"),
+        pl.when(accepted).then(warning).otherwise(None).cast(pl.Categorical).alias("warning"),
         (pl.col("from_catalogue") & accepted).alias("from_catalogue"),
         "raw",
-        pl.coalesce(pl.col("customer_match"), pl.col("customer_number"))
-        .alias("customer_number"),
+        pl.col("customer_out").alias("customer_number"),
         "customer_id",
         field_or_absent("article_number",
-                        pl.when(~_empty("article_number")).then(f("article_number"))),
+                        pl.when(~_empty("article_number")).then(f("article_number"))
+                        .cast(pl.Categorical)),
         pl.col("n_service").cast(pl.Categorical).alias("service"),
         pl.col("n_cycle").cast(CYCLE_DTYPE).alias("cycle"),
         pl.col("n_cycle").replace_strict(BILLING_CYCLES, default=None, return_dtype=pl.String)
@@ -359,8 +366,9 @@ def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.col("occurrence").fill_null(0),
         pl.when(dup & pl.col("warning").is_not_null())
-        .then(pl.concat_str([pl.col("warning"), note], separator=" "))
-        .when(dup).then(note).otherwise(pl.col("warning")).alias("warning"),
+        .then(pl.concat_str([pl.col("warning").cast(pl.String), note], separator=" "))
+        .when(dup).then(note).otherwise(pl.col("warning").cast(pl.String))
+        .cast(pl.Categorical).alias("warning"),
     ).drop("_first")
 
 
