@@ -212,20 +212,24 @@ class CheckResult:
     ``rows`` is a polars DataFrame, one row per data row in file order, with columns:
 
     - ``line`` (UInt32): physical 1-based line number in the file;
-    - ``status`` (str): ``"accepted"`` or ``"rejected"``;
-    - ``reason`` / ``column`` / ``value`` / ``message`` (str, null when accepted): reason code
-      (key of :data:`REASONS`), header name of the offending column, its raw text, message;
-    - ``warning`` (str, null if none): a non-blocking note, e.g. gross does not fit net;
+    - ``status`` (Enum "accepted"/"rejected");
+    - ``reason`` (Enum of the :data:`REASONS` codes) / ``column`` / ``value`` / ``message``
+      (categorical text; null when accepted): reason code, header name of the offending
+      column, its raw text, message;
+    - ``warning`` (categorical text, null if none): a non-blocking note on an accepted row;
     - ``from_catalogue`` (bool): service, price or long text was filled from the article
       catalogue;
     - ``raw`` (str): the line's text as in the file (without the line break);
-    - the normalised fields of :data:`NORMALISED_COLUMNS` (str, ``customer_id`` Int64):
-      amounts/quantities/discount as dot-decimal strings ("1234.56"), dates ISO
-      ("2004-05-22", or "2013-04-19T08:30:00" when a time other than midnight is given),
-      ``cycle`` two digits and ``cycle_name`` (formats 2 and 4: "00"/"einmalig"), remarks with
-      ``<br>`` turned into "\\n". For rejected rows the fields that could be parsed are filled,
-      the others null;
-    - ``row_key`` (str, null until needed): content hash stored on committed services.
+    - the normalised fields of :data:`NORMALISED_COLUMNS`: amounts/quantities/discount as
+      dot-decimal text ("1234.56"), dates ISO ("2004-05-22", or "2013-04-19T08:30:00" when a
+      time other than midnight is given), ``cycle`` two digits and ``cycle_name`` (formats 2
+      and 4: "00"/"einmalig"), remarks with ``<br>`` turned into "\\n", ``customer_number``
+      as spelled in the workspace when matched, ``customer_id`` (Int64). Text columns with
+      few distinct values are categoricals (compare them with plain strings as usual);
+      columns the format does not have are of polars' ``Null`` type. For rejected rows the
+      fields that could be parsed are filled, the others null;
+    - ``occurrence`` (UInt32): 0, or n for the n-th repeat of an identical line;
+    - ``row_key``: null (Null type) unless computed for the already-imported check.
 
     Other attributes: ``format`` (1-4), ``encoding`` ("utf-8-sig" when a UTF-8 BOM was
     found, "utf-8" when the bytes are valid UTF-8, else "cp1252" = Windows-1252), ``sha256``
