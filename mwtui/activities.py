@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any
 
 from mwtui.models import INTEGRATION_LABELS, SOURCE_BADGES
@@ -60,113 +61,148 @@ class ActivityRow:
     created: str
     attachments: int
     missing: bool
-    haystack: str  # lower-case number, title and customer name
 
     def cells(self) -> tuple[str, str, str, str, str, str, str]:
         return (self.badge, self.number, self.title, self.customer, self.type_name,
                 self.created, str(self.attachments) if self.attachments else "")
 
 
-def activity_rows(snapshot: Snapshot) -> list[ActivityRow]:
-    """Every activity of the snapshot as a row (id order)."""
-    customers = snapshot.raw("customers")
-    names = {key: str(doc.get("name", "")) for key, doc in customers.items()}
-    types = {key: str(doc.get("name", "")) for key, doc in snapshot.raw("activity_types").items()}
-    rows: list[ActivityRow] = []
-    append = rows.append
-    for key, doc in snapshot.raw("activities").items():
-        customer_id = doc.get("customer_id")
-        customer = names.get(str(customer_id), "") if customer_id is not None else ""
-        type_id = doc.get("type_id")
-        type_name = types.get(str(type_id), "") if type_id is not None else ""
-        source = str(doc.get("source") or "manual")
-        number = str(doc.get("number", ""))
-        title = str(doc.get("title", ""))
-        append(ActivityRow(
-            id=int(key),
-            source=source,
-            badge=SOURCE_BADGES.get(source, "[??]"),
-            number=number,
-            title=title,
-            customer=customer,
-            type_name=type_name,
-            created=_created_display(doc.get("created")),
-            attachments=len(doc.get("attachments") or ()),
-            missing=bool(doc.get("missing_at_source", False)),
-            haystack=f"{number}\n{title}\n{customer}".lower(),
-        ))
-    return rows
-
-
-def _sort_key(column: str) -> Any:
-    if column == "created":
-        return lambda r: (r.created, r.id)
-    if column == "number":
-        return lambda r: (r.number.lower(), r.id)
-    if column == "title":
-        return lambda r: (r.title.lower(), r.id)
-    if column == "customer":
-        return lambda r: (r.customer.lower(), r.id)
-    if column == "type":
-        return lambda r: (r.type_name.lower(), r.id)
-    if column == "source":
-        return lambda r: (r.source, r.id)
-    if column == "attachments":
-        return lambda r: (r.attachments, r.id)
-    raise ValueError(f"unknown sort column {column!r}")
-
-
 class ActivityIndex:
-    """All rows plus cached sort orders; :meth:`query` gives the visible rows."""
+    """All activities as columns (one list per field), plus lazily built haystacks and
+    cached sort orders. :meth:`query` returns row positions; :meth:`row` one row."""
 
-    def __init__(self, rows: list[ActivityRow]) -> None:
-        self.rows = rows
+    def __init__(self, snapshot: Snapshot) -> None:
+        customers = snapshot.raw("customers")
+        names = {key: str(doc.get("name", "")) for key, doc in customers.items()}
+        types = {key: str(doc.get("name", ""))
+                 for key, doc in snapshot.raw("activity_types").items()}
+        raw = snapshot.raw("activities")
+        docs = list(raw.values())
+        self.ids: list[int] = [int(key) for key in raw]
+        self.sources: list[str] = [str(d.get("source") or "manual") for d in docs]
+        self.numbers: list[str] = [str(d.get("number", "")) for d in docs]
+        self.titles: list[str] = [str(d.get("title", "")) for d in docs]
+        self.customers: list[str] = [
+            names.get(str(d.get("customer_id")), "") if d.get("customer_id") is not None else ""
+            for d in docs]
+        self.types: list[str] = [
+            types.get(str(d.get("type_id")), "") if d.get("type_id") is not None else ""
+            for d in docs]
+        self.created: list[str] = [str(d.get("created") or "") for d in docs]
+        self.attachments: list[int] = [len(d.get("attachments") or ()) for d in docs]
+        self.missing: list[bool] = [bool(d.get("missing_at_source", False)) for d in docs]
+        self._hay: list[str] | None = None
         self._orders: dict[str, list[int]] = {}
-        self._last: tuple[tuple[str, ...], str | None, str, bool, list[int]] | None = None
+        self._bases: dict[tuple[str, bool, str | None], tuple[list[int], list[str]]] = {}
+        self._last: tuple[tuple[str, ...], tuple[str, bool, str | None], list[int],
+                          list[str]] | None = None
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.ids)
+
+    # -- rows ------------------------------------------------------------------------------
+    def row(self, pos: int) -> ActivityRow:
+        source = self.sources[pos]
+        return ActivityRow(self.ids[pos], source, SOURCE_BADGES.get(source, "[??]"),
+                           self.numbers[pos], self.titles[pos], self.customers[pos],
+                           self.types[pos], _created_display(self.created[pos]),
+                           self.attachments[pos], self.missing[pos])
+
+    def cells(self, pos: int) -> tuple[str, str, str, str, str, str, str]:
+        count = self.attachments[pos]
+        return (SOURCE_BADGES.get(self.sources[pos], "[??]"), self.numbers[pos],
+                self.titles[pos], self.customers[pos], self.types[pos],
+                _created_display(self.created[pos]), str(count) if count else "")
+
+    @property
+    def haystacks(self) -> list[str]:
+        """Lower-case ``number title customer`` per row (built on first use)."""
+        if self._hay is None:
+            self._hay = [f"{n}\n{t}\n{c}".lower()
+                         for n, t, c in zip(self.numbers, self.titles, self.customers,
+                                            strict=True)]
+        return self._hay
+
+    # -- sorting ---------------------------------------------------------------------------
+    def _column_key(self, column: str) -> list[Any]:
+        if column == "created":
+            return self.created
+        if column == "number":
+            return [x.lower() for x in self.numbers]
+        if column == "title":
+            return [x.lower() for x in self.titles]
+        if column == "customer":
+            return [x.lower() for x in self.customers]
+        if column == "type":
+            return [x.lower() for x in self.types]
+        if column == "source":
+            return self.sources
+        if column == "attachments":
+            return self.attachments
+        raise ValueError(f"unknown sort column {column!r}")
 
     def order(self, column: str) -> list[int]:
-        """Row positions sorted ascending by ``column`` (computed once per column)."""
+        """Row positions sorted ascending by ``column``, ties in stored (id) order; computed
+        once per column (a stable sort of positions by one key list)."""
         cached = self._orders.get(column)
         if cached is None:
-            key = _sort_key(column)
-            rows = self.rows
-            cached = sorted(range(len(rows)), key=lambda i: key(rows[i]))
+            keys = self._column_key(column)
+            cached = sorted(range(len(keys)), key=keys.__getitem__)
             self._orders[column] = cached
         return cached
 
+    def warm(self) -> None:
+        """Build haystacks and every sort order now (call from a worker thread)."""
+        _ = self.haystacks
+        for column in SORT_COLUMNS:
+            self.order(column)
+
+    # -- querying --------------------------------------------------------------------------
+    def _base(self, sort: str, descending: bool, source: str | None
+              ) -> tuple[list[int], list[str]]:
+        key = (sort, descending, source)
+        found = self._bases.get(key)
+        if found is None:
+            positions = self.order(sort)
+            if descending:
+                positions = positions[::-1]
+            if source is not None:
+                sources = self.sources
+                positions = [i for i in positions if sources[i] == source]
+            hay = self.haystacks
+            found = (positions, [hay[i] for i in positions])
+            if len(self._bases) > 16:
+                self._bases.clear()
+            self._bases[key] = found
+        return found
+
     def query(self, text: str = "", source: str | None = None, sort: str = "created",
               descending: bool = True) -> list[int]:
-        """Positions of rows matching every word of ``text`` and ``source``, sorted.
+        """Positions of rows matching every word of ``text`` (case-insensitive, in number,
+        title and customer) and ``source``, in sort order.
 
         Typing one more character only re-checks the rows of the previous answer.
         """
         words = tuple(sorted(set(text.lower().split())))
-        base: list[int] | None = None
-        if self._last is not None:
-            last_words, last_source, last_sort, last_desc, last_result = self._last
-            if (last_source == source and last_sort == sort and last_desc == descending
-                    and _narrows(last_words, words)):
-                base = last_result
-        if base is None:
-            base = self.order(sort)
-            if descending:
-                base = base[::-1]
-            if source is not None:
-                rows = self.rows
-                base = [i for i in base if rows[i].source == source]
-        result = base
-        if words:
-            rows = self.rows
-            if len(words) == 1:
-                word = words[0]
-                result = [i for i in base if word in rows[i].haystack]
-            else:
-                result = [i for i in base if all(w in rows[i].haystack for w in words)]
-        self._last = (words, source, sort, descending, result)
-        return result
+        view = (sort, descending, source)
+        if not words:
+            return self._base(*view)[0]
+        if self._last is not None and self._last[1] == view and _narrows(self._last[0], words):
+            positions, hays = self._last[2], self._last[3]
+        else:
+            positions, hays = self._base(*view)
+        for word in words:
+            keep = [word in h for h in hays]
+            positions = list(compress(positions, keep))
+            hays = list(compress(hays, keep))
+        self._last = (words, view, positions, hays)
+        return positions
+
+
+def activity_rows(snapshot: Snapshot) -> list[ActivityRow]:
+    """Every activity of the snapshot as a row (id order)."""
+    index = ActivityIndex(snapshot)
+    return [index.row(i) for i in range(len(index))]
 
 
 def _narrows(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
@@ -187,16 +223,17 @@ class ActivityView:
 
     def row_at(self, visible: int) -> ActivityRow | None:
         if 0 <= visible < len(self.positions):
-            return self.index.rows[self.positions[visible]]
+            return self.index.row(self.positions[visible])
         return None
 
     def rows(self, start: int, stop: int) -> Sequence[Sequence[object]]:
-        rows = self.index.rows
-        return [rows[i].cells() for i in self.positions[start:stop]]
+        cells = self.index.cells
+        return [cells(i) for i in self.positions[start:stop]]
 
     def row_style(self, visible: int) -> str | None:
-        row = self.row_at(visible)
-        return "warning" if row is not None and row.missing else None
+        if 0 <= visible < len(self.positions):
+            return "warning" if self.index.missing[self.positions[visible]] else None
+        return None
 
 
 # -- detail ------------------------------------------------------------------------------

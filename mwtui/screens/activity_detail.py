@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,6 +14,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mwtui.activities import ActivityDetail, activity_detail, format_size
+from mwtui.store import Snapshot
 from mwtui.text import safe_text
 
 
@@ -61,10 +64,13 @@ class ActivityDetailScreen(ModalScreen[None]):
         Binding("escape,q", "close", "Close", id="detail.close", tooltip="Back to the table"),
     ]
 
-    def __init__(self, activity_id: int) -> None:
+    def __init__(self, activity_id: int, snapshot: Snapshot | None = None,
+                 attachments_dir: Path | None = None) -> None:
         super().__init__()
         self.activity_id = activity_id
         self.detail: ActivityDetail | None = None
+        self._snapshot = snapshot
+        self._attachments_dir = attachments_dir
 
     def compose(self) -> ComposeResult:
         with Vertical(id="detail-box"):
@@ -76,7 +82,11 @@ class ActivityDetailScreen(ModalScreen[None]):
             yield Label("c copy path  Escape close", classes="hint", markup=False)
 
     def on_mount(self) -> None:
-        self._load()
+        if self._snapshot is not None:  # already in memory: a dict look-up, no disk read
+            self._show(activity_detail(self._snapshot, self.activity_id,
+                                       self._attachments_dir))
+        else:
+            self._load()
 
     @work(thread=True, exclusive=True, group="activity-detail")
     def _load(self) -> None:
