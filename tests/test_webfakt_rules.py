@@ -295,3 +295,17 @@ def test_progress_is_reported_and_cancel_stops() -> None:
     stop.set()
     with pytest.raises(ImportCancelled):
         check_bytes(f1(GOOD1).encode(), lookups(), cancel=stop)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+@pytest.mark.parametrize("offset", [65534, 65535, 65536, 70000])
+def test_encoding_detected_when_first_umlaut_comes_late(encoding: str, offset: int) -> None:
+    head = HEADER1.replace("nächste", "naechste") + "\n" + "001;12101;Wartung;01;1;1,00;;0;"
+    umlaut_row = "001;12101;Gr"
+    padding = offset - len(head) - 1 - len(umlaut_row)
+    text = head + "x" * padding + "\n" + umlaut_row + "öße;01;1;1,00;;0;\n"
+    data = text.encode(encoding)
+    assert data.index("ö".encode(encoding)) == offset
+    result = check_bytes(data, lookups())
+    assert result.encoding == encoding
+    assert result.rows["service"].cast(str).to_list() == ["Wartung", "Größe"]

@@ -68,12 +68,24 @@ def decode(data: bytes) -> tuple[bytes, str]:
         raise FileError("The file is UTF-16; save it as UTF-8 or Windows-1252 (ANSI) CSV.")
     if data.isascii():
         return data, "utf-8"
-    try:
-        data.decode("utf-8")
-        return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
+    if _utf8_prefix_ok(data):
+        try:
+            data.decode("utf-8")
+            return data, "utf-8"
+        except UnicodeDecodeError:
+            pass
     return data.decode("cp1252", errors=_ERRORS).encode("utf-8"), "cp1252"
+
+
+def _utf8_prefix_ok(data: bytes, size: int = 1 << 16) -> bool:
+    """Cheap first look: is the start of ``data`` UTF-8? (A failing full decode of a large
+    Windows-1252 file costs as much as decoding it.)"""
+    head = data[:size]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.start >= len(head) - 3 and len(data) > size  # cut inside a character
+    return True
 
 
 # Single bytes used as a "never occurs" column separator to read whole lines with polars.
@@ -104,15 +116,15 @@ def read_lines(utf8: bytes) -> pl.DataFrame:
         if utf8.endswith(b"\n"):
             parts.pop()
         frame = pl.DataFrame({"raw": pl.Series(parts, dtype=pl.String)})
-    return frame.select(
-        pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("line"),
-        pl.col("raw").fill_null("").str.strip_suffix("\r"),
-    )
+    raw = pl.col("raw").fill_null("")
+    if frame.select(pl.col("raw").str.ends_with("\r").any()).item():
+        raw = raw.str.strip_suffix("\r")  # polars keeps a CR only in odd cases
+    return frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("line"), raw)
 
 
 def blank_expr(col: str = "raw") -> pl.Expr:
     """A line with nothing but spaces, tabs and separators counts as blank (ignored)."""
-    return pl.col(col).str.strip_chars(" \t;\r\x1a") == ""
+    return ~pl.col(col).str.contains(r"[^ \t;\r\x1a]")
 
 
 def split_line(text: str) -> list[str]:
