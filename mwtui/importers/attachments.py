@@ -25,16 +25,31 @@ class AttachmentRefused(MwtuiError):
     """The bytes are not a PDF, too large, or the folder is unsafe."""
 
 
+def pdf_problem(content: object, max_bytes: int = MAX_PDF_BYTES) -> str | None:
+    """Why ``content`` is not an acceptable PDF ("not_bytes", "too_large", "not_pdf"), or None.
+
+    The one check used by the API clients (on download) and by ``store_pdf`` (on write).
+    """
+    if not isinstance(content, bytes | bytearray):
+        return "not_bytes"
+    if len(content) > max_bytes:
+        return "too_large"
+    if not bytes(content[: len(PDF_MAGIC)]).startswith(PDF_MAGIC):
+        return "not_pdf"
+    return None
+
+
 def check_pdf(content: bytes, max_bytes: int = MAX_PDF_BYTES) -> None:
     """Refuse anything that is not a PDF or exceeds the size cap."""
-    if not isinstance(content, bytes | bytearray):
+    problem = pdf_problem(content, max_bytes)
+    if problem == "not_bytes":
         raise AttachmentRefused("The delivery note download was not a file; it was skipped.")
-    if len(content) > max_bytes:
+    if problem == "too_large":
         raise AttachmentRefused(
             f"The delivery note is {len(content) // 1024} KiB, over the limit of "
             f"{max_bytes // 1024} KiB; it was not stored."
         )
-    if not content.startswith(PDF_MAGIC):
+    if problem == "not_pdf":
         raise AttachmentRefused("The delivery note download is not a PDF; it was not stored.")
 
 

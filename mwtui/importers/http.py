@@ -31,6 +31,8 @@ import httpx
 from mwtui import __version__
 from mwtui.config import Secret
 from mwtui.errors import ConfigError
+from mwtui.importers.attachments import MAX_PDF_BYTES as ATTACHMENT_CAP
+from mwtui.importers.attachments import pdf_problem
 from mwtui.importers.errors import (
     ClientError,
     DocumentNotReady,
@@ -73,7 +75,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
-MAX_PDF_BYTES = 25 * 1024 * 1024
+MAX_PDF_BYTES = ATTACHMENT_CAP
 #: No answer may be larger (a 25 MB PDF as base64 inside JSON is about 34 MB).
 MAX_RESPONSE_BYTES = 40 * 1024 * 1024
 REDACTED = "********"
@@ -123,11 +125,12 @@ def is_reading(method: str, path: str, allow_search_post: bool) -> bool:
 
 def check_pdf(data: bytes, label: str, what: str, cap: int = MAX_PDF_BYTES) -> bytes:
     """Refuse bytes that are not a PDF or exceed ``cap``."""
-    if len(data) > cap:
+    problem = pdf_problem(data, cap)
+    if problem == "too_large":
         raise DocumentRefused(
             f"{label} sent {what} of {len(data) // (1024 * 1024)} MB, more than the "
             f"{cap // (1024 * 1024)} MB mwtui accepts; it was not saved.")
-    if not data.startswith(b"%PDF-"):
+    if problem is not None:
         raise DocumentRefused(
             f"{label} sent {what} that is not a PDF; it was not saved. Open the document in "
             f"{label} and check that it can be printed as PDF.")
