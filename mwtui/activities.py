@@ -72,25 +72,14 @@ class ActivityIndex:
     cached sort orders. :meth:`query` returns row positions; :meth:`row` one row."""
 
     def __init__(self, snapshot: Snapshot) -> None:
-        customers = snapshot.raw("customers")
-        names = {key: str(doc.get("name", "")) for key, doc in customers.items()}
-        types = {key: str(doc.get("name", ""))
-                 for key, doc in snapshot.raw("activity_types").items()}
+        self._names = {key: str(doc.get("name", ""))
+                       for key, doc in snapshot.raw("customers").items()}
+        self._type_names = {key: str(doc.get("name", ""))
+                            for key, doc in snapshot.raw("activity_types").items()}
         raw = snapshot.raw("activities")
-        docs = list(raw.values())
+        self._docs: list[dict[str, Any]] = list(raw.values())
         self.ids: list[int] = [int(key) for key in raw]
-        self.sources: list[str] = [str(d.get("source") or "manual") for d in docs]
-        self.numbers: list[str] = [str(d.get("number", "")) for d in docs]
-        self.titles: list[str] = [str(d.get("title", "")) for d in docs]
-        self.customers: list[str] = [
-            names.get(str(d.get("customer_id")), "") if d.get("customer_id") is not None else ""
-            for d in docs]
-        self.types: list[str] = [
-            types.get(str(d.get("type_id")), "") if d.get("type_id") is not None else ""
-            for d in docs]
-        self.created: list[str] = [str(d.get("created") or "") for d in docs]
-        self.attachments: list[int] = [len(d.get("attachments") or ()) for d in docs]
-        self.missing: list[bool] = [bool(d.get("missing_at_source", False)) for d in docs]
+        self._columns: dict[str, list[Any]] = {}
         self._hay: list[str] | None = None
         self._orders: dict[str, list[int]] = {}
         self._bases: dict[tuple[str, bool, str | None], tuple[list[int], list[str]]] = {}
@@ -100,46 +89,75 @@ class ActivityIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    # -- columns (built on first use, so the first screen only pays for its sort column) -
+    def _customer_name(self, doc: dict[str, Any]) -> str:
+        customer_id = doc.get("customer_id")
+        return self._names.get(str(customer_id), "") if customer_id is not None else ""
+
+    def _type_name(self, doc: dict[str, Any]) -> str:
+        type_id = doc.get("type_id")
+        return self._type_names.get(str(type_id), "") if type_id is not None else ""
+
+    def column(self, name: str) -> list[Any]:
+        """One field of every row, in stored order."""
+        found = self._columns.get(name)
+        if found is None:
+            docs = self._docs
+            if name == "source":
+                found = [str(d.get("source") or "manual") for d in docs]
+            elif name in ("number", "title"):
+                found = [str(d.get(name, "")) for d in docs]
+            elif name == "customer":
+                found = [self._customer_name(d) for d in docs]
+            elif name == "type":
+                found = [self._type_name(d) for d in docs]
+            elif name == "created":
+                found = [str(d.get("created") or "") for d in docs]
+            elif name == "attachments":
+                found = [len(d.get("attachments") or ()) for d in docs]
+            else:
+                raise ValueError(f"unknown column {name!r}")
+            self._columns[name] = found
+        return found
+
+    @property
+    def sources(self) -> list[str]:
+        return self.column("source")
+
     # -- rows ------------------------------------------------------------------------------
     def row(self, pos: int) -> ActivityRow:
-        source = self.sources[pos]
+        d = self._docs[pos]
+        source = str(d.get("source") or "manual")
         return ActivityRow(self.ids[pos], source, SOURCE_BADGES.get(source, "[??]"),
-                           self.numbers[pos], self.titles[pos], self.customers[pos],
-                           self.types[pos], _created_display(self.created[pos]),
-                           self.attachments[pos], self.missing[pos])
+                           str(d.get("number", "")), str(d.get("title", "")),
+                           self._customer_name(d), self._type_name(d),
+                           _created_display(d.get("created")),
+                           len(d.get("attachments") or ()),
+                           bool(d.get("missing_at_source", False)))
 
     def cells(self, pos: int) -> tuple[str, str, str, str, str, str, str]:
-        count = self.attachments[pos]
-        return (SOURCE_BADGES.get(self.sources[pos], "[??]"), self.numbers[pos],
-                self.titles[pos], self.customers[pos], self.types[pos],
-                _created_display(self.created[pos]), str(count) if count else "")
+        return self.row(pos).cells()
+
+    def missing(self, pos: int) -> bool:
+        return bool(self._docs[pos].get("missing_at_source", False))
 
     @property
     def haystacks(self) -> list[str]:
         """Lower-case ``number title customer`` per row (built on first use)."""
         if self._hay is None:
             self._hay = [f"{n}\n{t}\n{c}".lower()
-                         for n, t, c in zip(self.numbers, self.titles, self.customers,
-                                            strict=True)]
+                         for n, t, c in zip(self.column("number"), self.column("title"),
+                                            self.column("customer"), strict=True)]
         return self._hay
 
     # -- sorting ---------------------------------------------------------------------------
     def _column_key(self, column: str) -> list[Any]:
-        if column == "created":
-            return self.created
-        if column == "number":
-            return [x.lower() for x in self.numbers]
-        if column == "title":
-            return [x.lower() for x in self.titles]
-        if column == "customer":
-            return [x.lower() for x in self.customers]
-        if column == "type":
-            return [x.lower() for x in self.types]
-        if column == "source":
-            return self.sources
-        if column == "attachments":
-            return self.attachments
-        raise ValueError(f"unknown sort column {column!r}")
+        if column not in SORT_COLUMNS:
+            raise ValueError(f"unknown sort column {column!r}")
+        values = self.column(column)
+        if column in ("number", "title", "customer", "type"):
+            return [x.lower() for x in values]
+        return values
 
     def order(self, column: str) -> list[int]:
         """Row positions sorted ascending by ``column``, ties in stored (id) order; computed
@@ -232,7 +250,7 @@ class ActivityView:
 
     def row_style(self, visible: int) -> str | None:
         if 0 <= visible < len(self.positions):
-            return "warning" if self.index.missing[self.positions[visible]] else None
+            return "warning" if self.index.missing(self.positions[visible]) else None
         return None
 
 

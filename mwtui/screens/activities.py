@@ -70,7 +70,7 @@ class ActivitiesScreen(Screen[None]):
                 tooltip="Reverse the sort order"),
         Binding("i", "import", "Import", id="activities.import",
                 tooltip="Import orders from sevDesk, bexio or lexware Office"),
-        Binding("t", "types", "Types", id="activities.types",
+        Binding("t", "types", "Types", show=False, id="activities.types",
                 tooltip="Activity types: add, rename, reorder (the default stays)"),
         Binding("enter", "open", "Open", show=False, id="activities.open",
                 tooltip="Details of the highlighted activity"),

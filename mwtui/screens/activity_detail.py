@@ -50,11 +50,12 @@ class ActivityDetailScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     ActivityDetailScreen { align: center middle; }
     ActivityDetailScreen > #detail-box {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
+        width: 100; max-width: 100%; height: 100%; max-height: 40;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    ActivityDetailScreen #detail-scroll { height: auto; max-height: 14; }
+    ActivityDetailScreen #detail-scroll { height: 1fr; }
     ActivityDetailScreen #detail-attachments { height: auto; max-height: 6; }
+    ActivityDetailScreen.-no-attachments #detail-attachments { display: none; }
     ActivityDetailScreen .hint { color: $text-muted; }
     """
 
@@ -105,6 +106,7 @@ class ActivityDetailScreen(ModalScreen[None]):
         self.query_one("#detail-body", Static).update(detail_text(detail))
         options = self.query_one("#detail-attachments", OptionList)
         options.clear_options()
+        self.set_class(not detail.attachments, "-no-attachments")
         if detail.attachments:
             options.add_options([
                 Option(attachment_prompt(a.name, a.size, a.path, a.remote_name, a.exists))
