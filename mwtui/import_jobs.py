@@ -236,6 +236,8 @@ def integration_states(config: Config, snapshot: Any, demo: bool) -> list[Integr
             source = info.source if info.token else "none"
         except ConfigError:
             source = "refused"
+        except OSError:  # the config file vanished meanwhile: report what it holds
+            source = "config" if config.integration(name).get("token") else "none"
         token_text = {
             "env": f"token set (environment {TOKEN_ENV[name]})",
             "config": "token set (config file)",

@@ -6,6 +6,7 @@ the demo every integration talks to its local sandbox, labelled as such.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from rich.text import Text
@@ -62,6 +63,7 @@ class IntegrationsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.states: list[IntegrationState] = []
+        self._config_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,7 +85,8 @@ class IntegrationsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="integrations-load")
     def _load(self) -> None:
         app: Any = self.app
-        states = integration_states(app.config, app.workspace.snapshot(), bool(app.demo))
+        with self._config_lock:  # never read the config while a token is being written
+            states = integration_states(app.config, app.workspace.snapshot(), bool(app.demo))
         self.app.call_from_thread(self._show, states)
 
     def _show(self, states: list[IntegrationState]) -> None:
@@ -142,16 +145,17 @@ class IntegrationsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="integrations-token")
     def _save_token(self, name: str, label: str, token: str | None) -> None:
         app: Any = self.app
-        try:
-            app.config.set_token(name, token)
-        except Exception as err:  # one sentence; the token itself is never in the message
-            self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
-                                      severity="error", markup=False)
-            return
+        with self._config_lock:
+            try:
+                app.config.set_token(name, token)
+            except Exception as err:  # one sentence; the token is never in the message
+                self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
+                                          severity="error", markup=False)
+                return
+            states = integration_states(app.config, app.workspace.snapshot(), bool(app.demo))
         message = f"Token for {label} saved." if token else f"Token for {label} removed."
         self.app.call_from_thread(self.notify, message, markup=False)
         self.app.call_from_thread(self._status, message)
-        states = integration_states(app.config, app.workspace.snapshot(), bool(app.demo))
         self.app.call_from_thread(self._show, states)
 
     # -- test ------------------------------------------------------------------------------
