@@ -31,7 +31,7 @@ from mwtui.import_jobs import (
     run_import,
     summary_lines,
 )
-from mwtui.importers.base import ORDER_KINDS, PERIOD_LABELS, PERIODS
+from mwtui.importers.base import ORDER_KINDS, PERIODS
 from mwtui.text import safe_text
 
 PHASE_WORDS = {
@@ -42,6 +42,7 @@ PHASE_WORDS = {
     "saving": "Saving",
     "done": "Done",
 }
+PERIOD_SHORT = {"today": "today", "week": "this week", "month": "this month", "all": "all"}
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages from the worker
 
 
@@ -70,6 +71,7 @@ class ImportRunner(Widget, can_focus=True):
 
     DEFAULT_CSS = """
     ImportRunner { height: auto; }
+    ImportRunner > Label { width: 100%; }
     ImportRunner > #runner-bar { margin: 1 0 0 0; }
     ImportRunner > #runner-summary { height: auto; max-height: 12; }
     """
@@ -195,12 +197,15 @@ class ImportDialog(ModalScreen[Any]):
     DEFAULT_CSS = """
     ImportDialog { align: center middle; }
     ImportDialog > #import-box {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
     ImportDialog #import-form { height: auto; }
     ImportDialog #import-choices { height: auto; }
-    ImportDialog RadioSet { width: auto; margin: 0 1 0 0; }
+    ImportDialog RadioSet { margin: 0; }
+    ImportDialog #import-integration { width: 24; }
+    ImportDialog #import-period { width: 20; }
+    ImportDialog #import-kind { width: 30; }
     ImportDialog .import-note { color: $text-muted; height: auto; }
     ImportDialog #import-runner { display: none; }
     ImportDialog.-running #import-form { display: none; }
@@ -228,16 +233,19 @@ class ImportDialog(ModalScreen[Any]):
             yield Label(title, classes="screen-title")
             with Vertical(id="import-form"):
                 with Horizontal(id="import-choices"):
-                    with RadioSet(id="import-integration"):
+                    with RadioSet(id="import-integration") as integrations:
+                        integrations.border_title = "Integration"
                         for name, label in integration_choices():
                             yield RadioButton(label, value=name == self.integration,
                                               name=name)
                     if self.what == "orders":
-                        with RadioSet(id="import-period"):
+                        with RadioSet(id="import-period") as periods:
+                            periods.border_title = "Period"
                             for period in PERIODS:
-                                yield RadioButton(PERIOD_LABELS[period], value=period == "month",
+                                yield RadioButton(PERIOD_SHORT[period], value=period == "month",
                                                   name=period)
-                        with RadioSet(id="import-kind"):
+                        with RadioSet(id="import-kind") as kinds:
+                            kinds.border_title = "lexware: kind"
                             for kind in ORDER_KINDS:
                                 yield RadioButton(KIND_LABELS[kind],
                                                   value=kind == "orderconfirmation", name=kind)

@@ -68,7 +68,8 @@ class IntegrationsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield OptionList(id="integration-list", markup=False)
-        yield Static("", id="integration-status", classes="status-line")
+        yield Static("Arrows choose an integration; t token, c test, k contacts, o orders.",
+                     id="integration-status", classes="status-line")
         yield Footer()
 
     def on_mount(self) -> None:
