@@ -123,6 +123,23 @@ async def test_screen_filters_as_you_type_and_by_source(tmp_path: Path) -> None:
         assert screen.source_filter is None
 
 
+async def test_a_burst_of_keys_after_slash_lands_in_the_filter(tmp_path: Path) -> None:
+    """Over SSH "/heiz" often arrives in one read: no letter may run a table command."""
+    from textual import events
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(app, pilot)
+        for key, char in [("slash", "/"), ("h", "h"), ("e", "e"), ("i", "i"), ("z", "z"),
+                          ("slash", "/"), ("s", "s")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen  # "i" did not open the import dialog
+        assert screen.filter_text == "heiz/s"
+        assert screen.source_filter is None
+
+
 async def test_screen_sort_cycles_columns_and_reverses(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -58,7 +58,9 @@ class ActivitiesScreen(Screen[None]):
     """Activities of the workspace. `/` filters, Enter opens, i imports, t edits types."""
 
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="activities.filter",
+        # priority: handled as soon as the app reads the key, so a burst like "/heiz"
+        # (fast typing over SSH) lands in the filter and not on the table
+        Binding("slash", "focus_filter", "Filter", id="activities.filter", priority=True,
                 tooltip="Type words to filter by number, title and customer"),
         Binding("escape", "leave_filter", "Table", show=False, id="activities.table",
                 tooltip="Back from the filter to the table"),
@@ -157,10 +159,12 @@ class ActivitiesScreen(Screen[None]):
         self.query_one(VirtualTable).focus()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#activity-filter", Input).focus()
+        # set_focus now (not widget.focus(), which waits a tick): keys typed right after
+        # `/` in one burst (fast typists, SSH) must land in the filter, not run commands
+        self.set_focus(self.query_one("#activity-filter", Input))
 
     def action_leave_filter(self) -> None:
-        self.query_one(VirtualTable).focus()
+        self.set_focus(self.query_one(VirtualTable))
 
     def action_cycle_source(self) -> None:
         position = SOURCE_FILTERS.index(self.source_filter)
@@ -178,9 +182,9 @@ class ActivitiesScreen(Screen[None]):
         self.refresh_rows()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # letters typed into the filter are text, not commands
-        return not (action in ("cycle_source", "cycle_sort", "reverse", "import", "types",
-                               "open") and isinstance(self.focused, Input))
+        # letters (and "/") typed into the filter are text, not commands
+        return not (action in ("focus_filter", "cycle_source", "cycle_sort", "reverse",
+                               "import", "types", "open") and isinstance(self.focused, Input))
 
     # -- detail ----------------------------------------------------------------------------
     def highlighted_id(self) -> int | None:
