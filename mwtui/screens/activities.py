@@ -156,7 +156,7 @@ class ActivitiesScreen(Screen[None]):
 
     @on(Input.Submitted, "#activity-filter")
     def _filter_submitted(self) -> None:
-        self.query_one(VirtualTable).focus()
+        self.set_focus(self.query_one(VirtualTable))
 
     def action_focus_filter(self) -> None:
         # set_focus now (not widget.focus(), which waits a tick): keys typed right after

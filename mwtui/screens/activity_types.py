@@ -6,6 +6,7 @@ default (``mwtui.activity_types`` never writes ``is_default``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from rich.text import Text
@@ -33,7 +34,7 @@ class ActivityTypesScreen(ModalScreen[None]):
     ActivityTypesScreen #types-list { height: auto; max-height: 12; }
     ActivityTypesScreen #types-input { display: none; }
     ActivityTypesScreen.-editing #types-input { display: block; }
-    ActivityTypesScreen .hint { color: $text-muted; }
+    ActivityTypesScreen .hint { color: $text-muted; width: 100%; }
     """
 
     BINDINGS = [
@@ -50,6 +51,7 @@ class ActivityTypesScreen(ModalScreen[None]):
         super().__init__()
         self.types: list[TypeRow] = []
         self._editing: int | str | None = None  # "new", a type id, or None
+        self._write_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="types-box"):
@@ -92,10 +94,12 @@ class ActivityTypesScreen(ModalScreen[None]):
             return None
         return self.types[index]
 
-    @work(thread=True, exclusive=True, group="types-write")
+    @work(thread=True, exclusive=False, group="types-write")
     def _write(self, change: Callable[[], int | None], select_id: int | None) -> None:
+        # not exclusive: pressing d twice quickly must move twice, never drop a change
         try:
-            new_id = change()
+            with self._write_lock:
+                new_id = change()
         except Exception as err:  # one sentence for the operator; the list stays
             self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
                                       severity="error", markup=False)

@@ -17,7 +17,7 @@ DIALOG_CSS = """
     width: 70; max-width: 100%; height: auto;
     border: round $accent; background: $surface; padding: 0 1;
 }}
-{name} .hint {{ color: $text-muted; }}
+{name} .hint {{ color: $text-muted; width: 100%; }}
 """
 
 
