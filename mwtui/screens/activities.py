@@ -88,6 +88,7 @@ class ActivitiesScreen(Screen[None]):
         self.sort_column = "created"
         self.descending = True
         self._data_version: object = None
+        self._detail_screen: ActivityDetailScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -196,10 +197,15 @@ class ActivitiesScreen(Screen[None]):
 
     def action_open(self) -> None:
         activity_id = self.highlighted_id()
-        if activity_id is not None and isinstance(self._data_version, dict):
-            # the data the table was built from: no disk read on the UI thread
-            self.app.push_screen(ActivityDetailScreen(
-                activity_id, Snapshot(self._data_version), self.app.workspace.attachments_dir))
+        if activity_id is None or not isinstance(self._data_version, dict):
+            return
+        if self._detail_screen is None:  # composed once, then reused: opening stays cheap
+            self._detail_screen = ActivityDetailScreen()
+            self.app.install_screen(self._detail_screen, name=f"activity-detail-{id(self)}")
+        # the data the table was built from: no disk read on the UI thread
+        self._detail_screen.set_activity(activity_id, Snapshot(self._data_version),
+                                         self.app.workspace.attachments_dir)
+        self.app.push_screen(self._detail_screen)
 
     @on(VirtualTable.RowSelected, "#activity-table")
     def _row_selected(self, event: VirtualTable.RowSelected) -> None:

@@ -65,9 +65,14 @@ class ActivityDetailScreen(ModalScreen[None]):
         Binding("escape,q", "close", "Close", id="detail.close", tooltip="Back to the table"),
     ]
 
-    def __init__(self, activity_id: int, snapshot: Snapshot | None = None,
+    def __init__(self, activity_id: int = 0, snapshot: Snapshot | None = None,
                  attachments_dir: Path | None = None) -> None:
         super().__init__()
+        self.set_activity(activity_id, snapshot, attachments_dir)
+
+    def set_activity(self, activity_id: int, snapshot: Snapshot | None = None,
+                     attachments_dir: Path | None = None) -> None:
+        """Show another activity the next time this (reusable) screen is shown."""
         self.activity_id = activity_id
         self.detail: ActivityDetail | None = None
         self._snapshot = snapshot
@@ -82,7 +87,10 @@ class ActivityDetailScreen(ModalScreen[None]):
             yield OptionList(id="detail-attachments", markup=False)
             yield Label("c copy path  Escape close", classes="hint", markup=False)
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        if self.detail is not None and self.detail.id == self.activity_id:
+            return
+        self.query_one("#detail-title", Label).update("Loading ...")
         if self._snapshot is not None:  # already in memory: a dict look-up, no disk read
             self._show(activity_detail(self._snapshot, self.activity_id,
                                        self._attachments_dir))
