@@ -262,3 +262,35 @@ async def test_types_rejects_duplicate_names(tmp_path: Path) -> None:
 def test_hostile_customer_kept_raw_in_index(tmp_path: Path, name: str) -> None:
     index = ActivityIndex(make_workspace(tmp_path).snapshot())
     assert name in {index.row(i).customer for i in range(len(index))}
+
+
+async def test_unreadable_workspace_and_failing_write_are_one_message(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    from mwtui.errors import StoreError
+
+    ws = make_workspace(tmp_path)
+    app = make_app(tmp_path, ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(app, pilot)
+        ws.path.write_text("{ not json")  # damaged behind the app's back
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Could not read the workspace" in screen.status_text()
+        assert len(screen.view or ()) == 6  # what was shown stays
+        assert app.is_running
+
+        def refuse(*_a, **_k):
+            raise StoreError("the disk is full. Free some space and try again.")
+
+        (tmp_path / "other").mkdir()
+        readable = make_workspace(tmp_path / "other").snapshot()
+        monkeypatch.setattr(ws, "transaction", refuse)
+        monkeypatch.setattr(ws, "snapshot", lambda: readable)
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.press("a", *"Neu", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("disk is full" in n.message for n in app._notifications)
+        assert isinstance(app.screen, ActivityTypesScreen) and app.is_running

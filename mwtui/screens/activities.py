@@ -109,7 +109,11 @@ class ActivitiesScreen(Screen[None]):
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="activities-load")
     def _load(self) -> None:
-        snapshot = self.app.workspace.snapshot()
+        try:
+            snapshot = self.app.workspace.snapshot()
+        except Exception as err:  # unreadable workspace: say so, keep what is shown
+            self.app.call_from_thread(self._load_failed, str(err))
+            return
         if snapshot.data is self._data_version:
             return
         index = ActivityIndex(snapshot)
@@ -123,6 +127,11 @@ class ActivitiesScreen(Screen[None]):
         self.index = index
         self._data_version = version
         self.refresh_rows(keep_cursor=True)
+
+    def _load_failed(self, message: str) -> None:
+        text = safe_text(f"Could not read the workspace: {message}", one_line=True)
+        self.query_one("#activity-status", Static).update(Text(text))
+        self.notify(text, severity="error", markup=False)
 
     def action_reload(self) -> None:
         self._data_version = None

@@ -100,8 +100,13 @@ class ActivityDetailScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="activity-detail")
     def _load(self) -> None:
         workspace = self.app.workspace
-        detail = activity_detail(workspace.snapshot(), self.activity_id,
-                                 workspace.attachments_dir)
+        try:
+            detail = activity_detail(workspace.snapshot(), self.activity_id,
+                                     workspace.attachments_dir)
+        except Exception as err:
+            self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
+                                      severity="error", markup=False)
+            return
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: ActivityDetail | None) -> None:

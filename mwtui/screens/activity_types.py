@@ -70,7 +70,12 @@ class ActivityTypesScreen(ModalScreen[None]):
     # -- data ------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="types-load")
     def _reload(self) -> None:
-        types = list_types(self.app.workspace.snapshot())
+        try:
+            types = list_types(self.app.workspace.snapshot())
+        except Exception as err:
+            self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
+                                      severity="error", markup=False)
+            return
         self.app.call_from_thread(self._show, types)
 
     def _show(self, types: list[TypeRow], select_id: int | None = None) -> None:
@@ -100,12 +105,12 @@ class ActivityTypesScreen(ModalScreen[None]):
         try:
             with self._write_lock:
                 new_id = change()
+            types = list_types(self.app.workspace.snapshot())
         except Exception as err:  # one sentence for the operator; the list stays
             self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
                                       severity="error", markup=False)
             return
         select = new_id if isinstance(new_id, int) else select_id
-        types = list_types(self.app.workspace.snapshot())
         self.app.call_from_thread(self._show, types, select)
 
     # -- actions ---------------------------------------------------------------------------

@@ -86,8 +86,13 @@ class IntegrationsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="integrations-load")
     def _load(self) -> None:
         app: Any = self.app
-        with self._config_lock:  # never read the config while a token is being written
-            states = integration_states(app.config, app.workspace.snapshot(), bool(app.demo))
+        try:
+            with self._config_lock:  # never read the config while a token is being written
+                states = integration_states(app.config, app.workspace.snapshot(),
+                                            bool(app.demo))
+        except Exception as err:  # unreadable workspace: one message, screen stays usable
+            self.app.call_from_thread(self._status, f"Could not read the workspace: {err}")
+            return
         self.app.call_from_thread(self._show, states)
 
     def _show(self, states: list[IntegrationState]) -> None:
@@ -149,11 +154,12 @@ class IntegrationsScreen(Screen[None]):
         with self._config_lock:
             try:
                 app.config.set_token(name, token)
+                states = integration_states(app.config, app.workspace.snapshot(),
+                                            bool(app.demo))
             except Exception as err:  # one sentence; the token is never in the message
                 self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
                                           severity="error", markup=False)
                 return
-            states = integration_states(app.config, app.workspace.snapshot(), bool(app.demo))
         message = f"Token for {label} saved." if token else f"Token for {label} removed."
         self.app.call_from_thread(self.notify, message, markup=False)
         self.app.call_from_thread(self._status, message)
