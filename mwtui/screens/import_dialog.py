@@ -117,6 +117,9 @@ class ImportRunner(Widget, can_focus=True):
         self.query_one("#runner-counts", Label).update("Connecting ...")
         self._run(request, workspace, factory, tz, self.cancel_event)
 
+    def on_unmount(self) -> None:
+        self.cancel_event.set()  # quitting mid-run stops the engine at the next item
+
     def cancel(self) -> None:
         """Ask the engine to stop between items (committed work is kept)."""
         if self.running and not self.cancel_event.is_set():
