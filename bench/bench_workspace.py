@@ -164,8 +164,10 @@ def main() -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} CPUs, load average {load:.2f} before the run")
+    keep = os.environ.get("MWTUI_BENCH_KEEP")  # a folder: keep big.json there
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+        folder = Path(keep) if keep else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         os.environ["MWTUI_CONFIG"] = str(folder / "config.toml")
         t0 = time.perf_counter()
         ws = build(folder / "big.json")

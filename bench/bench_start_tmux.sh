@@ -1,0 +1,16 @@
+#!/bin/bash
+# Process start of `mwtui --db BIG.json` until the activities table shows rows, in a real
+# terminal (tmux, 80x24). Usage: bench/bench_start_tmux.sh /path/to/big.json
+# (bench/bench_workspace.py builds such a file; keep it with MWTUI_BENCH_KEEP=dir).
+set -euo pipefail
+db=${1:?usage: $0 WORKSPACE.json}
+session=mwtui-bench-$$
+here=$(cd "$(dirname "$0")/.." && pwd)
+cfg=$(mktemp -d)
+start=$(date +%s.%N)
+MWTUI_CONFIG=$cfg/config.toml tmux new -d -s "$session" -x 80 -y 24 "$here/.venv/bin/mwtui --db $db"
+until tmux capture-pane -p -t "$session" | grep -q " of .* activities"; do sleep 0.02; done
+end=$(date +%s.%N)
+tmux kill-session -t "$session"
+rm -rf "$cfg"
+echo "process start to rows on screen: $(echo "$end - $start" | bc) s (load $(cut -d' ' -f1 /proc/loadavg))"
