@@ -145,7 +145,7 @@ def main() -> None:
         rows = synthetic_rows(args.rows)
         result = webfakt.CheckResult(
             format=1, encoding="cp1252", sha256="-", file_name=target.name, size=0,
-            header_lines=(HEADER.strip(),), has_reason_column=False, rows=rows)
+            header_lines=(HEADER.strip(),), has_reason_column=False, table=rows)
         print(f"synthetic frame of {args.rows:,} rows built in {time.perf_counter() - t0:.2f} s")
     else:
         t0 = time.perf_counter()

@@ -8,7 +8,7 @@ frames in vectorised steps, so a million rows cost milliseconds, not seconds.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +34,17 @@ class PreviewView:
 
     ``positions`` are row numbers into ``frame`` (None: every row), so switching views never
     copies the million-row frame; ``rejects`` are positions *within the view*.
+
+    ``expand`` (``CheckResult.with_fields``) adds the normalised fields to a few rows when
+    ``frame`` is the check's lean ``table``: only the visible window or the one row of the
+    detail pane is ever normalised.
     """
 
     name: str
     frame: pl.DataFrame
     positions: pl.Series | None = None
     rejects: pl.Series = field(default_factory=lambda: pl.Series("pos", [], dtype=pl.UInt32))
+    expand: Callable[[pl.DataFrame], pl.DataFrame] | None = None
 
     def __post_init__(self) -> None:
         self._len = self.frame.height if self.positions is None else self.positions.len()
@@ -52,8 +57,11 @@ class PreviewView:
         return index if self.positions is None else int(self.positions[index])
 
     def row(self, index: int) -> dict[str, Any]:
-        """All fields of the view's row ``index``."""
-        return self.frame.row(self.frame_index(index), named=True)
+        """All fields of the view's row ``index`` (normalised fields included)."""
+        one = self.frame.slice(self.frame_index(index), 1)
+        if self.expand is not None:
+            one = self.expand(one)
+        return one.row(0, named=True)
 
     def line(self, index: int) -> int | None:
         """File line number of the view's row ``index`` (None when out of range)."""
@@ -63,12 +71,18 @@ class PreviewView:
 
     def window(self, start: int, stop: int, columns: Sequence[str]) -> pl.DataFrame:
         """``columns`` of rows ``start``..``stop`` of the view (a small slice or gather)."""
-        present = [c for c in columns if c in self.frame.columns]
+        have = self.frame.columns
+        missing = self.expand is not None and any(c not in have for c in columns)
+        wanted = have if missing else [c for c in columns if c in have]
         count = max(0, min(stop, len(self)) - start)
         if self.positions is None:
-            return self.frame.slice(start, count).select(present)
-        picked = self.positions.slice(start, count)
-        return self.frame.select(pl.col(c).gather(picked) for c in present)
+            part = self.frame.slice(start, count).select(wanted)
+        else:
+            picked = self.positions.slice(start, count)
+            part = self.frame.select(pl.col(c).gather(picked) for c in wanted)
+        if missing and self.expand is not None:
+            part = self.expand(part)
+        return part.select(c for c in columns if c in part.columns)
 
     def column(self, name: str) -> pl.Series:
         """One column over the whole view (for tests and small views)."""
@@ -88,8 +102,10 @@ class Summary:
     reasons: dict[str, int]
 
 
-def build_view(rows: pl.DataFrame, name: str) -> PreviewView:
-    """The view ``name`` ("all", "accepted", "rejected") of ``rows`` (CheckResult.rows)."""
+def build_view(rows: pl.DataFrame, name: str,
+               expand: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> PreviewView:
+    """The view ``name`` ("all", "accepted", "rejected") of ``rows`` (``CheckResult.table``
+    with ``expand=result.with_fields``, or any frame that has the normalised fields)."""
     rejected = rows.select(
         pl.arg_where(pl.col("status") == "rejected").cast(pl.UInt32).alias("pos")
     ).to_series()
@@ -97,11 +113,12 @@ def build_view(rows: pl.DataFrame, name: str) -> PreviewView:
         accepted = rows.select(
             pl.arg_where(pl.col("status") != "rejected").cast(pl.UInt32).alias("pos")
         ).to_series()
-        return PreviewView(name, rows, accepted, pl.Series("pos", [], dtype=pl.UInt32))
+        return PreviewView(name, rows, accepted, pl.Series("pos", [], dtype=pl.UInt32),
+                           expand)
     if name == "rejected":
         every = pl.int_range(0, rejected.len(), dtype=pl.UInt32, eager=True).alias("pos")
-        return PreviewView(name, rows, rejected, every)
-    return PreviewView("all", rows, None, rejected)
+        return PreviewView(name, rows, rejected, every, expand)
+    return PreviewView("all", rows, None, rejected, expand)
 
 
 def next_view(name: str) -> str:

@@ -35,7 +35,7 @@ from mwtui.errors import ImportCancelled
 from mwtui.importers.webfakt_read import (
     FileError,
     blank_expr,
-    decode,
+    decode_blocks,
     encode_text,
     find_header,
     read_lines,
@@ -44,6 +44,7 @@ from mwtui.importers.webfakt_read import (
 )
 from mwtui.importers.webfakt_rules import (
     STATUS_DTYPE,
+    CustomerMatcher,
     add_occurrence,
     name_key,
     normalise,
@@ -205,9 +206,22 @@ class RowWarning:
         return {"line": self.line, "column": self.column, "message": self.message}
 
 
+#: Columns of ``CheckResult.table`` (the check's outcome without the normalised fields).
+OUTCOME_COLUMNS: tuple[str, ...] = (
+    "line", "status", "reason", "column", "value", "message", "warning", "from_catalogue",
+    "raw", "occurrence", "row_key",
+)
+
+
 @dataclass
 class CheckResult:
     """The outcome of checking one file. Nothing has been written.
+
+    ``table`` is what the check keeps for every row (cheap even at a million rows): the
+    columns of :data:`OUTCOME_COLUMNS` described below. The normalised fields are computed
+    only where needed: :meth:`with_fields` adds them to any rows of ``table`` (a visible
+    window, one row for a detail pane, the accepted rows at commit), and ``rows`` is the
+    whole file with them (computed on first use; fine for small files and tests).
 
     ``rows`` is a polars DataFrame, one row per data row in file order, with columns:
 
@@ -246,8 +260,9 @@ class CheckResult:
     size: int
     header_lines: tuple[str, ...]
     has_reason_column: bool
-    rows: pl.DataFrame
+    table: pl.DataFrame
     line_ending: str = "\n"
+    lookups: CatalogueLookups | None = None  # as of the check; needed by with_fields()
 
     @property
     def header_line_count(self) -> int:
@@ -261,15 +276,47 @@ class CheckResult:
     def columns(self) -> tuple[str, ...]:
         return tuple(FORMAT_HEADERS[self.format].split(";"))
 
+    # Normalised fields ---------------------------------------------------------------------
+    @cached_property
+    def rows(self) -> pl.DataFrame:
+        """``table`` with the normalised fields of every row (see the class docstring)."""
+        return self.with_fields(self.table)
+
+    def with_fields(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Rows of ``table`` (any subset, any order; needs ``line`` and ``raw``) with the
+        normalised fields added, in the column order of ``rows``. The fields are computed
+        again from the raw lines with the look-ups of the check, by the same code as the
+        check, so they are exactly what the check saw; status, reason and the other outcome
+        columns are taken from ``frame`` as they are."""
+        if all(c in frame.columns for c in NORMALISED_COLUMNS):
+            return frame
+        if self.lookups is None:
+            raise ValueError("This check result has no look-ups; cannot add the fields.")
+        fields = FORMAT_FIELDS[self.format]
+        split = split_fields(frame.select("line", "raw"), len(fields),
+                             allow_extra=self.has_reason_column)
+        split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
+        full = normalise(split, self.format, fields, self.columns, self.lookups, REASONS)
+        extra = full.select("line", *NORMALISED_COLUMNS)
+        joined = frame.join(extra, on="line", how="left", maintain_order="left")
+        order = [c for c in OUTCOME_COLUMNS[:9] if c in joined.columns]
+        order += [*NORMALISED_COLUMNS]
+        order += [c for c in joined.columns if c not in order]
+        return joined.select(order)
+
+    def row(self, index: int) -> dict[str, Any]:
+        """All fields (outcome and normalised) of ``table`` row ``index``."""
+        return self.with_fields(self.table.slice(index, 1)).row(0, named=True)
+
     # Counts and lists ---------------------------------------------------------------------
     @property
     def total(self) -> int:
         """Number of data rows (blank lines and header not counted)."""
-        return self.rows.height
+        return self.table.height
 
     @cached_property
     def accepted(self) -> int:
-        return int(self.rows.get_column("status").eq("accepted").sum())
+        return int(self.table.get_column("status").eq("accepted").sum())
 
     @property
     def rejected(self) -> int:
@@ -278,7 +325,7 @@ class CheckResult:
     @cached_property
     def reasons(self) -> dict[str, int]:
         """Rejected rows per reason code (only codes that occur), in REASONS order."""
-        counts = dict(self.rows.get_column("reason").drop_nulls().value_counts().iter_rows())
+        counts = dict(self.table.get_column("reason").drop_nulls().value_counts().iter_rows())
         return {code: int(counts[code]) for code in REASONS if code in counts}
 
     @cached_property
@@ -289,20 +336,22 @@ class CheckResult:
 
     @cached_property
     def warnings(self) -> list[RowWarning]:
-        frame = self.rows.filter(pl.col("warning").is_not_null())
+        frame = self.table.filter(pl.col("warning").is_not_null())
         return [RowWarning(line, "Betrag-Brutto" if text.startswith("Brutto") else "", text)
                 for line, text in frame.select("line", "warning").iter_rows()]
 
     @cached_property
     def filled_from_catalogue(self) -> list[int]:
         """Line numbers of accepted rows that took values from the article catalogue."""
-        return self.rows.filter(pl.col("from_catalogue")).get_column("line").to_list()
+        return self.table.filter(pl.col("from_catalogue")).get_column("line").to_list()
 
     def accepted_rows(self) -> pl.DataFrame:
-        return self.rows.filter(pl.col("status") == "accepted")
+        """The accepted rows of ``table`` (outcome columns only; see :meth:`with_fields`)."""
+        return self.table.filter(pl.col("status") == "accepted")
 
     def rejected_rows(self) -> pl.DataFrame:
-        return self.rows.filter(pl.col("status") == "rejected")
+        """The rejected rows of ``table`` (outcome columns only)."""
+        return self.table.filter(pl.col("status") == "rejected")
 
     def summary_json(self) -> dict[str, Any]:
         """The JSON keys without the per-row lists (cheap for a header line)."""
@@ -336,7 +385,7 @@ class CommitResult:
 
 # --- public functions -------------------------------------------------------------------
 
-_CHUNK_ROWS = 200_000
+_CHUNK_ROWS = 50_000
 _HEADER_NAMES = {k: v.split(";") for k, v in FORMAT_HEADERS.items()}
 
 
@@ -366,14 +415,21 @@ def check_bytes(
     ``ImportCancelled`` when ``cancel`` is set)."""
     step = _Steps(progress, cancel)
     step("reading", 0.0)
-    digest = hashlib.sha256(data).hexdigest()
     size = len(data)
-    utf8, encoding = decode(data)
+    line_ending = "\r\n" if b"\r\n" in data[:65536] else "\n"
+    # hashlib releases the GIL on large inputs: the digest runs beside the decoding.
+    digests: list[str] = []
+    hasher = threading.Thread(target=_sha256_into, args=(data, digests), daemon=True)
+    hasher.start()
+    try:
+        blocks, encoding = decode_blocks(data)
+    finally:
+        hasher.join()
+    digest = digests[0]
     del data  # when the file was re-encoded, its original bytes can go now
-    line_ending = "\r\n" if b"\r\n" in utf8[:65536] else "\n"
     step("splitting lines", 0.1)
-    lines = read_lines(utf8)
-    del utf8
+    lines = read_lines(blocks)  # empties ``blocks`` as it goes
+    del blocks
     header = find_header(lines, _HEADER_NAMES, reason_column=REASON_COLUMN, wrapped=(3,),
                          what="WEBFAKT service list")
     fmt = header.kind
@@ -381,35 +437,46 @@ def check_bytes(
     del lines
     fields = FORMAT_FIELDS[fmt]
     columns = tuple(FORMAT_HEADERS[fmt].split(";"))
+    customers = CustomerMatcher(lookups.customers)
     chunks: list[pl.DataFrame] = []
     for start in range(0, max(body.height, 1), _CHUNK_ROWS):
         step("checking rows", 0.2 + 0.6 * start / max(body.height, 1))
         part = body.slice(start, _CHUNK_ROWS)
         split = split_fields(part, len(fields), allow_extra=header.has_reason_column)
+        del part
         split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
-        chunks.append(normalise(split, fmt, fields, columns, lookups, REASONS))
+        chunks.append(normalise(split, fmt, fields, columns, lookups, REASONS, full=False,
+                                customers=customers, owners=lookups.committed_customers))
+        del split
+    del body
     step("finding duplicates", 0.85)
-    rows = pl.concat(chunks)
-    rows = add_occurrence(rows).with_columns(pl.lit(None).alias("row_key"))
-    rows = _mark_already_imported(rows, lookups)
+    table = pl.concat(chunks)
+    del chunks
+    table = add_occurrence(table).with_columns(pl.lit(None).alias("row_key"))
+    result = CheckResult(format=fmt, encoding=encoding, sha256=digest, file_name=file_name,
+                         size=size, header_lines=header.lines,
+                         has_reason_column=header.has_reason_column, table=table,
+                         line_ending=line_ending, lookups=lookups)
+    result.table = _mark_already_imported(result, lookups)
     step("done", 1.0)
-    return CheckResult(format=fmt, encoding=encoding, sha256=digest, file_name=file_name,
-                       size=size, header_lines=header.lines,
-                       has_reason_column=header.has_reason_column, rows=rows,
-                       line_ending=line_ending)
+    return result
 
 
-def _mark_already_imported(rows: pl.DataFrame, lookups: CatalogueLookups) -> pl.DataFrame:
+def _sha256_into(data: bytes, out: list[str]) -> None:
+    out.append(hashlib.sha256(data).hexdigest())
+
+
+def _mark_already_imported(result: CheckResult, lookups: CatalogueLookups) -> pl.DataFrame:
     """Reject accepted rows whose key is already in the workspace. Keys are only computed
     for customers that have committed services (hashing is the slow part)."""
+    rows = result.table
     if not lookups.committed_keys:
         return rows
-    mask = (pl.col("status") == "accepted") & pl.col("customer_number").is_in(
-        list(lookups.committed_customers))
-    candidates = rows.filter(mask)
+    candidates = rows.filter((pl.col("status") == "accepted") & pl.col("_owner"))
+    rows = rows.drop("_owner")
     if candidates.height == 0:
         return rows
-    keys = row_keys(candidates)
+    keys = row_keys(result.with_fields(candidates.select("line", "raw", "occurrence")))
     known = [k in lookups.committed_keys for k in keys]
     found = pl.DataFrame({"line": candidates.get_column("line"),
                           "_key": pl.Series(keys, dtype=pl.String),
@@ -509,8 +576,8 @@ def commit(
             f"{Path(path).name} changed since it was checked; nothing was written. "
             "Check the file again and review the new result before committing."
         )
-    accepted = result.accepted_rows()
     step("preparing records", 0.2)
+    accepted = result.with_fields(result.accepted_rows())
     keys = row_keys(accepted)
     batch_id = new_batch_id()
     docs = _service_docs(accepted, keys, result, batch_id)

@@ -77,6 +77,43 @@ def decode(data: bytes) -> tuple[bytes, str]:
     return data.decode("cp1252", errors=_ERRORS).encode("utf-8"), "cp1252"
 
 
+_BLOCK = 1 << 22  # bytes per block when re-encoding Windows-1252 (about 4 MB)
+
+
+def decode_blocks(data: bytes) -> tuple[list[bytes], str]:
+    """Like :func:`decode`, but Windows-1252 text comes back as UTF-8 blocks that each end
+    at a line break (the last one may not), so the whole file is never held twice over.
+
+    A block whose bytes decode the same in Latin-1 and Windows-1252 (no byte 0x80-0x9F;
+    the usual German text with umlauts) takes the faster Latin-1 codec: the UTF-8 output
+    then has no ``C2`` byte, which is checked, and only blocks that have one are decoded
+    again as Windows-1252.
+    """
+    if data.startswith((UTF8_BOM, b"\xff\xfe", b"\xfe\xff")) or data.isascii():
+        utf8, encoding = decode(data)
+        return [utf8], encoding
+    if _utf8_prefix_ok(data):
+        try:
+            data.decode("utf-8")
+            return [data], "utf-8"
+        except UnicodeDecodeError:
+            pass
+    view = memoryview(data)
+    blocks: list[bytes] = []
+    start, size = 0, len(data)
+    while start < size:
+        end = data.find(b"\n", start + _BLOCK)
+        end = size if end < 0 else end + 1
+        part = view[start:end]
+        utf8 = str(part, "latin-1").encode("utf-8")
+        if b"\xc2" in utf8:  # a byte 0x80-0xBF: 0x80-0x9F differ from Latin-1
+            utf8 = str(part, "cp1252", _ERRORS).encode("utf-8")
+        blocks.append(utf8)
+        start = end
+    view.release()
+    return blocks, "cp1252"
+
+
 def _utf8_prefix_ok(data: bytes, size: int = 1 << 16) -> bool:
     """Cheap first look: is the start of ``data`` UTF-8? (A failing full decode of a large
     Windows-1252 file costs as much as decoding it.)"""
@@ -92,12 +129,31 @@ def _utf8_prefix_ok(data: bytes, size: int = 1 << 16) -> bool:
 _LINE_SEPARATORS = "\x1f\x1e\x1d\x1c\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11"
 
 
-def read_lines(utf8: bytes) -> pl.DataFrame:
+def read_lines(utf8: bytes | list[bytes]) -> pl.DataFrame:
     """Physical lines as a frame: ``line`` (UInt32, 1-based), ``raw`` (str, no line break).
 
     A line ends at LF; a CR before it is dropped. Polars reads the lines in parallel; when
     the file holds every candidate separator byte (hostile input) Python splits instead.
+    ``utf8`` may be a list of blocks that each end with a line break (except the last);
+    the list is emptied while it is read, so each block's memory goes as soon as it is read.
     """
+    if isinstance(utf8, list):
+        frames = []
+        while utf8:
+            frames.append(_read_block(utf8.pop(0)))
+        frame = pl.concat(frames) if len(frames) > 1 else (
+            frames[0] if frames else pl.DataFrame({"raw": pl.Series([], dtype=pl.String)}))
+        del frames
+    else:
+        frame = _read_block(utf8)
+    raw = pl.col("raw").fill_null("")
+    if frame.select(pl.col("raw").str.ends_with("\r").any()).item():
+        raw = raw.str.strip_suffix("\r")  # polars keeps a CR only in odd cases
+    return frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("line"), raw)
+
+
+def _read_block(utf8: bytes) -> pl.DataFrame:
+    """The lines of one block as a frame with one column, ``raw`` (CRs not yet cut)."""
     expected = utf8.count(b"\n") + (0 if utf8.endswith(b"\n") else 1) if utf8 else 0
     frame: pl.DataFrame | None = None
     sep = next((c for c in _LINE_SEPARATORS if c.encode() not in utf8), None)
@@ -116,10 +172,7 @@ def read_lines(utf8: bytes) -> pl.DataFrame:
         if utf8.endswith(b"\n"):
             parts.pop()
         frame = pl.DataFrame({"raw": pl.Series(parts, dtype=pl.String)})
-    raw = pl.col("raw").fill_null("")
-    if frame.select(pl.col("raw").str.ends_with("\r").any()).item():
-        raw = raw.str.strip_suffix("\r")  # polars keeps a CR only in odd cases
-    return frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("line"), raw)
+    return frame
 
 
 def blank_expr(col: str = "raw") -> pl.Expr:
@@ -170,7 +223,9 @@ def find_header(
 ) -> Header:
     """Match the first non-blank line (or, for layouts in ``wrapped``, the first two) against
     ``layouts`` (header names). Raises :class:`FileError` naming every expected header."""
-    head = lines.filter(~blank_expr()).head(2)
+    head = lines.head(1000).filter(~blank_expr()).head(2)
+    if head.height < 2 and lines.height > 1000:  # a long run of blank lines first
+        head = lines.filter(~blank_expr()).head(2)
     if head.height == 0:
         raise FileError(f"The file is empty: no {what} header and no rows.")
     wanted = {k: [header_key(f) for f in v] for k, v in layouts.items()}

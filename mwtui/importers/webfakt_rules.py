@@ -94,6 +94,25 @@ def customer_table(values: Iterable[str], customers: Mapping[str, int | None]) -
     )
 
 
+class CustomerMatcher:
+    """Customer look-up for one check: the workspace's exact numbers are tabled once; only
+    numbers that match no workspace number exactly go through :func:`customer_table`
+    again (per chunk, distinct values only)."""
+
+    def __init__(self, customers: Mapping[str, int | None]) -> None:
+        self.customers = customers
+        self.exact = customer_table(list(customers), customers)
+        self._known = self.exact.get_column("customer_key")
+
+    def table(self, values: pl.Series) -> pl.DataFrame:
+        """Rows of :func:`customer_table` for (at least) every distinct value of ``values``."""
+        distinct = values.unique()
+        misses = distinct.filter(~distinct.is_in(self._known.implode()))
+        if misses.is_empty():
+            return self.exact
+        return pl.concat([self.exact, customer_table(misses.to_list(), self.customers)])
+
+
 def article_table(keys: Iterable[str], articles: Mapping[str, Any]) -> pl.DataFrame:
     """Distinct look-up keys -> art_name, art_price, art_text (null when unknown)."""
     rows: dict[str, list[Any]] = {"art_key": [], "art_name": [], "art_price": [],
@@ -117,7 +136,18 @@ def _by_distinct(frame: pl.DataFrame, name: str, exprs: dict[str, pl.Expr],
     # Outputs as categoricals: the join then gathers 4-byte codes, not strings.
     table = table.with_columns(pl.col(c).cast(pl.Categorical) for c in exprs
                                if c.startswith("n_") and table.schema[c] == pl.String)
-    return frame.join(table, on=name, how="left", nulls_equal=True, maintain_order="left")
+    return _join_narrow(frame, table, on=name, nulls_equal=True)
+
+
+def _join_narrow(frame: pl.DataFrame, table: pl.DataFrame, *, on: str,
+                 right_on: str | None = None, nulls_equal: bool = False) -> pl.DataFrame:
+    """``frame`` left-joined with ``table`` (order kept), joining only the key column and
+    adding the table's other columns: the frame's own columns are not copied by the join."""
+    right = right_on or on
+    joined = frame.select(on).join(table, left_on=on, right_on=right, how="left",
+                                   nulls_equal=nulls_equal, maintain_order="left")
+    added = [c for c in table.columns if c != right and c not in frame.columns]
+    return frame.hstack([joined.get_column(c) for c in added])
 
 
 def normalise(
@@ -127,20 +157,29 @@ def normalise(
     columns: tuple[str, ...],
     lookups: Any,
     reasons: Mapping[str, str],
+    *,
+    full: bool = True,
+    customers: CustomerMatcher | None = None,
+    owners: Iterable[str] = (),
 ) -> pl.DataFrame:
-    """Convert and validate one chunk. Returns line, raw, status, reason, column, value,
-    message, warning, from_catalogue and the normalised fields."""
+    """Convert and validate one chunk. Returns line, status, reason, column, value,
+    message, warning, from_catalogue, raw and (``full``) the normalised fields; without
+    ``full`` the same checks run but the normalised fields are not kept (the check result
+    stays small; :func:`normalise` with ``full`` computes them for the rows that need them).
+    ``customers`` reuses one customer matcher across the chunks of a file. With ``owners``
+    (customer numbers that have committed services) a lean result also gets ``_owner``:
+    the row's customer is one of them (only those rows can be already imported)."""
     header = dict(zip(fields, columns, strict=True))
     present = set(fields)
 
     def f(name: str) -> pl.Expr:
         return pl.col(name) if name in present else _null()
 
-    # Customer numbers: match the distinct values in Python, join back.
+    # Customer numbers: match the distinct values (in Python), join back.
     frame = frame.with_columns(pl.col("customer_number").fill_null(""))
-    distinct = frame.get_column("customer_number").unique().to_list()
-    frame = frame.join(customer_table(distinct, lookups.customers),
-                       left_on="customer_number", right_on="customer_key", how="left")
+    matcher = customers or CustomerMatcher(lookups.customers)
+    frame = _join_narrow(frame, matcher.table(frame.get_column("customer_number")),
+                         on="customer_number", right_on="customer_key")
 
     # Catalogue look-ups (format 3 by article number when Leistung is empty, format 4 by
     # name when Betrag is empty).
@@ -159,7 +198,7 @@ def normalise(
         wanted = frame.get_column("art_key").drop_nulls().unique().to_list()
         if fmt == 4:
             catalogue = {k: catalogue.get(_name_key(k)) for k in wanted}
-        frame = frame.join(article_table(wanted, catalogue), on="art_key", how="left")
+        frame = _join_narrow(frame, article_table(wanted, catalogue), on="art_key")
         looked_up = pl.col("art_key").is_not_null()
         found = looked_up & pl.col("art_name").is_not_null()
     else:
@@ -293,11 +332,7 @@ def normalise(
             pl.col("gross_amount"), pl.col("amount")))
     accepted = pl.col("reason").is_null()
     absent = pl.lit(None)  # Null dtype: columns the format lacks cost no memory
-
-    def field_or_absent(name: str, expr: pl.Expr) -> pl.Expr:
-        return (expr if name in present else absent).alias(name)
-
-    return lazy.select(
+    outcome = [
         "line",
         pl.when(accepted).then(pl.lit("accepted")).otherwise(pl.lit("rejected"))
         .cast(STATUS_DTYPE).alias("status"),
@@ -309,6 +344,19 @@ def normalise(
         pl.when(accepted).then(warning).otherwise(None).cast(pl.Categorical).alias("warning"),
         (pl.col("from_catalogue") & accepted).alias("from_catalogue"),
         "raw",
+    ]
+    if not full:
+        owners = list(owners)
+        if owners:
+            outcome.append(pl.col("customer_match").is_in(owners).fill_null(False)
+                           .alias("_owner"))
+        return lazy.select(outcome).collect()
+
+    def field_or_absent(name: str, expr: pl.Expr) -> pl.Expr:
+        return (expr if name in present else absent).alias(name)
+
+    return lazy.select(
+        *outcome,
         pl.col("customer_out").alias("customer_number"),
         "customer_id",
         field_or_absent("article_number",

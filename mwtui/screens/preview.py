@@ -256,8 +256,8 @@ class PreviewScreen(Screen[None]):
                                         progress=progress, cancel=cancel)
             if cancel.is_set():
                 raise _Cancelled()
-            view = build_view(result.rows, "all")
-            summary = summarise(result.rows)
+            view = build_view(result.table, "all", result.with_fields)
+            summary = summarise(result.table)
         except webfakt.FileError as exc:
             post(self.CheckFailed(path, str(exc)))
             return
@@ -370,7 +370,8 @@ class PreviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="webfakt-view")
     def _filter(self, result: webfakt.CheckResult, name: str, line: int | None) -> None:
-        self.post_message(self.ViewReady(build_view(result.rows, name), line))
+        self.post_message(self.ViewReady(build_view(result.table, name, result.with_fields),
+                                         line))
 
     def on_preview_screen_view_ready(self, message: ViewReady) -> None:
         self._show_view(message.view, message.line)
