@@ -26,6 +26,11 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+try:  # about 8x faster than the json module for the whole-file write
+    import orjson
+except ImportError:  # pragma: no cover - a declared dependency; the json module still works
+    orjson = None  # type: ignore[assignment]
+
 from mwtui.errors import StoreError, WorkspaceCorrupt, WorkspaceLocked
 from mwtui.models import ActivityType, now_iso
 
@@ -74,6 +79,29 @@ def _describe_os_error(err: OSError, path: Path, action: str) -> str:
             "Check the folder's permissions or open another workspace with --db."
         )
     return f"Could not {action} {path}: {err.strerror or err}. Check the disk and try again."
+
+
+def dump_bytes(data: Any) -> bytes:
+    """``data`` as compact UTF-8 JSON, the same bytes ``json.dumps(..., ensure_ascii=False,
+    separators=(",", ":"))`` gives. orjson writes them when it can; what it refuses (keys
+    that are not strings, integers beyond 64 bits) goes through the json module as before."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            pass
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def load_bytes(raw: bytes) -> Any:
+    """Parse JSON bytes (orjson, else the json module, which also reads what orjson refuses
+    such as UTF-16 or NaN). Raises ``json.JSONDecodeError`` or ``UnicodeDecodeError``."""
+    if orjson is not None:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -136,13 +164,14 @@ class Transaction:
     def insert_many(self, table: str, docs: Iterable[Doc]) -> list[int]:
         """Insert documents; one file write for all of them at commit."""
         raw = self.raw(table)
-        ids = []
-        for doc in docs:
-            doc_id = self._next_id(table)
-            raw[str(doc_id)] = doc
-            ids.append(doc_id)
-        if ids:
-            self.touch()
+        docs = docs if isinstance(docs, list) else list(docs)
+        if not docs:
+            return []
+        first = self._next_id(table)
+        ids = list(range(first, first + len(docs)))
+        self._next_ids[table] = first + len(docs)
+        raw.update(zip(map(str, ids), docs, strict=True))
+        self.touch()
         return ids
 
     def update(self, table: str, doc_id: int, fields: Doc) -> None:
@@ -306,7 +335,7 @@ class Workspace:
         except OSError as err:
             raise StoreError(_describe_os_error(err, self.path, "read")) from err
         try:
-            data = json.loads(raw)
+            data = load_bytes(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as err:
             raise WorkspaceCorrupt(self._corrupt_message(f"it is not valid JSON ({err})")) from None
         if not isinstance(data, dict) or not all(
@@ -354,7 +383,7 @@ class Workspace:
             os.link(self.path, paths[0])
 
     def _write(self, data: dict[str, Any]) -> None:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = dump_bytes(data)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from operator import methodcaller
 from typing import Any
 
 import polars as pl
@@ -423,10 +424,10 @@ def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
 def row_keys(frame: pl.DataFrame) -> list[str]:
     """The stable content key of each row: sha256 over the normalised key fields and the
     occurrence number (identical rows in one file get distinct keys)."""
-    text = frame.select(
+    prefix = pl.lit(_KEY_VERSION + "\x1e")
+    text = frame.select(pl.concat_str([
+        prefix,
         pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
-                      + [pl.col("occurrence").cast(pl.String)], separator="\x1f")
-    ).to_series().to_list()
-    prefix = _KEY_VERSION + "\x1e"
-    return [hashlib.sha256((prefix + t).encode("utf-8", "surrogatepass")).hexdigest()
-            for t in text]
+                      + [pl.col("occurrence").cast(pl.String)], separator="\x1f"),
+    ]).cast(pl.Binary)).to_series().to_list()  # polars text is UTF-8: the same bytes
+    return list(map(methodcaller("hexdigest"), map(hashlib.sha256, text)))
