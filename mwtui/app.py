@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+from collections.abc import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -10,11 +11,7 @@ from textual.screen import Screen
 
 from mwtui.config import Config
 from mwtui.errors import ConfigError
-from mwtui.screens.activities import ActivitiesScreen
-from mwtui.screens.customers import CustomersScreen
 from mwtui.screens.help import HelpScreen
-from mwtui.screens.integrations import IntegrationsScreen
-from mwtui.screens.preview import PreviewScreen
 from mwtui.store import Workspace
 
 MODE_TITLES: dict[str, str] = {
@@ -25,18 +22,31 @@ MODE_TITLES: dict[str, str] = {
 }
 
 
+SCREEN_CLASSES: dict[str, tuple[str, str]] = {
+    "integrations": ("mwtui.screens.integrations", "IntegrationsScreen"),
+    "activities": ("mwtui.screens.activities", "ActivitiesScreen"),
+    "preview": ("mwtui.screens.preview", "PreviewScreen"),
+    "customers": ("mwtui.screens.customers", "CustomersScreen"),
+}
+
+
+def _screen_factory(mode: str) -> Callable[[], Screen]:
+    """Import a screen's module only when its mode is first shown (fast start-up)."""
+
+    def build() -> Screen:
+        module, name = SCREEN_CLASSES[mode]
+        return getattr(importlib.import_module(module), name)()
+
+    return build
+
+
 class MwtuiApp(App[int]):
     """mwtui: one workspace, four screens, keyboard only."""
 
     TITLE = "mwtui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {
-        "integrations": IntegrationsScreen,
-        "activities": ActivitiesScreen,
-        "preview": PreviewScreen,
-        "customers": CustomersScreen,
-    }
+    MODES = {mode: _screen_factory(mode) for mode in SCREEN_CLASSES}
     DEFAULT_MODE = "activities"
     BINDINGS = [
         Binding("1", "switch_mode('integrations')", "Integr", id="mode.integrations",
@@ -76,6 +86,16 @@ class MwtuiApp(App[int]):
         self.sub_title = ("DEMO workspace (temporary) - " if self.demo else "") + str(
             self.workspace.path
         )
+        self.call_after_refresh(self._preload_screens)
+
+    def _preload_screens(self) -> None:
+        """Import the other screens (and polars) in a thread after the first paint."""
+
+        def load() -> None:
+            for module, _name in SCREEN_CLASSES.values():
+                importlib.import_module(module)
+
+        self.run_worker(load, thread=True, group="preload", exit_on_error=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -87,7 +87,11 @@ def run_tui(args: argparse.Namespace) -> int:
 
         workspace = create_demo_workspace()
     else:
-        workspace = Workspace.open(workspace_path(args.db))
+        # The file is read (and checked) by the first screen's worker, after the first
+        # paint; a corrupt file is reported there and never written over.
+        workspace = Workspace(workspace_path(args.db))
+        if not workspace.path.exists():
+            workspace.create()
     app = MwtuiApp(workspace=workspace, config=config, theme=args.theme, demo=args.demo)
     app.run(mouse=False)
     return app.return_code or 0

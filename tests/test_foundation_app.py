@@ -91,3 +91,23 @@ def test_shell_snapshot_at_80x24(tmp_path: Path, snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=setup)
+
+
+async def test_corrupt_workspace_is_reported_in_the_app_and_left_untouched(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "ws.json"
+    path.write_text("{broken")
+    app = MwtuiApp(workspace=Workspace(path), config=Config(path=tmp_path / "config.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = " ".join(str(n.message) for n in app._notifications)
+        assert str(path) in messages and "untouched" in messages
+        for key, mode in (("1", "integrations"), ("3", "preview"), ("4", "customers")):
+            app.set_focus(None)
+            await pilot.press(key)  # every screen stays usable
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.current_mode == mode
+    assert path.read_text() == "{broken"

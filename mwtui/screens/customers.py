@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from mwtui.customers import CustomerRow, customer_rows, filter_rows
+from mwtui.errors import MwtuiError
 from mwtui.text import safe_text
 from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
 
@@ -56,7 +57,13 @@ class CustomersScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="customers-load")
     def _load(self) -> None:
-        rows = customer_rows(self.app.workspace.snapshot())
+        try:
+            rows = customer_rows(self.app.workspace.snapshot())
+        except MwtuiError as err:
+            self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
+                                      title="Could not read the workspace", severity="error",
+                                      markup=False, timeout=15)
+            return
         self.app.call_from_thread(self._loaded, rows)
 
     def _loaded(self, rows: list[CustomerRow]) -> None:
@@ -86,7 +93,10 @@ class CustomersScreen(Screen[None]):
             detail.update("")
             return
         row = self._shown[event.index]
-        doc = self.app.workspace.snapshot().get("customers", row.id) or {}
+        try:
+            doc = self.app.workspace.snapshot().get("customers", row.id) or {}
+        except MwtuiError:
+            doc = {}
         lines = [
             f"{doc.get('name', '')}  (No. {doc.get('number', '') or '-'})",
             f"{doc.get('street', '')}, {doc.get('zip', '')} {doc.get('city', '')}".strip(", "),
