@@ -65,3 +65,18 @@ def test_commit_writes_the_fields_the_preview_shows(workspace: Workspace) -> Non
     assert [d["source_line"] for d in stored] == shown.get_column("line").to_list()
     assert [d["amount"] for d in stored] == shown.get_column("amount").to_list()
     assert [d["service"] for d in stored] == shown.get_column("service").cast(str).to_list()
+
+
+def test_customer_matcher_follows_the_customer_rules() -> None:
+    """The vectorised look-up gives what the per-value rules give, leading zeros, shared
+    numbers and empty values included."""
+    from mwtui.importers.webfakt_rules import CustomerMatcher, customer_table
+
+    customers = {"001": 1, "0815": 2, "00815": 3, "7104": 4, "0": 5, "00": 6, "12": 7,
+                 "012": None, "5": None}
+    values = ["", "1", "01", "815", "0815", "7104", "07104", "99", "0", "000", "12", "0012",
+              "5", "05", "x"]
+    got = (CustomerMatcher(customers).table(pl.Series(values))
+           .filter(pl.col("customer_key").is_in(values)).sort("customer_key"))
+    assert_frame_equal(got, customer_table(values, customers).sort("customer_key"),
+                       categorical_as_str=True)

@@ -414,6 +414,21 @@ def check_bytes(
 ) -> CheckResult:
     """Check a WEBFAKT service list given as bytes. Raises only :class:`FileError` (and
     ``ImportCancelled`` when ``cancel`` is set)."""
+    return _check_owned([data], lookups, file_name=file_name, progress=progress,
+                        cancel=cancel)
+
+
+def _check_owned(
+    holder: list[bytes],
+    lookups: CatalogueLookups,
+    *,
+    file_name: str,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> CheckResult:
+    """:func:`check_bytes` on the bytes in ``holder``, which it takes out: when the caller
+    keeps no other reference, the file's bytes are freed as soon as they are decoded."""
+    data = holder.pop()
     step = _Steps(progress, cancel)
     step("reading", 0.0)
     size = len(data)
@@ -424,13 +439,12 @@ def check_bytes(
     hasher.start()
     try:
         blocks, encoding = decode_blocks(data)
+        step("splitting lines", 0.1)
+        lines = read_lines(blocks)  # decodes block by block while polars reads them
     finally:
         hasher.join()
     digest = digests[0]
-    del data  # when the file was re-encoded, its original bytes can go now
-    step("splitting lines", 0.1)
-    lines = read_lines(blocks)  # empties ``blocks`` as it goes
-    del blocks
+    del blocks, data  # the source bytes go now (unless the caller holds them)
     header = find_header(lines, _HEADER_NAMES, reason_column=REASON_COLUMN, wrapped=(3,),
                          what="WEBFAKT service list")
     fmt = header.kind
@@ -524,8 +538,8 @@ def check_file(
     """Read ``path`` and check it against a snapshot of ``workspace`` (a ``store.Workspace``).
     An unreadable file is a :class:`FileError`."""
     lookups = CatalogueLookups.from_snapshot(workspace.snapshot())
-    return check_bytes(_read(path), lookups, file_name=Path(path).name, progress=progress,
-                       cancel=cancel)
+    return _check_owned([_read(path)], lookups, file_name=Path(path).name,
+                        progress=progress, cancel=cancel)
 
 
 _OPTIONAL_FIELDS = ("article_number", "quantity_text", "gross_amount", "next_invoice", "date",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -80,7 +80,7 @@ def decode(data: bytes) -> tuple[bytes, str]:
 _BLOCK = 1 << 22  # bytes per block when re-encoding Windows-1252 (about 4 MB)
 
 
-def decode_blocks(data: bytes) -> tuple[list[bytes], str]:
+def decode_blocks(data: bytes) -> tuple[Iterator[bytes], str]:
     """Like :func:`decode`, but Windows-1252 text comes back as UTF-8 blocks that each end
     at a line break (the last one may not), so the whole file is never held twice over.
 
@@ -91,27 +91,28 @@ def decode_blocks(data: bytes) -> tuple[list[bytes], str]:
     """
     if data.startswith((UTF8_BOM, b"\xff\xfe", b"\xfe\xff")) or data.isascii():
         utf8, encoding = decode(data)
-        return [utf8], encoding
+        return iter([utf8]), encoding
     if _utf8_prefix_ok(data):
         try:
             data.decode("utf-8")
-            return [data], "utf-8"
+            return iter([data]), "utf-8"
         except UnicodeDecodeError:
             pass
-    view = memoryview(data)
-    blocks: list[bytes] = []
+    return _cp1252_blocks(data), "cp1252"
+
+
+def _cp1252_blocks(data: bytes) -> Iterator[bytes]:
+    """Windows-1252 ``data`` as UTF-8 blocks, produced one at a time as they are read."""
     start, size = 0, len(data)
     while start < size:
         end = data.find(b"\n", start + _BLOCK)
         end = size if end < 0 else end + 1
-        part = view[start:end]
-        utf8 = str(part, "latin-1").encode("utf-8")
-        if b"\xc2" in utf8:  # a byte 0x80-0xBF: 0x80-0x9F differ from Latin-1
-            utf8 = str(part, "cp1252", _ERRORS).encode("utf-8")
-        blocks.append(utf8)
+        with memoryview(data)[start:end] as part:
+            utf8 = str(part, "latin-1").encode("utf-8")
+            if b"\xc2" in utf8:  # a byte 0x80-0xBF: 0x80-0x9F differ from Latin-1
+                utf8 = str(part, "cp1252", _ERRORS).encode("utf-8")
+        yield utf8
         start = end
-    view.release()
-    return blocks, "cp1252"
 
 
 def _utf8_prefix_ok(data: bytes, size: int = 1 << 16) -> bool:
@@ -129,18 +130,16 @@ def _utf8_prefix_ok(data: bytes, size: int = 1 << 16) -> bool:
 _LINE_SEPARATORS = "\x1f\x1e\x1d\x1c\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11"
 
 
-def read_lines(utf8: bytes | list[bytes]) -> pl.DataFrame:
+def read_lines(utf8: bytes | Iterator[bytes]) -> pl.DataFrame:
     """Physical lines as a frame: ``line`` (UInt32, 1-based), ``raw`` (str, no line break).
 
     A line ends at LF; a CR before it is dropped. Polars reads the lines in parallel; when
     the file holds every candidate separator byte (hostile input) Python splits instead.
-    ``utf8`` may be a list of blocks that each end with a line break (except the last);
-    the list is emptied while it is read, so each block's memory goes as soon as it is read.
+    ``utf8`` may be an iterator of blocks that each end with a line break (except the
+    last), read one at a time, so only one block is held besides the frame.
     """
-    if isinstance(utf8, list):
-        frames = []
-        while utf8:
-            frames.append(_read_block(utf8.pop(0)))
+    if not isinstance(utf8, bytes):
+        frames = [_read_block(block) for block in utf8]
         frame = pl.concat(frames) if len(frames) > 1 else (
             frames[0] if frames else pl.DataFrame({"raw": pl.Series([], dtype=pl.String)}))
         del frames

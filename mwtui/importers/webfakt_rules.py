@@ -104,14 +104,46 @@ class CustomerMatcher:
         self.customers = customers
         self.exact = customer_table(list(customers), customers)
         self._known = self.exact.get_column("customer_key")
+        # Leading zeros ignored: stripped number -> how many fit, the one that fits, its id.
+        by_stripped: dict[str, list[str]] = {}
+        for number in customers:
+            by_stripped.setdefault(number.lstrip("0") or "0", []).append(number)
+        self._stripped = pl.DataFrame(
+            {"_stripped": list(by_stripped),
+             "_fits": [len(v) for v in by_stripped.values()],
+             "_fit": [v[0] for v in by_stripped.values()],
+             "_fit_id": [customers[v[0]] for v in by_stripped.values()]},
+            schema={"_stripped": pl.String, "_fits": pl.UInt32, "_fit": pl.String,
+                    "_fit_id": pl.Int64})
 
     def table(self, values: pl.Series) -> pl.DataFrame:
-        """Rows of :func:`customer_table` for (at least) every distinct value of ``values``."""
+        """Rows of :func:`customer_table` for (at least) every distinct value of ``values``.
+        Numbers no workspace number equals exactly are matched here in vectorised steps
+        (the same rules as :func:`customer_table`)."""
         distinct = values.unique()
         misses = distinct.filter(~distinct.is_in(self._known.implode()))
         if misses.is_empty():
             return self.exact
-        return pl.concat([self.exact, customer_table(misses.to_list(), self.customers)])
+        key = pl.col("customer_key")
+        stripped = key.str.strip_chars_start("0")
+        found = (
+            pl.DataFrame({"customer_key": misses.cast(pl.String)})
+            .with_columns(pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped)
+                          .alias("_stripped"))
+            .join(self._stripped, on="_stripped", how="left", maintain_order="left")
+        )
+        single = (pl.col("_fits") == 1) & pl.col("_fit_id").is_not_null() & (key != "")
+        several = pl.col("_fits").is_not_null() & (key != "")
+        match = pl.when(single).then(pl.col("_fit"))
+        table = found.select(
+            key,
+            pl.when(single).then(pl.col("_fit_id")).alias("customer_id"),
+            match.alias("customer_match"),
+            pl.when(single).then(pl.lit("ok")).when(several).then(pl.lit("ambiguous"))
+            .otherwise(pl.lit("unknown")).alias("customer_state"),
+            pl.coalesce(match, key).cast(pl.Categorical).alias("customer_out"),
+        )
+        return pl.concat([self.exact, table])
 
 
 def article_table(keys: Iterable[str], articles: Mapping[str, Any]) -> pl.DataFrame:
@@ -128,9 +160,20 @@ def article_table(keys: Iterable[str], articles: Mapping[str, Any]) -> pl.DataFr
 
 
 def _by_distinct(frame: pl.DataFrame, name: str, exprs: dict[str, pl.Expr],
-                 direct: bool = False) -> pl.DataFrame:
+                 direct: bool = False, values: bool = True) -> pl.DataFrame:
     """Evaluate ``exprs`` (over column ``name`` only) once per distinct value and join back;
-    ``direct`` evaluates them on every row (for columns with mostly distinct values)."""
+    ``direct`` evaluates them on every row (for columns with mostly distinct values).
+    Without ``values`` only the boolean checks (names not starting with ``n_``) are
+    computed, each row by one look-up in the set of values that pass; the ``n_`` outputs
+    are null (a lean check does not keep them)."""
+    if not values:
+        checks = {k: e for k, e in exprs.items() if not k.startswith("n_")}
+        table = frame.select(pl.col(name).unique()).with_columns(**checks)
+        return frame.with_columns(
+            *(pl.col(name).is_in(table.filter(pl.col(k)).get_column(name).implode(),
+                                 nulls_equal=True).alias(k) for k in checks),
+            *(pl.lit(None, dtype=pl.String).alias(k) for k in exprs if k.startswith("n_")),
+        )
     if direct:
         return frame.with_columns(**exprs)
     table = frame.select(pl.col(name).unique()).with_columns(**exprs)
@@ -215,7 +258,8 @@ def normalise(
         cycle = pl.col("cycle").fill_null("").str.zfill(2)
         cycle_ok = cycle.is_in(list(BILLING_CYCLES)) & ~_empty("cycle")
         frame = _by_distinct(frame, "cycle", {"_cycle_ok": cycle_ok,
-                                              "n_cycle": pl.when(cycle_ok).then(cycle)})
+                                              "n_cycle": pl.when(cycle_ok).then(cycle)},
+                             values=full)
         cycle_ok, cycle = pl.col("_cycle_ok"), pl.col("n_cycle")
     else:
         cycle_ok, cycle = pl.lit(True), pl.lit("00")
@@ -223,7 +267,8 @@ def normalise(
         q_ok, quantity = german_decimal(pl.col("quantity"))
         q_ok = _empty("quantity") | (q_ok & (quantity.cast(pl.Float64, strict=False) > 0))
         quantity = pl.when(_empty("quantity")).then(pl.lit("1")).otherwise(quantity)
-        frame = _by_distinct(frame, "quantity", {"_q_ok": q_ok, "n_quantity": quantity})
+        frame = _by_distinct(frame, "quantity", {"_q_ok": q_ok, "n_quantity": quantity},
+                             values=full)
         q_ok, quantity = pl.col("_q_ok"), pl.col("n_quantity")
     else:
         q_ok, quantity = pl.lit(True), pl.lit("1")
@@ -233,7 +278,8 @@ def normalise(
         d_val = discount.cast(pl.Float64, strict=False)
         d_ok = _empty("discount") | (d_ok & (d_val >= 0) & (d_val <= 100))
         discount = pl.when(_empty("discount")).then(pl.lit("0")).otherwise(discount)
-        frame = _by_distinct(frame, "discount", {"_d_ok": d_ok, "n_discount": discount})
+        frame = _by_distinct(frame, "discount", {"_d_ok": d_ok, "n_discount": discount},
+                             values=full)
         d_ok, discount = pl.col("_d_ok"), pl.col("n_discount")
     else:
         d_ok, discount = pl.lit(True), pl.lit("0")
@@ -249,10 +295,10 @@ def normalise(
         if name in present:
             ok, iso = _date(pl.col(name))
             frame = _by_distinct(frame, name, {f"_{name}_ok": _empty(name) | ok,
-                                               f"n_{name}": iso})
+                                               f"n_{name}": iso}, values=full)
             date_checks.append((name, pl.col(f"_{name}_ok"), pl.col(f"n_{name}")))
     remarks = f("remarks")
-    if "remarks" in present and frame.get_column("remarks").str.contains(
+    if full and "remarks" in present and frame.get_column("remarks").str.contains(
             "<", literal=True).any():
         remarks = remarks.str.replace_all(r"(?i)<br\s*/?>", "\n")
 
