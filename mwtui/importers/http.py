@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import tenacity
 
 from mwtui import __version__
 from mwtui.config import Secret
@@ -81,6 +82,15 @@ MAX_RESPONSE_BYTES = 40 * 1024 * 1024
 REDACTED = "********"
 _SENSITIVE = {"authorization", "proxy-authorization", "cookie", "set-cookie"}
 _READ_METHODS = {"GET"}
+
+
+class _Retry(Exception):
+    """A retryable failure of one attempt and how long to wait before the next one."""
+
+    def __init__(self, failure: ClientError, delay: float | None) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+        self.delay = delay
 
 
 @dataclass(frozen=True)
@@ -234,71 +244,99 @@ class ApiHttp:
             headers["Content-Type"] = "application/json"
         content = json.dumps(json_body).encode() if json_body is not None else None
         policy = self.retry
-        waited = 0.0
-        for attempt in range(1, policy.attempts + 1):
-            self.limiter.acquire(key)
-            started = self._wall()
-            try:
-                self.requests_sent += 1
-                log.debug("%s %s %s params=%s headers=%s", self.label, method, path,
-                          dict(params or {}), redact_headers({**headers,
-                                                             "Authorization": REDACTED}))
-                request = self._client.build_request(method, url, params=params,
-                                                     headers=headers, content=content)
-                response = self._read_capped(self._client.send(request, stream=True), max_bytes)
-            except WriteRefused:
-                raise
-            except (httpx.ConnectError, httpx.TimeoutException) as err:
-                failure: ClientError = NetworkUnreachable(
-                    self._network_text(err), integration=self.integration)
-                delay = self._backoff(attempt)
-            except httpx.TransportError as err:
-                raise NetworkUnreachable(self._network_text(err),
-                                         integration=self.integration) from None
-            else:
-                log.debug("%s %s %s -> HTTP %s, %d bytes, %.2f s", self.label, method, path,
-                          response.status_code, len(response.content),
-                          self._wall() - started)
-                self.limiter.observe(key, response.headers)
-                status = response.status_code
-                if 200 <= status < 300:
-                    return response
-                if status == 429:
-                    delay = self._retry_after(response)
-                    if delay is None:
-                        delay = self._header_seconds(response, "ratelimit-reset")
-                    if delay is None:
-                        delay = self._backoff(attempt)
-                    failure = RateLimited(
-                        f"{self.label} is limiting requests (HTTP 429) and did not let mwtui "
-                        "continue in time. Wait a minute and try again; close other tools "
-                        f"that use the same {self.label} account meanwhile.",
-                        integration=self.integration, status=status)
-                    if delay > policy.max_total_wait:
-                        raise RateLimited(
-                            f"{self.label} asks mwtui to wait {int(delay)} seconds before the "
-                            "next request (HTTP 429). Try again later.",
-                            integration=self.integration, status=status)
-                    self.limiter.penalize(key, delay)
-                elif status >= 500:
-                    delay = self._retry_after(response)
-                    if delay is None or delay > policy.max_delay:
-                        delay = self._backoff(attempt)
-                    failure = ServerError(
-                        f"{self.label} has a problem on its side (HTTP {status}"
-                        f"{self._server_text(response)}). Try again in a few minutes; if it "
-                        f"persists, check the {self.label} status page.",
-                        integration=self.integration, status=status)
-                else:
-                    raise self.status_error(response, method, path)
-            if attempt >= policy.attempts or waited + delay > policy.max_total_wait:
-                raise type(failure)(
-                    f"{failure} (gave up after {attempt} attempts and {int(waited)} s of "
-                    "waiting)", integration=self.integration, status=failure.status)
-            log.debug("%s retry %d of %s %s in %.2f s", self.label, attempt, method, path, delay)
-            self._sleep(delay)
-            waited += delay
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def delay_of(state: tenacity.RetryCallState) -> float | None:
+            """The wait before the next attempt: the server's hint, else backoff."""
+            retry = state.outcome.exception() if state.outcome else None
+            if not isinstance(retry, _Retry):
+                return None
+            if retry.delay is None:  # no server hint: exponential backoff with jitter
+                retry.delay = self._backoff(state.attempt_number)
+            return retry.delay
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            delay = delay_of(state)
+            return (delay is None or state.attempt_number >= policy.attempts
+                    or state.idle_for + delay > policy.max_total_wait)
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            delay = delay_of(state) or 0.0
+            failure = state.outcome.exception() if state.outcome else None
+            if isinstance(failure, _Retry) and isinstance(failure.failure, RateLimited):
+                self.limiter.penalize(key, delay)  # 429: every process waits
+            return delay
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            log.debug("%s retry %d of %s %s in %.2f s", self.label, state.attempt_number,
+                      method, path, state.upcoming_sleep)
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_Retry), stop=stop, wait=wait,
+            sleep=self._sleep, before_sleep=before_sleep, reraise=True)
+        try:
+            return retrying(self._attempt, method, path, url, params, headers, content, key,
+                            max_bytes)
+        except _Retry as last:
+            stats = retrying.statistics
+            failure = last.failure
+            raise type(failure)(
+                f"{failure} (gave up after {stats.get('attempt_number', 1)} attempts and "
+                f"{int(stats.get('idle_for', 0))} s of waiting)",
+                integration=self.integration, status=failure.status) from None
+
+    def _attempt(self, method: str, path: str, url: str, params: Mapping[str, Any] | None,
+                 headers: dict[str, str], content: bytes | None, key: str,
+                 max_bytes: int) -> httpx.Response:
+        """One try: a 2xx response, a final error, or ``_Retry`` with the wait to use."""
+        policy = self.retry
+        self.limiter.acquire(key)
+        started = self._wall()
+        try:
+            self.requests_sent += 1
+            log.debug("%s %s %s params=%s headers=%s", self.label, method, path,
+                      dict(params or {}), redact_headers({**headers,
+                                                         "Authorization": REDACTED}))
+            request = self._client.build_request(method, url, params=params,
+                                                 headers=headers, content=content)
+            response = self._read_capped(self._client.send(request, stream=True), max_bytes)
+        except WriteRefused:
+            raise
+        except (httpx.ConnectError, httpx.TimeoutException) as err:
+            raise _Retry(NetworkUnreachable(self._network_text(err),
+                                            integration=self.integration), None) from None
+        except httpx.TransportError as err:
+            raise NetworkUnreachable(self._network_text(err),
+                                     integration=self.integration) from None
+        log.debug("%s %s %s -> HTTP %s, %d bytes, %.2f s", self.label, method, path,
+                  response.status_code, len(response.content), self._wall() - started)
+        self.limiter.observe(key, response.headers)
+        status = response.status_code
+        if 200 <= status < 300:
+            return response
+        if status == 429:
+            delay = self._retry_after(response)
+            if delay is None:
+                delay = self._header_seconds(response, "ratelimit-reset")
+            if delay is not None and delay > policy.max_total_wait:
+                raise RateLimited(
+                    f"{self.label} asks mwtui to wait {int(delay)} seconds before the "
+                    "next request (HTTP 429). Try again later.",
+                    integration=self.integration, status=status)
+            raise _Retry(RateLimited(
+                f"{self.label} is limiting requests (HTTP 429) and did not let mwtui "
+                "continue in time. Wait a minute and try again; close other tools "
+                f"that use the same {self.label} account meanwhile.",
+                integration=self.integration, status=status), delay)
+        if status >= 500:
+            delay = self._retry_after(response)
+            if delay is not None and delay > policy.max_delay:
+                delay = None
+            raise _Retry(ServerError(
+                f"{self.label} has a problem on its side (HTTP {status}"
+                f"{self._server_text(response)}). Try again in a few minutes; if it "
+                f"persists, check the {self.label} status page.",
+                integration=self.integration, status=status), delay)
+        raise self.status_error(response, method, path)
 
     # -- helpers ---------------------------------------------------------------------------
     def _read_capped(self, response: httpx.Response, max_bytes: int) -> httpx.Response:
