@@ -163,28 +163,18 @@ class BexioClient(BaseClient):
     # -- plumbing ------------------------------------------------------------------------
     def _pages(self, path: str, *, search: list[dict[str, str]] | None = None,
                extra: Mapping[str, Any] | None = None) -> Iterator[Mapping[str, Any]]:
-        seen: set[str] = set()
-        offset = 0
-        while True:
+        """Every entry of a list (or read-only search), page by page until a short page."""
+
+        def fetch(offset: int) -> list[Any]:
             params = {**(extra or {}), "order_by": "id", "limit": PAGE_SIZE, "offset": offset}
             if search is None:
                 body = self.http.get_json(path, params)
             else:
                 body = self.http.search_json(path + "/search", params, search)
-            fresh = 0
             with self.reading(path):
-                page = _list_body(body, "a list")
-                for entry in page:
-                    obj = wire.mapping(entry, "a list entry")
-                    ident = wire.ident(obj.get("id"), "a list entry")
-                    if ident in seen:
-                        continue
-                    seen.add(ident)
-                    fresh += 1
-                    yield obj
-            if len(page) < PAGE_SIZE or len(page) > PAGE_SIZE or fresh == 0:
-                return
-            offset += PAGE_SIZE
+                return _list_body(body, "a list")
+
+        return self.offset_pages(fetch, PAGE_SIZE, path)
 
     def _country_map(self) -> dict[int, str]:
         """Country ids -> codes, read once; without it the country stays empty."""

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from mwtui.config import Config
+from mwtui.importers import wire
 from mwtui.importers.errors import UnexpectedResponse
 from mwtui.importers.http import MAX_PDF_BYTES, ApiHttp, RetryPolicy
 from mwtui.importers.ratelimit import Clock, Limiter, Sleep
@@ -69,6 +71,31 @@ class BaseClient:
     def requests_sent(self) -> int:
         """How many HTTP requests this client has sent (retries included)."""
         return self.http.requests_sent
+
+    def offset_pages(self, fetch: Callable[[int], Sequence[Any]], page_size: int,
+                     what: str) -> Iterator[Mapping[str, Any]]:
+        """Every object of a limit/offset listing, de-duplicated by id.
+
+        ``fetch(offset)`` returns one page. A short page ends the list, and so does a page
+        without new ids (a server that ignores the offset would otherwise loop forever).
+        """
+        seen: set[str] = set()
+        offset = 0
+        while True:
+            page = fetch(offset)
+            fresh = 0
+            for entry in page:
+                with self.reading(what):
+                    obj = wire.mapping(entry, "a list entry")
+                    ident = wire.ident(obj.get("id"), "a list entry")
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                fresh += 1
+                yield obj
+            if len(page) != page_size or fresh == 0:
+                return
+            offset += page_size
 
     @contextmanager
     def reading(self, what: str) -> Iterator[None]:

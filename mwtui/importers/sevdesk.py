@@ -227,24 +227,9 @@ class SevdeskClient(BaseClient):
 
     def _pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         """Every object of a list endpoint, de-duplicated by id; robust to ignored paging."""
-        seen: set[str] = set()
-        offset = 0
-        while True:
-            page = self._get(path, {**params, "limit": PAGE_SIZE, "offset": offset})
-            fresh = 0
-            for entry in page:
-                with self.reading(path):
-                    obj = wire.mapping(entry, "a list entry")
-                    ident = wire.ident(obj.get("id"), "a list entry")
-                if ident in seen:
-                    continue
-                seen.add(ident)
-                fresh += 1
-                yield obj
-            # a short page ends the list; a page without new ids (offset ignored) too
-            if len(page) < PAGE_SIZE or len(page) > PAGE_SIZE or fresh == 0:
-                return
-            offset += PAGE_SIZE
+        return self.offset_pages(
+            lambda offset: self._get(path, {**params, "limit": PAGE_SIZE, "offset": offset}),
+            PAGE_SIZE, path)
 
     @staticmethod
     def _group(objects: Iterable[Mapping[str, Any]], key: str) -> dict[str, list[Any]]:
