@@ -297,13 +297,19 @@ class CheckResult:
         split = split_fields(frame.select("line", "raw"), len(fields),
                              allow_extra=self.has_reason_column)
         split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
-        full = normalise(split, self.format, fields, self.columns, self.lookups, REASONS)
+        full = normalise(split, self.format, fields, self.columns, self.lookups, REASONS,
+                         customers=self._customers)
         extra = full.select("line", *NORMALISED_COLUMNS)
         joined = frame.join(extra, on="line", how="left", maintain_order="left")
         order = [c for c in OUTCOME_COLUMNS[:9] if c in joined.columns]
         order += [*NORMALISED_COLUMNS]
         order += [c for c in joined.columns if c not in order]
         return joined.select(order)
+
+    @cached_property
+    def _customers(self) -> CustomerMatcher | None:
+        """The customer look-up, built once per result (a window costs milliseconds)."""
+        return CustomerMatcher(self.lookups.customers) if self.lookups is not None else None
 
     def row(self, index: int) -> dict[str, Any]:
         """All fields (outcome and normalised) of ``table`` row ``index``."""
