@@ -5,7 +5,7 @@
 1. Generates a format-1 file (Windows-1252, CRLF, ~20 % rejects of several kinds) and a
    workspace with 5,000 customers and the article catalogue, in a temporary folder.
 2. Times ``mwtui webfakt check FILE`` end to end as a subprocess (median of ``--repeat``),
-   and its peak memory (``ru_maxrss`` of the children).
+   and its peak memory (max RSS, measured by a small launcher process: see ``LAUNCHER``).
 3. Times a plain stdlib-``csv`` validator of the same rules, also as a subprocess.
 4. Times ``webfakt.commit`` of 100,000 accepted rows into an empty workspace.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -144,13 +143,28 @@ print(json.dumps({"accepted": accepted, "reasons": reasons}))
 '''
 
 
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
+# Runs the command from a small process and reports its wall time and peak RSS. Linux
+# carries the memory high-water mark of the process that forks into the exec'd child, so
+# ``ru_maxrss`` of a child of this (large) script would report this script's own peak.
+LAUNCHER = r'''
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], check=False)
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(f"{elapsed} {peak}", file=sys.stderr)
+sys.exit(done.returncode)
+'''
+
+
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, str, int]:
+    """``(seconds, stdout, peak RSS in bytes)`` of ``cmd``."""
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *cmd], env=env,
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{cmd[:3]} failed: {done.stderr}")
-    return elapsed, done.stdout
+    elapsed, peak = done.stderr.strip().splitlines()[-1].split()
+    return float(elapsed), done.stdout, int(peak)
 
 
 def main() -> None:
@@ -172,12 +186,12 @@ def main() -> None:
               f"(generated in {time.perf_counter() - t0:.1f} s)")
         env = {**os.environ, "MWTUI_DB": str(db), "MWTUI_CONFIG": str(folder / "cfg.toml")}
 
-        times, out = [], ""
+        times, out, peak = [], "", 0
         for _ in range(args.repeat):
-            elapsed, out = run([mwtui, "webfakt", "check", str(data), "--max-rejects", "20"],
-                               env)
+            elapsed, out, rss = run([mwtui, "webfakt", "check", str(data), "--max-rejects",
+                                     "20"], env)
             times.append(elapsed)
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+            peak = max(peak, rss)
         check_median = statistics.median(times)
         print(f"mwtui webfakt check: median {check_median:.2f} s of "
               f"{', '.join(f'{t:.2f}' for t in times)}")
@@ -188,7 +202,8 @@ def main() -> None:
         script.write_text(STDLIB_VALIDATOR, encoding="utf-8")
         std_times = []
         for _ in range(max(1, min(args.repeat, 2))):
-            elapsed, std_out = run([sys.executable, str(script), str(data), str(db)], env)
+            elapsed, std_out, _rss = run([sys.executable, str(script), str(data), str(db)],
+                                         env)
             std_times.append(elapsed)
         std_median = statistics.median(std_times)
         print(f"stdlib csv validator: median {std_median:.2f} s  {std_out.strip()[:160]}")
