@@ -39,6 +39,18 @@ def _seed(path: Path) -> None:
                                  "local": {}})
 
 
+def _evil_webfakt(folder: Path) -> Path:
+    """A format-1 file whose name has markup and whose fields carry escape sequences."""
+    path = folder / "evil[bold]x[red].csv"
+    header = ("Kunden-Nr.;Artikelnummer;Leistung;Abrechnungsart;Anzahl;Betrag;"
+              "nächste Rechnung;Rabatt;Bemerkungen")
+    clean = EVIL.replace(";", ",")
+    rows = [f"1;12101;{clean};01;2;38,53;22.05.2004;5;{clean}",
+            f"9999;12101;{clean};01;2;38,53;22.05.2004;5;{clean}"]
+    path.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode("utf-8"))
+    return path
+
+
 def _run_in_pty(db: Path, keys: list[bytes]) -> bytes:
     pid, fd = pty.fork()
     if pid == 0:  # child: the real app
@@ -75,8 +87,11 @@ def _run_in_pty(db: Path, keys: list[bytes]) -> bytes:
 def test_control_sequences_in_data_never_reach_the_terminal(tmp_path: Path) -> None:
     db = tmp_path / "ws.json"
     _seed(db)
-    # activities (default), its detail (enter), customers, integrations, preview
-    out = _run_in_pty(db, [b"\r", b"\x1b", b"4", b"1", b"3", b"2"])
+    csv_path = _evil_webfakt(tmp_path)
+    # activities (default), its detail (enter), customers, integrations, the preview with a
+    # hostile file (next reject, its full detail), and back
+    out = _run_in_pty(db, [b"\r", b"\x1b", b"4", b"1", b"3", str(csv_path).encode() + b"\r",
+                           b"n", b"d", b"\x1b", b"2"])
     assert MARKER.encode() in out, "the data was not shown at all"
     assert b"\x1b]52" not in out, "forged clipboard write reached the terminal"
     assert b"\x1b]8;" not in out, "a hyperlink from data reached the terminal"
@@ -84,3 +99,5 @@ def test_control_sequences_in_data_never_reach_the_terminal(tmp_path: Path) -> N
     assert "\x9b".encode() not in out, "a C1 control reached the terminal"
     assert "\u202e".encode() not in out, "a bidi override reached the terminal"
     assert b"[bold]" in out, "markup was interpreted instead of shown"
+    assert b"x[red].csv" in out, "the file name was not shown literally"
+    assert b"unknown_customer" in out, "the hostile WEBFAKT file was not previewed"

@@ -251,3 +251,11 @@ async def test_demo_sample_files_open_from_the_samples_folder(tmp_path: Path, fm
             await pilot.press("n")
             assert screen.view is not None
             assert screen.view.row(screen.table.cursor_row)["status"] == "rejected"
+
+
+def test_typing_a_new_path_after_the_prefilled_folder_starts_over() -> None:
+    from mwtui.widgets.path_input import typed_path
+
+    assert typed_path("/work/main//tmp/x.csv") == "/tmp/x.csv"
+    assert typed_path("/work/main/~/x.csv") == "~/x.csv"
+    assert typed_path(" /srv/data/x.csv ") == "/srv/data/x.csv"

@@ -45,7 +45,7 @@ from mwtui.screens.preview_dialogs import (
 )
 from mwtui.text import safe_text
 from mwtui.widgets.frame_source import FrameSource
-from mwtui.widgets.path_input import PathInput, complete_path
+from mwtui.widgets.path_input import PathInput, complete_path, typed_path
 from mwtui.widgets.virtual_table import Column, VirtualTable
 
 COLUMNS = [
@@ -209,7 +209,7 @@ class PreviewScreen(Screen[None]):
     # -- checking --------------------------------------------------------------------
     @on(PathInput.Submitted, "#pv-path")
     def _path_submitted(self, event: PathInput.Submitted) -> None:
-        value = event.value.strip()
+        value = typed_path(event.value)
         if not value:
             return
         self.start_check(Path(value).expanduser())

@@ -22,6 +22,17 @@ def _common_prefix(names: list[str]) -> str:
     return first[:size]
 
 
+def typed_path(value: str) -> str:
+    """What the operator means by ``value`` in a prefilled path field.
+
+    As in many file prompts, typing ``/`` or ``~/`` after the prefilled folder starts over:
+    ``/work/main//tmp/x.csv`` means ``/tmp/x.csv`` and ``/work/main/~/x.csv`` means ``~/x.csv``.
+    """
+    value = value.strip()
+    restart = max(value.rfind("//"), value.rfind(os.sep + "~" + os.sep))
+    return value[restart + 1:] if restart >= 0 else value
+
+
 def path_candidates(value: str) -> tuple[str | None, list[str]]:
     """Complete ``value`` from the folder it names: (completion or None, matching names).
 
@@ -29,6 +40,7 @@ def path_candidates(value: str) -> tuple[str | None, list[str]]:
     their longest common prefix. ``~`` is expanded for the lookup and kept in the result.
     Hidden entries are listed only when the typed name starts with a dot.
     """
+    value = typed_path(value)
     if not value:
         return None, []
     expanded = os.path.expanduser(value)
