@@ -76,7 +76,7 @@ async def test_check_jump_commit_undo(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         snap = app.workspace.snapshot()
-        batches = list_batches(snap)
+        batches = [b for b in list_batches(snap) if b[1]["kind"] == "webfakt"]
         assert len(batches) == 1
         batch_id = batches[0][1]["batch_id"]
         services = [d for _i, d in snap.items("services")]
