@@ -5,8 +5,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint bench clean
 
+# (Re)create .venv when it is missing or broken (e.g. its Python was removed or upgraded);
+# reinstall when pyproject.toml is newer than the last install.
 $(STAMP): pyproject.toml
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/python -c 'import sys' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
