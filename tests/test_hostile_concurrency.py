@@ -61,7 +61,7 @@ def test_two_processes_commit_and_import_at_once_lose_and_double_nothing(
     time.sleep(1.0)  # both interpreters are up and waiting
     go.touch()
     for proc in procs:
-        out, err = proc.communicate(timeout=120)
+        _out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
 
     snap = Workspace(db).snapshot()
