@@ -9,11 +9,10 @@ import threading
 from typing import Any
 
 from mwtui.errors import UsageError
+from mwtui.import_jobs import KIND_LABELS
 from mwtui.importers.base import ORDER_KINDS, PERIOD_LABELS, PERIODS
 from mwtui.models import INTEGRATION_LABELS, INTEGRATIONS
 from mwtui.text import safe_text
-
-KIND_LABELS = {"orderconfirmation": "order confirmations", "quotation": "quotations"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
