@@ -47,6 +47,7 @@ from mwtui.importers.webfakt_rules import (
     STATUS_DTYPE,
     CustomerMatcher,
     add_occurrence,
+    lean_check,
     name_key,
     normalise,
     row_keys,
@@ -459,6 +460,8 @@ def _check_owned(
     fields = FORMAT_FIELDS[fmt]
     columns = tuple(FORMAT_HEADERS[fmt].split(";"))
     customers = CustomerMatcher(lookups.customers)
+    fused = lean_check(fmt, fields, columns, lookups, REASONS,
+                       owners=lookups.committed_customers)
     chunks: list[pl.DataFrame] = []
     for start in range(0, max(body.height, 1), _CHUNK_ROWS):
         step("checking rows", 0.2 + 0.6 * start / max(body.height, 1))
@@ -466,8 +469,9 @@ def _check_owned(
         split = split_fields(part, len(fields), allow_extra=header.has_reason_column)
         del part
         split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
-        chunks.append(normalise(split, fmt, fields, columns, lookups, REASONS, full=False,
-                                customers=customers, owners=lookups.committed_customers))
+        chunks.append(fused(split) if fused is not None else normalise(
+            split, fmt, fields, columns, lookups, REASONS, full=False, customers=customers,
+            owners=lookups.committed_customers))
         del split
     del body
     step("finding duplicates", 0.85)

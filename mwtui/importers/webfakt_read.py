@@ -329,6 +329,10 @@ def unescape_formula(expr: pl.Expr) -> pl.Expr:
 
 
 _DECIMAL = r"^[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$"
+_NUMBER = r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?"
+# The same number with what german_decimal strips around it (a trailing "EUR", then
+# spaces, no-break spaces and "€" on both sides): its validity in one pass, no copies.
+_DECIMAL_AROUND = "^[ \u00a0€]*" + _NUMBER + "[ \u00a0€]*(?:EUR)?$"
 
 
 def german_decimal_series(values: pl.Series) -> tuple[pl.Series, pl.Series]:
@@ -345,6 +349,11 @@ def german_decimal_series(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     if canon.str.starts_with("+").any():
         canon = canon.str.strip_prefix("+")
     return valid, canon.zip_with(valid, pl.Series([None], dtype=pl.String))
+
+
+def german_decimal_ok(expr: pl.Expr) -> pl.Expr:
+    """The ``valid`` of :func:`german_decimal` (never null), read in one pass."""
+    return expr.str.contains(_DECIMAL_AROUND).fill_null(False)
 
 
 def german_decimal(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

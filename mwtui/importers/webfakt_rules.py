@@ -15,7 +15,11 @@ from typing import Any
 
 import polars as pl
 
-from mwtui.importers.webfakt_read import german_decimal, german_decimal_series
+from mwtui.importers.webfakt_read import (
+    german_decimal,
+    german_decimal_ok,
+    german_decimal_series,
+)
 from mwtui.models import BILLING_CYCLES
 
 #: VAT rates a format-2 gross amount may fit (DE 19/7/0, historic 16/5, CH 8.1/2.6/3.8 and
@@ -34,6 +38,7 @@ _KEY_VERSION = "wf1"
 STATUS_DTYPE = pl.Enum(["accepted", "rejected"])
 CYCLE_DTYPE = pl.Enum(list(BILLING_CYCLES))
 CYCLE_NAME_DTYPE = pl.Enum(list(BILLING_CYCLES.values()))
+CUSTOMER_STATE_DTYPE = pl.Enum(["ok", "unknown", "ambiguous"])
 
 
 def _null() -> pl.Expr:
@@ -59,6 +64,50 @@ def _date(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         .otherwise(None)
     )
     return text.is_not_null(), text
+
+
+def _is_empty(expr: pl.Expr) -> pl.Expr:
+    return expr.fill_null("") == ""
+
+
+def date_ok(expr: pl.Expr) -> pl.Expr:
+    """A date field passes when empty or readable (the validity of :func:`_date` without
+    building its text)."""
+    formats = ((pl.Date, "%d.%m.%Y"), (pl.Datetime, "%Y-%m-%d %H:%M:%S"),
+               (pl.Date, "%Y-%m-%d"))
+    return _is_empty(expr) | pl.any_horizontal(
+        [expr.str.strptime(dtype, fmt, strict=False).is_not_null() for dtype, fmt in formats])
+
+
+def cycle_rule(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """``(ok, two-digit code)`` of a billing cycle ("1" is read as "01")."""
+    cycle = expr.fill_null("").str.zfill(2)
+    ok = cycle.is_in(list(BILLING_CYCLES)) & ~_is_empty(expr)
+    return ok, pl.when(ok).then(cycle)
+
+
+def quantity_rule(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """``(ok, dot-decimal text)``: a German decimal > 0; empty means 1."""
+    ok, quantity = german_decimal(expr)
+    ok = _is_empty(expr) | (ok & (quantity.cast(pl.Float64, strict=False) > 0))
+    return ok, pl.when(_is_empty(expr)).then(pl.lit("1")).otherwise(quantity)
+
+
+def discount_rule(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """``(ok, dot-decimal text)``: a percentage 0-100 (trailing "%" allowed); empty is 0."""
+    ok, discount = german_decimal(expr.str.strip_suffix("%").str.strip_chars())
+    value = discount.cast(pl.Float64, strict=False)
+    ok = _is_empty(expr) | (ok & (value >= 0) & (value <= 100))
+    return ok, pl.when(_is_empty(expr)).then(pl.lit("0")).otherwise(discount)
+
+
+def per_distinct(name: str, check: Any) -> pl.Expr:
+    """``check`` (a function of an expression, giving a boolean) evaluated once per distinct
+    value of column ``name`` and looked up for every row, all inside one query. A value
+    whose check is null fails, as in a filter."""
+    passing = pl.col(name).unique().implode().list.eval(
+        pl.element().filter(check(pl.element())))
+    return pl.col(name).is_in(passing, nulls_equal=True)
 
 
 def customer_table(values: Iterable[str], customers: Mapping[str, int | None]) -> pl.DataFrame:
@@ -255,29 +304,21 @@ def normalise(
                                amount_values.alias("n_amount0"))
     amount = pl.col("n_amount0")
     if fmt in (1, 3):
-        cycle = pl.col("cycle").fill_null("").str.zfill(2)
-        cycle_ok = cycle.is_in(list(BILLING_CYCLES)) & ~_empty("cycle")
-        frame = _by_distinct(frame, "cycle", {"_cycle_ok": cycle_ok,
-                                              "n_cycle": pl.when(cycle_ok).then(cycle)},
+        cycle_ok, cycle = cycle_rule(pl.col("cycle"))
+        frame = _by_distinct(frame, "cycle", {"_cycle_ok": cycle_ok, "n_cycle": cycle},
                              values=full)
         cycle_ok, cycle = pl.col("_cycle_ok"), pl.col("n_cycle")
     else:
         cycle_ok, cycle = pl.lit(True), pl.lit("00")
     if "quantity" in present:
-        q_ok, quantity = german_decimal(pl.col("quantity"))
-        q_ok = _empty("quantity") | (q_ok & (quantity.cast(pl.Float64, strict=False) > 0))
-        quantity = pl.when(_empty("quantity")).then(pl.lit("1")).otherwise(quantity)
+        q_ok, quantity = quantity_rule(pl.col("quantity"))
         frame = _by_distinct(frame, "quantity", {"_q_ok": q_ok, "n_quantity": quantity},
                              values=full)
         q_ok, quantity = pl.col("_q_ok"), pl.col("n_quantity")
     else:
         q_ok, quantity = pl.lit(True), pl.lit("1")
     if "discount" in present:
-        d_text = pl.col("discount").str.strip_suffix("%").str.strip_chars()
-        d_ok, discount = german_decimal(d_text)
-        d_val = discount.cast(pl.Float64, strict=False)
-        d_ok = _empty("discount") | (d_ok & (d_val >= 0) & (d_val <= 100))
-        discount = pl.when(_empty("discount")).then(pl.lit("0")).otherwise(discount)
+        d_ok, discount = discount_rule(pl.col("discount"))
         frame = _by_distinct(frame, "discount", {"_d_ok": d_ok, "n_discount": discount},
                              values=full)
         d_ok, discount = pl.col("_d_ok"), pl.col("n_discount")
@@ -322,76 +363,10 @@ def normalise(
         cycle_ok.alias("_cycle_ok"), looked_up.alias("_looked_up"),
     )
 
-    # One reason per row: the first failing check in REASONS order.
-    checks: list[tuple[pl.Expr, str, str, pl.Expr]] = [
-        (~pl.col("fields_ok"), "field_count", "", pl.lit("")),
-        (pl.col("customer_state") == "unknown", "unknown_customer",
-         header["customer_number"], pl.col("customer_number")),
-        (pl.col("customer_state") == "ambiguous", "ambiguous_customer",
-         header["customer_number"], pl.col("customer_number")),
-    ]
-    if fmt in (1, 3):
-        checks.append((~pl.col("_cycle_ok"), "bad_cycle", header["cycle"], pl.col("cycle")))
-    if "quantity" in present:
-        checks.append((~pl.col("_q_ok"), "bad_quantity", header["quantity"],
-                       pl.col("quantity")))
-    checks.append((~_empty("amount") & ~pl.col("_amount_ok"), "bad_amount", header["amount"],
-                   pl.col("amount")))
-    if "gross_amount" in present:
-        checks.append((~pl.col("_g_ok"), "bad_amount", header["gross_amount"],
-                       pl.col("gross_amount")))
-    if "discount" in present:
-        checks.append((~pl.col("_d_ok"), "bad_discount", header["discount"],
-                       pl.col("discount")))
-    for name, _ok, _iso in date_checks:
-        checks.append((~pl.col(f"_{name}_ok"), "bad_date", header[name], pl.col(name)))
-    if fmt == 3:
-        checks.append((pl.col("_looked_up") & ~pl.col("from_catalogue"), "unknown_article",
-                       header["article_number"], pl.col("article_number")))
-    checks.append((pl.col("n_service").is_null(), "missing_service", header["service"],
-                   f("service")))
-    checks.append((pl.col("n_amount").is_null()
-                   | (pl.col("n_amount").cast(pl.Float64, strict=False) == 0),
-                   "zero_amount", header["amount"], f("amount")))
-
-    def chain(pick: int) -> pl.Expr:
-        expr: Any = pl
-        for check in checks:
-            value = check[pick]
-            expr = expr.when(check[0].fill_null(True)).then(
-                value if isinstance(value, pl.Expr) else pl.lit(value))
-        return expr.otherwise(None)
-
-    lazy = lazy.with_columns(
-        chain(1).alias("reason"), chain(2).alias("column"),
-        chain(3).fill_null("").alias("value"),
-    )
-    texts = {**reasons, "field_count": f"{reasons['field_count']} Erwartet: {len(fields)}."}
-    message = pl.col("reason").replace_strict(texts, default=None, return_dtype=pl.String)
-    warning = _null()
-    if fmt == 2:
-        net = pl.col("n_amount").cast(pl.Float64, strict=False)
-        grs = pl.col("n_gross").cast(pl.Float64, strict=False)
-        fits = pl.any_horizontal(
-            [((net * (1 + rate)).round(2) - grs).abs() <= 0.011 for rate in VAT_RATES])
-        warning = pl.when(grs.is_not_null() & net.is_not_null() & ~fits).then(pl.format(
-            "Brutto {} passt zu keinem üblichen Steuersatz auf Netto {}.",
-            pl.col("gross_amount"), pl.col("amount")))
-    accepted = pl.col("reason").is_null()
+    checks = _checks(fmt, present, header, [name for name, _ok, _iso in date_checks])
+    lazy = lazy.with_columns(_reason_code(checks))
+    outcome = _outcome(checks, reasons, len(fields), fmt)
     absent = pl.lit(None)  # Null dtype: columns the format lacks cost no memory
-    outcome = [
-        "line",
-        pl.when(accepted).then(pl.lit("accepted")).otherwise(pl.lit("rejected"))
-        .cast(STATUS_DTYPE).alias("status"),
-        pl.col("reason").cast(pl.Enum(list(reasons))),
-        pl.col("column").cast(pl.Categorical),
-        pl.when(accepted).then(None).otherwise(pl.col("value")).cast(pl.Categorical)
-        .alias("value"),
-        pl.when(accepted).then(None).otherwise(message).cast(pl.Categorical).alias("message"),
-        pl.when(accepted).then(warning).otherwise(None).cast(pl.Categorical).alias("warning"),
-        (pl.col("from_catalogue") & accepted).alias("from_catalogue"),
-        "raw",
-    ]
     if not full:
         owners = list(owners)
         if owners:
@@ -425,6 +400,216 @@ def normalise(
         field_or_absent("contract_number", f("contract_number")),
         field_or_absent("order_number", f("order_number")),
     ).collect()
+
+
+Check = tuple[pl.Expr, str, str, pl.Expr]
+"""One row check: (fails, reason code, header name of the column, the value to report)."""
+
+
+def _checks(fmt: int, present: set[str], header: Mapping[str, str],
+            dates: Iterable[str], zero: pl.Expr | None = None) -> list[Check]:
+    """The row checks in the order a row reports them (the first failing one counts), over
+    the columns the check query computes (``customer_state``, ``_cycle_ok``, ``_q_ok``,
+    ``_amount_ok``, ``_g_ok``, ``_d_ok``, ``_<date>_ok``, ``_looked_up``, ``n_service``,
+    ``n_amount``, ``from_catalogue``). ``zero`` replaces the zero-amount test on
+    ``n_amount``."""
+    def f(name: str) -> pl.Expr:
+        return pl.col(name) if name in present else _null()
+
+    checks: list[Check] = [
+        (~pl.col("fields_ok"), "field_count", "", pl.lit("")),
+        (pl.col("customer_state") == "unknown", "unknown_customer",
+         header["customer_number"], pl.col("customer_number")),
+        (pl.col("customer_state") == "ambiguous", "ambiguous_customer",
+         header["customer_number"], pl.col("customer_number")),
+    ]
+    if fmt in (1, 3):
+        checks.append((~pl.col("_cycle_ok"), "bad_cycle", header["cycle"], pl.col("cycle")))
+    if "quantity" in present:
+        checks.append((~pl.col("_q_ok"), "bad_quantity", header["quantity"],
+                       pl.col("quantity")))
+    checks.append((~_empty("amount") & ~pl.col("_amount_ok"), "bad_amount", header["amount"],
+                   pl.col("amount")))
+    if "gross_amount" in present:
+        checks.append((~pl.col("_g_ok"), "bad_amount", header["gross_amount"],
+                       pl.col("gross_amount")))
+    if "discount" in present:
+        checks.append((~pl.col("_d_ok"), "bad_discount", header["discount"],
+                       pl.col("discount")))
+    for name in dates:
+        checks.append((~pl.col(f"_{name}_ok"), "bad_date", header[name], pl.col(name)))
+    if fmt == 3:
+        checks.append((pl.col("_looked_up") & ~pl.col("from_catalogue"), "unknown_article",
+                       header["article_number"], pl.col("article_number")))
+    checks.append((pl.col("n_service").is_null(), "missing_service", header["service"],
+                   f("service")))
+    if zero is None:
+        zero = (pl.col("n_amount").is_null()
+                | (pl.col("n_amount").cast(pl.Float64, strict=False) == 0))
+    checks.append((zero, "zero_amount", header["amount"], f("amount")))
+    return checks
+
+
+def _reason_code(checks: list[Check]) -> pl.Expr:
+    """``_code``: index of the row's first failing check (a null check fails), null when
+    the row passes all of them."""
+    expr: Any = pl
+    for index, check in enumerate(checks):
+        expr = expr.when(check[0].fill_null(True)).then(pl.lit(index, dtype=pl.UInt8))
+    return expr.otherwise(None).alias("_code")
+
+
+def _outcome(checks: list[Check], reasons: Mapping[str, str], field_count: int,
+             fmt: int) -> list[pl.Expr | str]:
+    """The outcome columns (line, status, reason, column, value, message, warning,
+    from_catalogue, raw), all derived from ``_code``."""
+    texts = {**reasons, "field_count": f"{reasons['field_count']} Erwartet: {field_count}."}
+    code = pl.col("_code")
+    accepted = code.is_null()
+
+    def by_code(values: list[str], dtype: Any) -> pl.Expr:
+        return pl.lit(pl.Series(values, dtype=dtype)).gather(code)  # null code: null
+
+    value: Any = pl
+    for index, check in enumerate(checks):
+        value = value.when(code == index).then(check[3])
+    warning = _null()
+    if fmt == 2:
+        net = pl.col("n_amount").cast(pl.Float64, strict=False)
+        grs = pl.col("n_gross").cast(pl.Float64, strict=False)
+        fits = pl.any_horizontal(
+            [((net * (1 + rate)).round(2) - grs).abs() <= 0.011 for rate in VAT_RATES])
+        warning = pl.when(grs.is_not_null() & net.is_not_null() & ~fits).then(pl.format(
+            "Brutto {} passt zu keinem üblichen Steuersatz auf Netto {}.",
+            pl.col("gross_amount"), pl.col("amount")))
+    return [
+        "line",
+        pl.lit(pl.Series(["accepted", "rejected"], dtype=STATUS_DTYPE))
+        .gather(code.is_not_null().cast(pl.UInt8)).alias("status"),
+        by_code([c[1] for c in checks], pl.Enum(list(reasons))).alias("reason"),
+        by_code([c[2] for c in checks], pl.Categorical).alias("column"),
+        pl.when(accepted).then(None).otherwise(value.otherwise(None).fill_null(""))
+        .cast(pl.Categorical).alias("value"),
+        by_code([texts[c[1]] for c in checks], pl.Categorical).alias("message"),
+        pl.when(accepted).then(warning).otherwise(None).cast(pl.Categorical).alias("warning"),
+        (pl.col("from_catalogue") & accepted).alias("from_catalogue"),
+        "raw",
+    ]
+
+
+def customer_state(customers: Mapping[str, int | None], key: pl.Expr) -> pl.Expr:
+    """The rules of :func:`customer_table` as one expression over the customer numbers
+    ``key`` (text, no nulls): Enum "ok" / "unknown" / "ambiguous"."""
+    exact = {number: "ok" if cid is not None else "ambiguous"
+             for number, cid in customers.items()}
+    by_stripped: dict[str, list[str]] = {}
+    for number in customers:
+        by_stripped.setdefault(number.lstrip("0") or "0", []).append(number)
+    loose = {stripped: "ok" if len(fits) == 1 and customers[fits[0]] is not None
+             else "ambiguous" for stripped, fits in by_stripped.items()}
+    if not exact:
+        return pl.repeat(pl.lit("unknown", dtype=CUSTOMER_STATE_DTYPE), pl.len())
+    stripped = key.str.strip_chars_start("0")
+    stripped = pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped)
+    return pl.coalesce(
+        key.replace_strict(exact, default=None, return_dtype=CUSTOMER_STATE_DTYPE),
+        pl.when(key != "").then(stripped.replace_strict(
+            loose, default="unknown", return_dtype=CUSTOMER_STATE_DTYPE)),
+        pl.lit("unknown", dtype=CUSTOMER_STATE_DTYPE),
+    )
+
+
+def customer_owner(customers: Mapping[str, int | None], owners: Iterable[str],
+                   key: pl.Expr) -> pl.Expr:
+    """Whether the customer a number ``key`` matches (exactly, else ignoring leading zeros
+    when one customer fits) is one of ``owners``."""
+    owners = set(owners)
+    exact = [n for n, cid in customers.items() if cid is not None and n in owners]
+    by_stripped: dict[str, list[str]] = {}
+    for number in customers:
+        by_stripped.setdefault(number.lstrip("0") or "0", []).append(number)
+    loose = [s for s, fits in by_stripped.items()
+             if len(fits) == 1 and customers[fits[0]] is not None and fits[0] in owners]
+    stripped = key.str.strip_chars_start("0")
+    stripped = pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped)
+    return (key.is_in(exact) | (~key.is_in(list(customers)) & (key != "")
+                                & stripped.is_in(loose))).fill_null(False)
+
+
+def lean_check(
+    fmt: int,
+    fields: tuple[str, ...],
+    columns: tuple[str, ...],
+    lookups: Any,
+    reasons: Mapping[str, str],
+    *,
+    owners: Iterable[str] = (),
+) -> Any:
+    """The lean :func:`normalise` (``full=False``) of formats 1 and 2 as one polars query
+    per chunk: the expressions are built once per file and a chunk costs one ``collect``.
+    Returns ``run(chunk) -> DataFrame`` (the same frame as ``normalise(..., full=False)``),
+    or None for formats with catalogue rules (3, 4), which take :func:`normalise`.
+
+    Look-ups are expressions: customer numbers via ``replace_strict`` on the workspace's
+    numbers, cycle/quantity/discount/date checks once per distinct value of the chunk
+    (:func:`per_distinct`), and reason, column and message from one check index."""
+    if fmt not in (1, 2):
+        return None
+    header = dict(zip(fields, columns, strict=True))
+    present = set(fields)
+    key = pl.col("customer_number").fill_null("")
+    derived: list[pl.Expr] = [
+        key.alias("customer_number"),
+        customer_state(lookups.customers, key).alias("customer_state"),
+    ]
+    owners = list(owners)
+    if owners:
+        derived.append(customer_owner(lookups.customers, owners, key).alias("_owner"))
+    if fmt == 2:  # the gross/net warning needs the amount's value
+        amount_ok, amount = german_decimal(pl.col("amount"))
+        derived += [amount_ok.alias("_amount_ok"), amount.alias("n_amount")]
+        zero = None
+    else:
+        derived.append(german_decimal_ok(pl.col("amount")).alias("_amount_ok"))
+        # A valid amount of at most _SHORT characters is 0 exactly when it has no digit
+        # 1-9 (its float cannot underflow); longer ones take the exact query below.
+        zero = ~pl.col("_amount_ok") | ~pl.col("amount").str.contains("[1-9]")
+    if "cycle" in present:
+        derived.append(per_distinct("cycle", lambda e: cycle_rule(e)[0]).alias("_cycle_ok"))
+    if "quantity" in present:
+        derived.append(per_distinct("quantity", lambda e: quantity_rule(e)[0])
+                       .alias("_q_ok"))
+    if "discount" in present:
+        derived.append(per_distinct("discount", lambda e: discount_rule(e)[0])
+                       .alias("_d_ok"))
+    if "gross_amount" in present:
+        g_ok, gross = german_decimal(pl.col("gross_amount"))
+        derived += [(_empty("gross_amount") | g_ok).alias("_g_ok"), gross.alias("n_gross")]
+    dates = [name for name in ("date", "next_invoice") if name in present]
+    derived += [per_distinct(name, date_ok).alias(f"_{name}_ok") for name in dates]
+    derived += [pl.when(~_empty("service")).then(pl.col("service")).alias("n_service"),
+                pl.lit(False).alias("from_catalogue")]
+    checks = _checks(fmt, present, header, dates, zero)
+    outcome = _outcome(checks, reasons, len(fields), fmt)
+    if owners:
+        outcome.append("_owner")
+    code = _reason_code(checks)
+    exact: tuple[list[pl.Expr], pl.Expr] | None = None
+    if zero is not None:
+        exact_checks = _checks(fmt, present, header, dates)
+        exact = ([*derived, german_decimal(pl.col("amount"))[1].alias("n_amount")],
+                 _reason_code(exact_checks))
+
+    def run(chunk: pl.DataFrame) -> pl.DataFrame:
+        use, use_code = derived, code
+        if exact is not None and (chunk.get_column("amount").str.len_bytes().max() or 0) > _SHORT:
+            use, use_code = exact
+        return chunk.lazy().with_columns(use).with_columns(use_code).select(outcome).collect()
+
+    return run
+
+
+_SHORT = 300  # characters: a decimal this long with a digit 1-9 is not 0.0 as a float
 
 
 def _name_key(name: str) -> str:
