@@ -22,7 +22,9 @@ import hashlib
 import io
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
@@ -393,7 +395,8 @@ class CommitResult:
 
 # --- public functions -------------------------------------------------------------------
 
-_CHUNK_ROWS = 50_000
+_CHECK_THREADS = 2
+_CHUNK_ROWS = 40_000
 _HEADER_NAMES = {k: v.split(";") for k, v in FORMAT_HEADERS.items()}
 
 
@@ -462,17 +465,27 @@ def _check_owned(
     customers = CustomerMatcher(lookups.customers)
     fused = lean_check(fmt, fields, columns, lookups, REASONS,
                        owners=lookups.committed_customers)
-    chunks: list[pl.DataFrame] = []
-    for start in range(0, max(body.height, 1), _CHUNK_ROWS):
-        step("checking rows", 0.2 + 0.6 * start / max(body.height, 1))
-        part = body.slice(start, _CHUNK_ROWS)
+    def check_chunk(part: pl.DataFrame) -> pl.DataFrame:
         split = split_fields(part, len(fields), allow_extra=header.has_reason_column)
-        del part
         split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
-        chunks.append(fused(split) if fused is not None else normalise(
-            split, fmt, fields, columns, lookups, REASONS, full=False, customers=customers,
-            owners=lookups.committed_customers))
-        del split
+        if fused is not None:
+            return fused(split)
+        return normalise(split, fmt, fields, columns, lookups, REASONS, full=False,
+                         customers=customers, owners=lookups.committed_customers)
+
+    # Chunks run on two threads (polars releases the GIL, so both cores work); at most
+    # two are in flight, which bounds memory and lets a cancel stop after them.
+    chunks: list[pl.DataFrame] = []
+    total = max(body.height, 1)
+    with ThreadPoolExecutor(max_workers=_CHECK_THREADS) as pool:
+        pending: deque[Future[pl.DataFrame]] = deque()
+        for start in range(0, total, _CHUNK_ROWS):
+            pending.append(pool.submit(check_chunk, body.slice(start, _CHUNK_ROWS)))
+            if len(pending) >= _CHECK_THREADS:
+                chunks.append(pending.popleft().result())
+                step("checking rows", 0.2 + 0.6 * start / total)
+        while pending:
+            chunks.append(pending.popleft().result())
     del body
     step("finding duplicates", 0.85)
     table = pl.concat(chunks)

@@ -633,13 +633,15 @@ def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
     twice = ordered.filter(ordered == ordered.shift(1))  # sorting beats a hash set here
     if twice.is_empty():
         return frame.drop("_h").with_columns(pl.lit(0, dtype=pl.UInt32).alias("occurrence"))
-    repeated = frame.select(pl.col("_h").is_in(twice.unique().implode())).to_series()
-    dups = frame.filter(repeated).select(
-        "line",
-        pl.int_range(pl.len(), dtype=pl.UInt32).over("_h").alias("occurrence"),
-        pl.col("line").first().over("_h").alias("_first"),
-    )
-    frame = frame.drop("_h").join(dups, on="line", how="left", maintain_order="left")
+    # Only the repeated hashes form groups (the rest get null), and the new columns are
+    # added in place: a join would copy every column of a million-row frame.
+    grouped = pl.when(pl.col("_h").is_in(twice.unique().implode())).then(pl.col("_h"))
+    frame = frame.with_columns(grouped.alias("_h")).with_columns(
+        pl.when(pl.col("_h").is_not_null())
+        .then(pl.int_range(pl.len(), dtype=pl.UInt32).over("_h")).alias("occurrence"),
+        pl.when(pl.col("_h").is_not_null())
+        .then(pl.col("line").first().over("_h")).alias("_first"),
+    ).drop("_h")
     dup = pl.col("occurrence").fill_null(0) > 0
     note = pl.format("Gleiche Leistung wie Zeile {}; wird zusätzlich übernommen.",
                      pl.col("_first"))
