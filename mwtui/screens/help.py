@@ -16,10 +16,16 @@ GENERAL_HELP = (
 )
 
 
+SECTIONS = ("This screen", "Everywhere", "In tables and fields")
+# Keys every Textual screen has (focus next/previous, copy): listed under "Everywhere".
+_GENERIC_ACTIONS = {b.action if isinstance(b, Binding) else b[1] for b in Screen.BINDINGS}
+
+
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys, description, where) for every binding active on ``screen``, deduplicated."""
+    """(keys, description, section) for every binding active on ``screen``, deduplicated;
+    the screen's own keys first, then the app's, then those of the focused widget."""
     seen: set[tuple[str, str]] = set()
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[int, str, str]] = []
     for key, active in screen.active_bindings.items():
         binding: Binding = active.binding
         label = binding.description or binding.action
@@ -28,10 +34,16 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         if marker in seen:
             continue
         seen.add(marker)
-        where = "app" if active.node is screen.app else type(active.node).__name__
-        rows.append((display or key, label + (f" - {active.tooltip}" if active.tooltip else ""),
-                     where))
-    return rows
+        if active.node is screen and binding.action not in _GENERIC_ACTIONS:
+            section = 0
+        elif active.node in (screen, screen.app):
+            section = 1
+        else:
+            section = 2
+        text = label + (f" - {active.tooltip}" if active.tooltip else "")
+        rows.append((section, display or key, text))
+    rows.sort(key=lambda row: row[0])  # stable: keeps each section's own order
+    return [(keys, text, SECTIONS[section]) for section, keys, text in rows]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -49,7 +61,11 @@ class HelpScreen(ModalScreen[None]):
         text = Text()
         text.append(f"Keys: {type(self._target).__name__.removesuffix('Screen')}\n\n",
                     style="bold")
-        for keys, description, _where in binding_rows(self._target):
+        current = ""
+        for keys, description, section in binding_rows(self._target):
+            if section != current:
+                text.append(("\n" if current else "") + section + "\n", style="underline")
+                current = section
             text.append(f"{keys:>12}  ", style="bold")
             text.append(f"{description}\n")
         text.append("\n" + GENERAL_HELP + "\n")
