@@ -45,7 +45,7 @@ async def test_help_lists_the_keys_and_closes_with_escape(tmp_path: Path) -> Non
         assert "Quit" in text and "Help" in text
         # the screen's own keys come first, then the app's, then the table's
         assert text.index("This screen") < text.index("Filter") < text.index("Everywhere")
-        assert text.index("Everywhere") < text.index("Quit") < text.index("In tables")
+        assert text.index("Everywhere") < text.index("Quit")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
