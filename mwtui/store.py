@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import gc
 import json
 import os
 import secrets
@@ -93,15 +94,30 @@ def dump_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: parsing a big workspace creates millions of
+    objects (none of them garbage), and the collector would walk them again and again
+    (a 30 MB workspace: 0.34 s with it, 0.15 s without)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_bytes(raw: bytes) -> Any:
     """Parse JSON bytes (orjson, else the json module, which also reads what orjson refuses
     such as UTF-16 or NaN). Raises ``json.JSONDecodeError`` or ``UnicodeDecodeError``."""
-    if orjson is not None:
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(raw)
+    with _gc_paused():
+        if orjson is not None:
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                pass
+        return json.loads(raw)
 
 
 def _fsync_dir(folder: Path) -> None:
