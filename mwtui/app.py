@@ -86,10 +86,11 @@ class MwtuiApp(App[int]):
         self.sub_title = ("DEMO workspace (temporary) - " if self.demo else "") + str(
             self.workspace.path
         )
-        self.call_after_refresh(self._preload_screens)
+        # After the first screen has had time to load its data (they would share the GIL).
+        self.set_timer(1.5, self._preload_screens)
 
     def _preload_screens(self) -> None:
-        """Import the other screens (and polars) in a thread after the first paint."""
+        """Import the other screens (and polars) in a thread, so switching is instant."""
 
         def load() -> None:
             for module, _name in SCREEN_CLASSES.values():
