@@ -49,6 +49,8 @@ class MwtuiApp(App[int]):
     MODES = {mode: _screen_factory(mode) for mode in SCREEN_CLASSES}
     DEFAULT_MODE = "activities"
     BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?",
+                tooltip="Every key of this screen"),
         Binding("1", "switch_mode('integrations')", "Integr", id="mode.integrations",
                 tooltip="Integrations: tokens, tests, imports"),
         Binding("2", "switch_mode('activities')", "Activ", id="mode.activities",
@@ -57,11 +59,11 @@ class MwtuiApp(App[int]):
                 tooltip="Preview and commit a WEBFAKT service file"),
         Binding("4", "switch_mode('customers')", "Cust", id="mode.customers",
                 tooltip="Customers"),
-        Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?",
-                tooltip="Every key of this screen"),
         Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,
                 tooltip="Next theme (ansi-dark uses the terminal's own colours)"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="^q"),
+        Binding("ctrl+p", "command_palette", "Palette", id="app.palette", show=False,
+                tooltip="Search every command (switch screens, themes, help)"),
     ]
     THEME_CYCLE = ("textual-dark", "textual-light", "ansi-dark", "ansi-light")
 
@@ -104,6 +106,11 @@ class MwtuiApp(App[int]):
             yield SystemCommand(f"Go to {title}", f"Switch to the {title} screen",
                                 lambda m=mode: self.switch_mode(m))
         yield SystemCommand("Help", "Show every key", self.action_help)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the key of the screen already shown (the footer has 80 columns)."""
+        current = action == "switch_mode" and parameters and parameters[0] == self.current_mode
+        return not current
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

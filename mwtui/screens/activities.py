@@ -96,7 +96,7 @@ class ActivitiesScreen(Screen[None]):
                     id="activity-filter", classes="filter-input")
         yield VirtualTable(COLUMNS, id="activity-table")
         yield Static("Loading activities ...", id="activity-status", classes="status-line")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()

@@ -43,7 +43,7 @@ class CustomersScreen(Screen[None]):
         yield VirtualTable(COLUMNS, id="customer-table")
         yield Static(id="customer-detail", classes="detail-pane")
         yield Static("", id="customer-status", classes="status-line")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()

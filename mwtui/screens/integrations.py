@@ -70,7 +70,7 @@ class IntegrationsScreen(Screen[None]):
         yield OptionList(id="integration-list", markup=False)
         yield Static("Arrows choose an integration; t token, c test, k contacts, o orders.",
                      id="integration-status", classes="status-line")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

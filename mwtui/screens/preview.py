@@ -172,7 +172,7 @@ class PreviewScreen(Screen[None]):
         with Horizontal(id="pv-statusbar"):
             yield Static(Text(STATUS_KEY), id="pv-status")
             yield ProgressBar(total=1.0, show_eta=False, id="pv-progress")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def _start_folder(self) -> Path:
         workspace = getattr(self.app, "workspace", None)
