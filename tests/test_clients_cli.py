@@ -72,7 +72,7 @@ def test_integrations_test_unreachable(monkeypatch, capsys):
     monkeypatch.setattr(http, "RetryPolicy", lambda: fast)
     assert main(["integrations", "test", "sevdesk"]) == 1
     err = capsys.readouterr().err
-    assert "could not connect" in err and CANARY not in err
+    assert "cannot be reached" in err and CANARY not in err
 
 
 def test_integrations_list_shows_source_never_token(tmp_path, monkeypatch, capsys):

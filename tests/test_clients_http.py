@@ -120,7 +120,7 @@ def test_connect_errors_and_timeouts_are_retried():
 
     failing = Server()
     failing.add("/x", lambda r: (_ for _ in ()).throw(httpx.ConnectError("down", request=r)))
-    with pytest.raises(NetworkUnreachable, match="could not connect") as info:
+    with pytest.raises(NetworkUnreachable, match="cannot be reached") as info:
         make_http(failing, clock).get_json("/x")
     assert "network" in str(info.value)
 

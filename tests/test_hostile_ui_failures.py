@@ -83,7 +83,7 @@ def _activity_keys(ws: Workspace) -> set[tuple[str, str]]:
             if d.get("external_id")}
 
 
-@pytest.mark.parametrize(("mode", "phrase"), [("down", "connect"), ("revoked", "token")])
+@pytest.mark.parametrize(("mode", "phrase"), [("down", "cannot be reached"), ("revoked", "token")])
 async def test_api_failure_mid_import_shows_one_message_and_keeps_committed_work(
     tmp_path: Path, mode: str, phrase: str
 ) -> None:

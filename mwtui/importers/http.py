@@ -415,9 +415,10 @@ class ApiHttp:
         return ": " + clip(safe_text(self.scrub(message), one_line=True), 200)
 
     def _network_text(self, err: Exception) -> str:
-        kind = "timed out" if isinstance(err, httpx.TimeoutException) else "could not connect"
-        return (f"mwtui {kind} reaching {self.label} at {self.base_url}. Check the network "
-                "connection (and the base URL if one is configured), then try again.")
+        what = ("did not answer in time" if isinstance(err, httpx.TimeoutException)
+                else "cannot be reached")
+        return (f"{self.label} at {self.base_url} {what}. Check the network connection "
+                "(and the base URL if one is configured), then try again.")
 
     def status_error(self, response: httpx.Response, method: str, path: str) -> ClientError:
         status = response.status_code
