@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import gc
 import json
 import os
 import secrets
-import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from filelock import Timeout as FileLockTimeout
+from filelock import UnixFileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
@@ -317,26 +317,23 @@ class Workspace:
     # -- locking -------------------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        """The workspace's exclusive lock (``flock`` on the lock file, via filelock)."""
+        lock = UnixFileLock(self.lock_path, timeout=timeout, mode=0o600, thread_local=False,
+                            preserve_lock_file=True, fallback_to_soft=False,
+                            poll_interval=0.02)
         try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            lock.acquire()
+        except FileLockTimeout:
+            raise WorkspaceLocked(
+                f"Another mwtui process has held {self.path} for over {timeout:.0f} s; "
+                "wait for it to finish and try again."
+            ) from None
         except OSError as err:
             raise StoreError(_describe_os_error(err, self.lock_path, "lock")) from err
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise WorkspaceLocked(
-                            f"Another mwtui process has held {self.path} for over "
-                            f"{timeout:.0f} s; wait for it to finish and try again."
-                        ) from None
-                    time.sleep(0.02)
             yield
         finally:
-            os.close(fd)  # closing releases the lock
+            lock.release()
 
     # -- reading -------------------------------------------------------------------------
     def _stat_key(self) -> tuple[int, int, int]:

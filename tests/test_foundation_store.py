@@ -158,3 +158,14 @@ def test_read_only_workspace_can_still_be_read(tmp_path: Path, monkeypatch) -> N
         tx.insert("customers", {"name": "kept"})
     monkeypatch.setattr(store_module.os, "write", _failing_write(errno.EROFS))
     assert Workspace(ws.path).snapshot().count("customers") == 1
+
+
+def test_a_lock_held_too_long_gives_a_clear_error(tmp_path: Path) -> None:
+    from mwtui.errors import WorkspaceLocked
+
+    ws, other = Workspace.open(tmp_path / "ws.json"), Workspace(tmp_path / "ws.json")
+    with ws._locked(), pytest.raises(WorkspaceLocked, match="Another mwtui process"), \
+            other._locked(0.2):
+        pass
+    with other._locked(0.2):  # released again
+        pass
