@@ -203,14 +203,9 @@ def _local_time(value: Any, tz: Any) -> str:
 
 def last_imports(snapshot: Any, name: str, tz: Any = None) -> tuple[LastImport, ...]:
     """The newest contacts and orders batch of ``name`` (from the batches table)."""
-    newest: dict[str, dict[str, Any]] = {}
-    for _, doc in snapshot.items("batches"):
-        what = doc.get("kind")
-        if doc.get("source") != name or what not in ("contacts", "orders"):
-            continue
-        if what not in newest or str(doc.get("created", "")) > str(newest[what].get("created",
-                                                                                   "")):
-            newest[what] = doc
+    from mwtui.importers.sync import last_batches
+
+    newest = last_batches(snapshot, name)
     return tuple(
         LastImport(what, _local_time(doc.get("created"), tz), str(doc.get("status", "")),
                    {k: int(v) for k, v in (doc.get("counts") or {}).items()

@@ -741,13 +741,13 @@ def import_orders(
     return run.finish("done")
 
 
-def last_batches(snapshot: Snapshot, integration: str) -> dict[str, dict[str, Any]]:
+def last_batches(snapshot: Any, integration: str) -> dict[str, dict[str, Any]]:
     """The newest contacts and orders batch of an integration (for the Integrations screen)."""
     newest: dict[str, dict[str, Any]] = {}
     for _, doc in snapshot.items("batches"):
         if doc.get("source") != integration or doc.get("kind") not in ("contacts", "orders"):
             continue
         current = newest.get(doc["kind"])
-        if current is None or doc.get("created", "") > current.get("created", ""):
+        if current is None or str(doc.get("created", "")) > str(current.get("created", "")):
             newest[doc["kind"]] = doc
     return newest

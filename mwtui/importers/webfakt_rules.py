@@ -9,7 +9,7 @@ article numbers/names of the file).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from operator import methodcaller
 from typing import Any
 
@@ -243,6 +243,24 @@ def _join_narrow(frame: pl.DataFrame, table: pl.DataFrame, *, on: str,
     return frame.hstack([joined.get_column(c) for c in added])
 
 
+def _by_rule(
+    frame: pl.DataFrame,
+    column: str,
+    rule: Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]],
+    default: str,
+    applies: bool,
+    full: bool,
+) -> tuple[pl.Expr, pl.Expr, pl.DataFrame]:
+    """(ok, converted value, frame) for ``column``, computed once per distinct value; a
+    column the format lacks is always ok and takes ``default``."""
+    if not applies:
+        return pl.lit(True), pl.lit(default), frame
+    ok, value = rule(pl.col(column))
+    frame = _by_distinct(frame, column, {f"_{column}_ok": ok, f"n_{column}": value},
+                         values=full)
+    return pl.col(f"_{column}_ok"), pl.col(f"n_{column}"), frame
+
+
 def normalise(
     frame: pl.DataFrame,
     fmt: int,
@@ -303,27 +321,11 @@ def normalise(
     frame = frame.with_columns(amount_ok_values.alias("_amount_ok"),
                                amount_values.alias("n_amount0"))
     amount = pl.col("n_amount0")
-    if fmt in (1, 3):
-        cycle_ok, cycle = cycle_rule(pl.col("cycle"))
-        frame = _by_distinct(frame, "cycle", {"_cycle_ok": cycle_ok, "n_cycle": cycle},
-                             values=full)
-        cycle_ok, cycle = pl.col("_cycle_ok"), pl.col("n_cycle")
-    else:
-        cycle_ok, cycle = pl.lit(True), pl.lit("00")
-    if "quantity" in present:
-        q_ok, quantity = quantity_rule(pl.col("quantity"))
-        frame = _by_distinct(frame, "quantity", {"_q_ok": q_ok, "n_quantity": quantity},
-                             values=full)
-        q_ok, quantity = pl.col("_q_ok"), pl.col("n_quantity")
-    else:
-        q_ok, quantity = pl.lit(True), pl.lit("1")
-    if "discount" in present:
-        d_ok, discount = discount_rule(pl.col("discount"))
-        frame = _by_distinct(frame, "discount", {"_d_ok": d_ok, "n_discount": discount},
-                             values=full)
-        d_ok, discount = pl.col("_d_ok"), pl.col("n_discount")
-    else:
-        d_ok, discount = pl.lit(True), pl.lit("0")
+    cycle_ok, cycle, frame = _by_rule(frame, "cycle", cycle_rule, "00", fmt in (1, 3), full)
+    q_ok, quantity, frame = _by_rule(frame, "quantity", quantity_rule, "1",
+                                     "quantity" in present, full)
+    d_ok, discount, frame = _by_rule(frame, "discount", discount_rule, "0",
+                                     "discount" in present, full)
     if "gross_amount" in present:
         g_ok, gross = german_decimal(pl.col("gross_amount"))
         frame = _by_distinct(frame, "gross_amount", {"_g_ok": _empty("gross_amount") | g_ok,
