@@ -29,13 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mwtui.app import MwtuiApp  # noqa: E402
-from mwtui.config import Config  # noqa: E402
-from mwtui.demo import populate  # noqa: E402
-from mwtui.importers import webfakt  # noqa: E402
-from mwtui.preview_model import synthetic_rows  # noqa: E402
+from mwtui.demo.workspace import populate  # noqa: E402
+from mwtui.importers.webfakt import check as webfakt  # noqa: E402
 from mwtui.screens.preview import PreviewScreen  # noqa: E402
-from mwtui.store import Workspace  # noqa: E402
+from mwtui.screens.preview_presenter import synthetic_rows  # noqa: E402
 from mwtui.widgets.path_input import PathInput  # noqa: E402
+from mwtui.workspace.config import Config  # noqa: E402
+from mwtui.workspace.store import Workspace  # noqa: E402
 
 HEADER = ("Kunden-Nr.;Artikelnummer;Leistung;Abrechnungsart;Anzahl;Betrag;nächste Rechnung;"
           "Rabatt;Bemerkungen\r\n")

@@ -24,9 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from mwtui.importers.sandbox import SandboxState, sandbox_client
-from mwtui.importers.sync import import_contacts, import_orders
-from mwtui.store import Workspace
+from mwtui.demo.sandbox import SandboxState, sandbox_client
+from mwtui.importers.accounting.sync import import_contacts, import_orders
+from mwtui.workspace.store import Workspace
 
 
 def run(name: str, orders: int, notes: int, factor: float, rate_limit: bool) -> None:

@@ -64,8 +64,8 @@ def write_file(path: Path, rows: list[str]) -> None:
 
 
 def make_workspace(path: Path) -> None:
-    from mwtui.models import Article, Customer
-    from mwtui.store import Workspace
+    from mwtui.workspace.models import Article, Customer
+    from mwtui.workspace.store import Workspace
 
     ws = Workspace.open(path)
     with ws.transaction() as tx:
@@ -209,8 +209,8 @@ def main() -> None:
         print(f"stdlib csv validator: median {std_median:.2f} s  {std_out.strip()[:160]}")
         print(f"speed-up: {std_median / check_median:.1f}x")
 
-        from mwtui.importers.webfakt import check_file, commit
-        from mwtui.store import Workspace
+        from mwtui.importers.webfakt.check import check_file, commit
+        from mwtui.workspace.store import Workspace
 
         small = folder / "commit.csv"
         write_file(small, make_rows(args.commit_rows, seed=11, reject_share=0.0))

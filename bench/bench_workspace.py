@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mwtui.models import Activity, Customer
-from mwtui.store import Workspace
+from mwtui.workspace.models import Activity, Customer
+from mwtui.workspace.store import Workspace
 
 ACTIVITIES = 50_000
 CUSTOMERS = 20_000
@@ -63,10 +63,10 @@ async def measure_app(ws: Workspace, config_path: Path) -> dict[str, float]:
     """Times until a frame is composed (``App._display`` is called with a new frame; the
     headless driver then skips only the terminal write)."""
     from mwtui.app import MwtuiApp
-    from mwtui.config import Config
     from mwtui.screens.activities import ActivitiesScreen
     from mwtui.screens.activity_detail import ActivityDetailScreen
     from mwtui.widgets.virtual_table import VirtualTable
+    from mwtui.workspace.config import Config
 
     figures: dict[str, float] = {}
     frames: list[float] = []

@@ -9,10 +9,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from mwtui.config import Config
-from mwtui.errors import ConfigError
 from mwtui.screens.help import HelpScreen
-from mwtui.store import Workspace
+from mwtui.workspace.config import Config
+from mwtui.workspace.errors import ConfigError
+from mwtui.workspace.store import Workspace
 
 MODE_TITLES: dict[str, str] = {
     "integrations": "Integrations",

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mwtui import __version__
-from mwtui.config import Config, workspace_path
-from mwtui.errors import MwtuiError, UsageError
-from mwtui.store import Workspace
+from mwtui.workspace.config import Config, workspace_path
+from mwtui.workspace.errors import MwtuiError, UsageError
+from mwtui.workspace.store import Workspace
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -83,7 +83,7 @@ def run_tui(args: argparse.Namespace) -> int:
 
     config = Config.load()
     if args.demo:
-        from mwtui.demo import create_demo_workspace
+        from mwtui.demo.workspace import create_demo_workspace
 
         workspace = create_demo_workspace()
     else:

@@ -8,11 +8,11 @@ import sys
 import threading
 from typing import Any
 
-from mwtui.errors import UsageError
-from mwtui.import_jobs import KIND_LABELS
-from mwtui.importers.base import ORDER_KINDS, PERIOD_LABELS, PERIODS
-from mwtui.models import INTEGRATION_LABELS, INTEGRATIONS
-from mwtui.text import safe_text
+from mwtui.importers.accounting.jobs import KIND_LABELS
+from mwtui.importers.accounting.protocol import ORDER_KINDS, PERIOD_LABELS, PERIODS
+from mwtui.workspace.errors import UsageError
+from mwtui.workspace.models import INTEGRATION_LABELS, INTEGRATIONS
+from mwtui.workspace.text import safe_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,17 +51,17 @@ def _previous_sandbox_imports(snapshot: Any, source: str) -> int:
 
 def _client(ctx, source: str, sandbox: bool):
     if sandbox:
-        from mwtui.importers.sandbox import demo_state, sandbox_client
+        from mwtui.demo.sandbox import demo_state, sandbox_client
 
         previous = _previous_sandbox_imports(ctx.workspace.snapshot(), source)
         return sandbox_client(source, ctx.config, demo_state(source, previous))
-    from mwtui.importers.clients import make_client
+    from mwtui.importers.accounting.clients import make_client
 
     return make_client(source, ctx.config)
 
 
 def run_import(ctx) -> int:
-    from mwtui.importers.sync import import_contacts, import_orders
+    from mwtui.importers.accounting.sync import import_contacts, import_orders
 
     args = ctx.args
     kind = getattr(args, "kind", None)

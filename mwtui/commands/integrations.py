@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from mwtui.config import TOKEN_ENV, URL_ENV
-from mwtui.errors import ConfigError
-from mwtui.models import INTEGRATION_LABELS, INTEGRATIONS
-from mwtui.text import safe_text
+from mwtui.workspace.config import TOKEN_ENV, URL_ENV
+from mwtui.workspace.errors import ConfigError
+from mwtui.workspace.models import INTEGRATION_LABELS, INTEGRATIONS
+from mwtui.workspace.text import safe_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,7 +58,7 @@ def run_list(ctx) -> int:
 
 
 def run_test(ctx) -> int:
-    from mwtui.importers.clients import make_client
+    from mwtui.importers.accounting.clients import make_client
 
     name = ctx.args.name
     label = INTEGRATION_LABELS.get(name, name)

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from mwtui.batches import list_batches, undo_batch
-from mwtui.listing import LIST_KINDS, iter_records, write_json_array
-from mwtui.text import safe_text
+from mwtui.commands.record_output import LIST_KINDS, iter_records, write_json_array
+from mwtui.workspace.batches import list_batches, undo_batch
+from mwtui.workspace.text import safe_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,7 +53,7 @@ def run_list(ctx) -> int:
 
 
 def run_batches(ctx) -> int:
-    from mwtui.listing import batch_json
+    from mwtui.commands.record_output import batch_json
 
     batches = [batch_json(i, d) for i, d in list_batches(ctx.workspace.snapshot())]
     if ctx.args.json:

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from mwtui.cli import resolve_input_file
-from mwtui.text import safe_text
+from mwtui.workspace.text import safe_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,7 +53,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _check(ctx: Any):
-    from mwtui.importers.webfakt import check_file
+    from mwtui.importers.webfakt.check import check_file
 
     path = resolve_input_file(ctx.args.file)
     return path, check_file(path, ctx.workspace)
@@ -62,7 +62,7 @@ def _check(ctx: Any):
 def _export(ctx: Any, result: Any) -> tuple[str | None, int]:
     if not ctx.args.rejects_out:
         return None, 0
-    from mwtui.importers.webfakt import export_rejects
+    from mwtui.importers.webfakt.check import export_rejects
 
     count = export_rejects(result, ctx.args.rejects_out)
     return ctx.args.rejects_out, count
@@ -74,7 +74,7 @@ def _print_result(ctx: Any, result: Any) -> None:
                   f"{result.encoding}, sha256 {result.sha256[:12]}", one_line=True))
     out(f"Rows: {result.total}  accepted: {result.accepted}  rejected: {result.rejected}")
     if result.reasons:
-        from mwtui.importers.webfakt import REASONS
+        from mwtui.importers.webfakt.check import REASONS
 
         out("Rejected per reason:")
         for code, count in result.reasons.items():
@@ -121,7 +121,7 @@ def run_check(ctx: Any) -> int:
 
 
 def run_commit(ctx: Any) -> int:
-    from mwtui.importers.webfakt import commit
+    from mwtui.importers.webfakt.check import commit
 
     path, result = _check(ctx)
     done = commit(ctx.workspace, result, path)
@@ -149,7 +149,7 @@ def run_commit(ctx: Any) -> int:
 
 
 def run_catalogue(ctx: Any) -> int:
-    from mwtui.importers.catalogue import import_articles, import_customers
+    from mwtui.importers.webfakt.catalogue import import_articles, import_customers
 
     path = resolve_input_file(ctx.args.file)
     kind = ctx.args.catalogue_kind

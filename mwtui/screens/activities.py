@@ -1,6 +1,6 @@
 """Activities: every job in one table with filter-as-you-type, source filter and sort.
 
-Rows are built once per workspace version in a thread worker (:mod:`mwtui.activities`);
+Rows are built once per workspace version in a thread worker (the activities presenter);
 filtering and sorting then work on precomputed haystacks and cached sort orders, so a
 keystroke with 50,000 activities stays well under 100 ms.
 """
@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from mwtui.activities import (
+from mwtui.screens.activities_presenter import (
     SORT_COLUMNS,
     SOURCE_FILTERS,
     ActivityIndex,
@@ -27,9 +27,9 @@ from mwtui.activities import (
 from mwtui.screens.activity_detail import ActivityDetailScreen
 from mwtui.screens.activity_types import ActivityTypesScreen
 from mwtui.screens.import_dialog import ImportDialog
-from mwtui.store import Snapshot
-from mwtui.text import safe_text
 from mwtui.widgets.virtual_table import Column, VirtualTable
+from mwtui.workspace.store import Snapshot
+from mwtui.workspace.text import safe_text
 
 COLUMNS = [
     Column("badge", "Src", 4),

@@ -13,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mwtui.activities import ActivityDetail, activity_detail, format_size
-from mwtui.store import Snapshot
-from mwtui.text import safe_text
+from mwtui.screens.activities_presenter import ActivityDetail, activity_detail, format_size
+from mwtui.workspace.store import Snapshot
+from mwtui.workspace.text import safe_text
 
 
 def detail_text(detail: ActivityDetail) -> Text:

@@ -1,7 +1,7 @@
 """Activity types: list (default marked), add, rename, move up/down.
 
 The default type is where imports land; renaming or moving never changes which type is the
-default (``mwtui.activity_types`` never writes ``is_default``).
+default (``mwtui.workspace.activity_types`` never writes ``is_default``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from mwtui.activity_types import TypeRow, add_type, list_types, move_type, rename_type
-from mwtui.text import safe_text
+from mwtui.workspace.activity_types import TypeRow, add_type, list_types, move_type, rename_type
+from mwtui.workspace.text import safe_text
 
 
 class ActivityTypesScreen(ModalScreen[None]):

@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from mwtui.customers import CustomerRow, customer_rows, filter_rows
-from mwtui.errors import MwtuiError
-from mwtui.text import safe_text
+from mwtui.screens.customers_presenter import CustomerRow, customer_rows, filter_rows
 from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
+from mwtui.workspace.errors import MwtuiError
+from mwtui.workspace.text import safe_text
 
 COLUMNS = [
     Column("badges", "Src", 8),

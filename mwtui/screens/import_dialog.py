@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, RadioButton, RadioSet, Static
 
-from mwtui.import_jobs import (
+from mwtui.importers.accounting.jobs import (
     BEXIO_NOTE,
     KIND_LABELS,
     ClientFactory,
@@ -31,8 +31,8 @@ from mwtui.import_jobs import (
     run_import,
     summary_lines,
 )
-from mwtui.importers.base import ORDER_KINDS, PERIODS
-from mwtui.text import safe_text
+from mwtui.importers.accounting.protocol import ORDER_KINDS, PERIODS
+from mwtui.workspace.text import safe_text
 
 PHASE_WORDS = {
     "listing": "Listing",
@@ -51,7 +51,7 @@ def client_factory(app: Any) -> ClientFactory:
     or, in the demo, the sandboxes (created once per app run)."""
     factory = getattr(app, "client_factory", None)
     if factory is None:
-        from mwtui.import_jobs import default_factory
+        from mwtui.importers.accounting.jobs import default_factory
 
         factory = default_factory(app.config, bool(getattr(app, "demo", False)))
         app.client_factory = factory

@@ -17,11 +17,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mwtui.config import TOKEN_ENV
-from mwtui.import_jobs import IntegrationState, check_connection, count_line, integration_states
-from mwtui.screens.dialogs import ConfirmDialog, TokenDialog
+from mwtui.importers.accounting.jobs import (
+    IntegrationState,
+    check_connection,
+    count_line,
+    integration_states,
+)
 from mwtui.screens.import_dialog import ImportDialog, client_factory
-from mwtui.text import safe_text
+from mwtui.widgets.dialogs import ConfirmDialog, TokenDialog
+from mwtui.workspace.config import TOKEN_ENV
+from mwtui.workspace.text import safe_text
 
 
 def state_text(state: IntegrationState) -> Text:

@@ -1,7 +1,7 @@
 """WEBFAKT import preview: pick a file, see every row and every reject, commit, undo.
 
 The screen is thin: checking, filtering, committing, exporting and undoing run in thread
-workers calling the core (``mwtui.importers.webfakt``, ``mwtui.batches``); results come back
+workers calling the core (webfakt check, batches); results come back
 as typed messages. The table is a VirtualTable over the check's polars frame, so only the
 visible window of a million rows is ever turned into text.
 """
@@ -22,9 +22,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from mwtui.errors import MwtuiError
-from mwtui.importers import webfakt
-from mwtui.preview_model import (
+from mwtui.importers.webfakt import check as webfakt
+from mwtui.screens.preview_dialogs import (
+    BatchesScreen,
+    BrowseScreen,
+    ConfirmScreen,
+    DetailScreen,
+    PathPromptScreen,
+)
+from mwtui.screens.preview_frame_source import FrameSource
+from mwtui.screens.preview_presenter import (
     VIEW_LABELS,
     PreviewView,
     Summary,
@@ -36,17 +43,10 @@ from mwtui.preview_model import (
     summarise,
     summary_text,
 )
-from mwtui.screens.preview_dialogs import (
-    BatchesScreen,
-    BrowseScreen,
-    ConfirmScreen,
-    DetailScreen,
-    PathPromptScreen,
-)
-from mwtui.text import safe_text
-from mwtui.widgets.frame_source import FrameSource
 from mwtui.widgets.path_input import PathInput, complete_path, typed_path
 from mwtui.widgets.virtual_table import Column, VirtualTable
+from mwtui.workspace.errors import MwtuiError
+from mwtui.workspace.text import safe_text
 
 COLUMNS = [
     Column("line", "Line", 7, align_right=True),

@@ -13,11 +13,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Label, Static
 
-from mwtui.batches import list_batches, undo_batch
-from mwtui.errors import MwtuiError
-from mwtui.text import safe_text
 from mwtui.widgets.path_input import PathInput
 from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
+from mwtui.workspace.batches import list_batches, undo_batch
+from mwtui.workspace.errors import MwtuiError
+from mwtui.workspace.text import safe_text
 
 DIALOG_CSS = """
 .dialog {

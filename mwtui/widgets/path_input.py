@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-from mwtui.text import safe_text
+from mwtui.workspace.text import safe_text
 
 
 def _common_prefix(names: list[str]) -> str:

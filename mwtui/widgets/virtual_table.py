@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mwtui.text import safe_text
+from mwtui.workspace.text import safe_text
 
 
 @dataclass(frozen=True)

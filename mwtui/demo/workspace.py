@@ -1,0 +1,48 @@
+"""The demo workspace: a fresh temporary folder with sample data, never the operator's."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from mwtui.importers.webfakt.catalogue import load_demo_catalogue
+from mwtui.workspace.models import Activity, ActivityType
+from mwtui.workspace.store import Workspace
+
+
+def demo_data_dir() -> Path:
+    """The packaged demo files (sample WEBFAKT files, catalogue, sandbox payloads)."""
+    return Path(str(resources.files("mwtui.demo") / "data"))
+
+
+def populate(workspace: Workspace) -> None:
+    """Fill a new workspace with the sample customers and articles (the shipped CSV files,
+    imported like an operator would), activity types and activities."""
+    load_demo_catalogue(workspace)
+    with workspace.transaction() as tx:
+        tx.insert_many("activity_types", [
+            ActivityType(name="Wartung", position=1).to_record(),
+            ActivityType(name="Reparatur", position=2).to_record(),
+        ])
+        tx.insert_many("activities", [
+            Activity(number="MW-0001", title="Heizung prüfen", customer_id=1, type_id=2,
+                     created="2026-11-02T09:00:00+01:00").to_record(),
+            Activity(number="MW-0002", title="Fenster einbauen", customer_id=2, type_id=1,
+                     created="2026-11-10T14:30:00+01:00").to_record(),
+        ])
+
+
+def create_demo_workspace(base: Path | None = None) -> Workspace:
+    """A new demo workspace in a temporary folder, with the sample files beside it."""
+    folder = Path(tempfile.mkdtemp(prefix="mwtui-demo-", dir=base))
+    workspace = Workspace.open(folder / "demo.json")
+    populate(workspace)
+    source = demo_data_dir()
+    if source.is_dir():
+        target = folder / "samples"
+        target.mkdir()
+        for item in sorted(source.glob("*.csv")):
+            shutil.copy2(item, target / item.name)
+    return workspace

@@ -1,0 +1,1 @@
+"""mwtui/importers/webfakt"""

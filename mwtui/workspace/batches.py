@@ -1,0 +1,65 @@
+"""Batches: one record per import run, and undo of a committed WEBFAKT batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mwtui.workspace.errors import MwtuiError
+from mwtui.workspace.models import Batch, now_iso
+from mwtui.workspace.store import Snapshot, Transaction, Workspace
+
+# Kinds whose records are only ever created by their batch, so removing them is exact.
+UNDOABLE: dict[str, tuple[str, ...]] = {"webfakt": ("services",)}
+
+
+def find_batch(items: Any, batch_id: str) -> tuple[int, dict[str, Any]] | None:
+    for doc_id, doc in items("batches"):
+        if doc.get("batch_id") == batch_id:
+            return doc_id, doc
+    return None
+
+
+def record_batch(tx: Transaction, batch: Batch) -> int:
+    """Insert or replace the batch record (by ``batch_id``) inside a transaction."""
+    found = find_batch(tx.items, batch.batch_id)
+    if found:
+        tx.replace("batches", found[0], batch.to_record())
+        return found[0]
+    return tx.insert("batches", batch.to_record())
+
+
+def list_batches(snapshot: Snapshot) -> list[tuple[int, dict[str, Any]]]:
+    """All batches, newest first."""
+    return sorted(snapshot.items("batches"), key=lambda item: item[1].get("created", ""),
+                  reverse=True)
+
+
+@dataclass
+class UndoResult:
+    batch_id: str
+    removed: dict[str, int]
+
+
+def undo_batch(workspace: Workspace, batch_id: str) -> UndoResult:
+    """Remove exactly the records the batch created, in one transaction."""
+    with workspace.transaction() as tx:
+        found = find_batch(tx.items, batch_id)
+        if found is None:
+            raise MwtuiError(f"No batch {batch_id!r}; run `mwtui batches` to list them.")
+        doc_id, doc = found
+        kind = doc.get("kind", "")
+        if doc.get("status") == "undone":
+            raise MwtuiError(f"Batch {batch_id} was already undone; nothing to do.")
+        tables = UNDOABLE.get(kind)
+        if tables is None:
+            raise MwtuiError(
+                f"Batch {batch_id} is a {kind} import; only WEBFAKT batches can be undone "
+                "(imports from accounting tools update records in place and are re-run instead)."
+            )
+        removed: dict[str, int] = {}
+        for table in tables:
+            ids = [i for i, d in tx.items(table) if d.get("batch") == batch_id]
+            removed[table] = tx.remove(table, ids)
+        tx.update("batches", doc_id, {"status": "undone", "undone": now_iso()})
+    return UndoResult(batch_id, removed)
