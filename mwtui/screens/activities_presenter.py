@@ -1,9 +1,10 @@
 """Activity rows for screens: built once from a snapshot, then filtered and sorted fast.
 
-No Textual here. :func:`activity_rows` does the expensive part once (joins customer and type
-names, precomputes lower-case haystacks and sort keys); :class:`ActivityIndex` then answers
-"filter by these words and this source, sorted by that column" with list comprehensions over
-a cached sort order, and :class:`ActivityView` hands the visible window to a table widget.
+No Textual here. :class:`ActivityIndex` does the expensive part once (joins customer and
+type names, precomputes lower-case haystacks and sort keys, see :meth:`ActivityIndex.warm`),
+then answers "filter by these words and this source, sorted by that column" with list
+comprehensions over a cached sort order, and :class:`ActivityView` hands the visible window
+to a table widget. :func:`activity_detail` builds what the detail screen shows.
 """
 
 from __future__ import annotations
@@ -215,12 +216,6 @@ class ActivityIndex:
             hays = list(compress(hays, keep))
         self._last = (words, view, positions, hays)
         return positions
-
-
-def activity_rows(snapshot: Snapshot) -> list[ActivityRow]:
-    """Every activity of the snapshot as a row (id order)."""
-    index = ActivityIndex(snapshot)
-    return [index.row(i) for i in range(len(index))]
 
 
 def _narrows(old: tuple[str, ...], new: tuple[str, ...]) -> bool:

@@ -1,4 +1,8 @@
-"""Customers: list and filter-as-you-type."""
+"""Customers: list and filter-as-you-type.
+
+The workspace is read and the rows are built in a thread worker; the detail pane reads the
+snapshot those rows came from, so nothing touches the disk on the UI thread.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from mwtui.screens.customers_presenter import CustomerRow, customer_rows, filter_rows
+from mwtui.screens.customers_presenter import (
+    CustomerRow,
+    customer_detail_lines,
+    customer_rows,
+    filter_rows,
+)
 from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
 from mwtui.workspace.errors import MwtuiError
+from mwtui.workspace.store import Snapshot
 from mwtui.workspace.text import safe_text
 
 COLUMNS = [
@@ -23,7 +33,7 @@ COLUMNS = [
 
 
 class CustomersScreen(Screen[None]):
-    """All customers of the workspace; `/` filters, Enter shows the details."""
+    """All customers of the workspace; `/` filters, the highlighted one's details show below."""
 
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="customers.filter"),
@@ -35,6 +45,7 @@ class CustomersScreen(Screen[None]):
         super().__init__()
         self._rows: list[CustomerRow] = []
         self._shown: list[CustomerRow] = []
+        self._snapshot = Snapshot({})
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -57,17 +68,20 @@ class CustomersScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="customers-load")
     def _load(self) -> None:
+        """Read the workspace and build the rows off the UI thread."""
         try:
-            rows = customer_rows(self.app.workspace.snapshot())
+            snapshot = self.app.workspace.snapshot()
+            rows = customer_rows(snapshot)
         except MwtuiError as err:
             self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
                                       title="Could not read the workspace", severity="error",
                                       markup=False, timeout=15)
             return
-        self.app.call_from_thread(self._loaded, rows)
+        self.app.call_from_thread(self._loaded, rows, snapshot)
 
-    def _loaded(self, rows: list[CustomerRow]) -> None:
+    def _loaded(self, rows: list[CustomerRow], snapshot: Snapshot) -> None:
         self._rows = rows
+        self._snapshot = snapshot
         self._apply_filter(self.query_one("#customer-filter", Input).value)
 
     @on(Input.Changed, "#customer-filter")
@@ -92,19 +106,8 @@ class CustomersScreen(Screen[None]):
         if not 0 <= event.index < len(self._shown):
             detail.update("")
             return
-        row = self._shown[event.index]
-        try:
-            doc = self.app.workspace.snapshot().get("customers", row.id) or {}
-        except MwtuiError:
-            doc = {}
-        lines = [
-            f"{doc.get('name', '')}  (No. {doc.get('number', '') or '-'})",
-            f"{doc.get('street', '')}, {doc.get('zip', '')} {doc.get('city', '')}".strip(", "),
-            f"{doc.get('email', '')}  {doc.get('phone', '')}".strip(),
-            "Sources: " + (", ".join(
-                f"{s.get('integration')} #{s.get('external_id')}" for s in doc.get("sources", [])
-            ) or "-"),
-        ]
+        # the snapshot the rows were built from: no disk read on the UI thread
+        lines = customer_detail_lines(self._snapshot, self._shown[event.index].id)
         detail.update(Text(safe_text("\n".join(lines))))
 
     def action_focus_filter(self) -> None:

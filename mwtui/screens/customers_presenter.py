@@ -42,3 +42,16 @@ def filter_rows(rows: list[CustomerRow], query: str) -> list[CustomerRow]:
     if not words:
         return rows
     return [r for r in rows if all(w in r.haystack for w in words)]
+
+
+def customer_detail_lines(snapshot: Snapshot, customer_id: int) -> list[str]:
+    """Name and number, address, e-mail and phone, and the sources of one customer."""
+    doc = snapshot.get("customers", customer_id) or {}
+    return [
+        f"{doc.get('name', '')}  (No. {doc.get('number', '') or '-'})",
+        f"{doc.get('street', '')}, {doc.get('zip', '')} {doc.get('city', '')}".strip(", "),
+        f"{doc.get('email', '')}  {doc.get('phone', '')}".strip(),
+        "Sources: " + (", ".join(
+            f"{s.get('integration')} #{s.get('external_id')}" for s in doc.get("sources", [])
+        ) or "-"),
+    ]

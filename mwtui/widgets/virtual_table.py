@@ -197,11 +197,6 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.RowHighlighted(self, self.cursor_row))
 
-    @property
-    def current_row(self) -> Sequence[object] | None:
-        """The cells of the row under the cursor (None when the table is empty)."""
-        return self._row(self.cursor_row)
-
     def _row(self, index: int) -> Sequence[object] | None:
         if not 0 <= index < self.row_count:
             return None

@@ -209,10 +209,6 @@ class Config:
             section.pop("token", None)
         self.save()
 
-    def set_value(self, key: str, value: Any) -> None:
-        self.raw[key] = value
-        self.save()
-
     def save(self) -> None:
         """Write atomically with mode 0600 (the file may hold tokens)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -64,6 +64,27 @@ async def test_customers_filter_as_you_type_shows_markup_literally(tmp_path: Pat
         assert "[bold]Farbe[/bold]" in table.source.rows(0, 1)[0][2]
 
 
+async def test_customer_detail_reads_no_disk_on_the_ui_thread(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(VirtualTable)
+        assert table.row_count == 8
+
+        def no_read() -> None:
+            raise AssertionError("workspace read on the UI thread")
+
+        monkeypatch.setattr(app.workspace, "snapshot", no_read)
+        await pilot.press("down")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#customer-detail").render())
+        name = table.source.rows(1, 2)[0][2]
+        assert name in detail and "Sources:" in detail
+
+
 async def test_ctrl_q_quits(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
