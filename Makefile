@@ -18,10 +18,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check mwtui tests $(wildcard bench)
+	$(VENV)/bin/lint-imports --no-cache
 	TEXTUAL_ANIMATIONS=none $(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check mwtui tests $(wildcard bench)
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff format --check mwtui tests $(wildcard bench)
 
 bench: $(STAMP)
