@@ -193,7 +193,7 @@ def pgettext(context: str, message: str) -> str:
     return translations(_state["language"]).pgettext(context, message)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it (for import-time constants,
     class attributes, ``BINDINGS``); translate it with ``_()`` where it is shown."""
     return message

@@ -16,7 +16,9 @@ keep an amount on one line.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date as _date, datetime as _datetime
+from datetime import UTC
+from datetime import date as _date
+from datetime import datetime as _datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -60,7 +62,7 @@ def _group_symbol(loc: Locale) -> str:
     return get_group_symbol(loc)
 
 
-def _grouped(loc: Locale, func, value, **kwargs) -> str:  # noqa: ANN001
+def _grouped(loc: Locale, func, value, **kwargs) -> str:
     """Call a Babel number formatter, working around a Babel 2.19 bug.
 
     CLDR 48 made the Swiss group separator an ASCII apostrophe; ``NumberPattern.apply``

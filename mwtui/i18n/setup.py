@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -53,8 +54,7 @@ def setup_language(
     catalog.set_language(language, region)
     zone = environ.get("MWTUI_TIMEZONE") or values.get("timezone")
     if zone:
-        try:
+        # A bad zone is named by Config.validate when the command loads the config.
+        with contextlib.suppress(ValueError, KeyError, OSError):
             catalog.set_timezone(zone)
-        except (ValueError, KeyError, OSError):
-            pass  # Config.validate names the bad zone when the config is loaded
     return language
