@@ -178,8 +178,6 @@ def _(message: str) -> str:
     return translations(_state["language"]).gettext(message)
 
 
-gettext_ = _
-
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Plural-aware lookup: ``ngettext("{n} order", "{n} orders", n).format(n=n)``."""

@@ -19,7 +19,7 @@ import re
 from datetime import UTC
 from datetime import date as _date
 from datetime import datetime as _datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -70,11 +70,15 @@ def _grouped(loc: Locale, func, value, **kwargs) -> str:
     ``1234567.00`` for a million. For such locales the number is formatted without
     grouping and the apostrophes are put into the integer digits here (groups of three,
     which is what every apostrophe locale uses).
+
+    Rounding is commercial (half up: ``0.005`` -> ``0,01``), not Python's half-even.
     """
     symbol = _group_symbol(loc)
-    if symbol != "'":
-        return func(value, locale=loc, **kwargs)
-    plain = func(value, locale=loc, group_separator=False, **kwargs)
+    with localcontext() as context:
+        context.rounding = ROUND_HALF_UP
+        if symbol != "'":
+            return func(value, locale=loc, **kwargs)
+        plain = func(value, locale=loc, group_separator=False, **kwargs)
 
     def group(match: re.Match[str]) -> str:
         digits = match.group(0)

@@ -1,8 +1,9 @@
 """German sort order (DIN 5007-1, "dictionary" order) without PyICU.
 
 ``ä`` sorts as ``a``, ``ö`` as ``o``, ``ü`` as ``u``, ``ß`` as ``ss``; case is ignored.
-Other accented letters (é, ç, ...) sort as their base letter. Ties (``Müller``/``Muller``,
-``abc``/``ABC``) are broken by the original string, so the order is total and stable.
+Other accented letters (é, ç, ...) sort as their base letter. Ties are broken first by the
+unaccented form (``Muller`` before ``Müller``), then by the original string (``ABC`` before
+``abc``), so the order is total and does not depend on the input order.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ def _fold(text: str) -> str:
     return stripped.casefold()
 
 
-def din5007_key(value: object) -> tuple[str, str]:
+def din5007_key(value: object) -> tuple[str, str, str]:
     """Sort key: ``sorted(names, key=din5007_key)`` puts "Bäckerei" before "Beispielbau".
     ``None`` sorts as the empty string."""
     text = "" if value is None else str(value)
-    return (_fold(text), text)
+    return (_fold(text), text.casefold(), text)
 
 
 def sort_german(items: Iterable[T], key: Callable[[T], object] | None = None,
