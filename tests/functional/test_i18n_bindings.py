@@ -86,11 +86,11 @@ async def test_retranslate_switches_a_running_screen() -> None:
         assert app.screen.title == "Customers"
 
 
-async def _palette_options(app: App, pilot, query: str) -> list[str]:  # noqa: ANN001
+async def _palette_options(app: App, pilot, query: str) -> list[str]:
     palette = app.screen
     assert isinstance(palette, CommandPalette)
     palette.query_one("CommandInput").value = query
-    for _ in range(20):
+    for _attempt in range(20):
         await pilot.pause(0.05)
         options = palette.query_one(CommandList)
         if options.option_count:

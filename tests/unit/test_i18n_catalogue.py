@@ -51,7 +51,7 @@ def extract_msgids(root: Path) -> list[tuple[str, int, str | tuple[str, ...], st
     return found
 
 
-def missing_translations(root: Path, catalog) -> list[str]:  # noqa: ANN001
+def missing_translations(root: Path, catalog) -> list[str]:
     """Problems: a msgid without a German entry, an empty or a fuzzy one."""
     problems = []
     for filename, lineno, message, context in extract_msgids(root):
@@ -83,7 +83,7 @@ def placeholders(text: str) -> tuple[list[str], list[str]]:
     return sorted(braces), [p for p in _PERCENT.findall(text) if p != "%%"]
 
 
-def placeholder_problems(catalog) -> list[str]:  # noqa: ANN001
+def placeholder_problems(catalog) -> list[str]:
     problems = []
     for message in catalog:
         if not message.id or not message.string:
