@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open a fresh demo workspace in a temporary folder")
     parser.add_argument("--theme", metavar="NAME",
                         help="UI theme, e.g. textual-dark, textual-light, ansi-dark")
+    parser.add_argument("--lang", choices=("de", "en"),
+                        help="language of the interface (default: config, then locale)")
     parser.add_argument("--debug", action="store_true",
                         help="log debug output to stderr and show tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -98,6 +100,9 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from mwtui.i18n import setup_language
+
+    setup_language(sys.argv[1:] if argv is None else argv)  # before the parser: --help
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.debug:

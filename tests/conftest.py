@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from mwtui.i18n import reset as i18n_reset
+
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 
@@ -22,3 +24,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    # English unless a test asks for German (the machine's locale must not matter).
+    monkeypatch.setenv("LANGUAGE", "en")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    i18n_reset()

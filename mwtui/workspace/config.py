@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tomllib
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from mwtui.workspace.models import INTEGRATIONS
 APP_NAME = "mwtui"
 DEFAULT_TIMEZONE = "Europe/Berlin"
 DEFAULT_THEME = "textual-dark"
+LANGUAGES = ("de", "en")
+_LOCALE_NAME = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 
 DEFAULT_BASE_URLS: dict[str, str] = {
     "sevdesk": "https://my.sevdesk.de",
@@ -148,6 +151,14 @@ class Config:
                 if key in section and not isinstance(section[key], str):
                     raise ConfigError(f"integrations.{name}.{key} in {self.path} must be text.")
         self.timezone  # noqa: B018 - validates the zone name
+        language = self.raw.get("language")
+        if language is not None and language not in LANGUAGES:
+            raise ConfigError(f'language in {self.path} must be "de" or "en", got {language!r}.')
+        locale = self.raw.get("locale")
+        if locale is not None and not (isinstance(locale, str) and _LOCALE_NAME.match(locale)):
+            raise ConfigError(
+                f'locale in {self.path} must look like "de_CH" or "de_DE", got {locale!r}.'
+            )
 
     # -- settings ------------------------------------------------------------------------
     @property
@@ -166,6 +177,16 @@ class Config:
                 f"Unknown timezone {name!r} (config {self.path} or MWTUI_TIMEZONE); "
                 "use a name such as Europe/Berlin."
             ) from None
+
+    @property
+    def language(self) -> str | None:
+        """``"de"``/``"en"`` or ``None`` (then ``--lang`` or the locale decides)."""
+        return self.raw.get("language")
+
+    @property
+    def locale(self) -> str | None:
+        """The format locale, e.g. ``"de_CH"`` for Swiss amounts, or ``None``."""
+        return self.raw.get("locale")
 
     @property
     def theme(self) -> str:
