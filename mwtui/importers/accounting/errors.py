@@ -1,4 +1,4 @@
-"""Typed errors of the accounting-tool clients (re-exported by ``mwtui.importers.accounting.http``).
+"""Typed errors of the accounting-tool clients, and the one sentence an operator sees.
 
 Every message is one or two sentences an operator can act on. No message ever contains a
 token: texts that come from a server are scrubbed of the token before they are used.
