@@ -15,6 +15,7 @@ from mwtui.importers.accounting import wire
 from mwtui.importers.accounting.attachments import MAX_PDF_BYTES
 from mwtui.importers.accounting.errors import UnexpectedResponse
 from mwtui.importers.accounting.http import ApiHttp, RetryPolicy
+from mwtui.importers.accounting.protocol import OrderKind
 from mwtui.importers.accounting.ratelimit import Clock, Limiter, Sleep
 from mwtui.workspace.config import Config
 
@@ -24,6 +25,7 @@ class BaseClient:
 
     integration = ""
     label = ""
+    order_kinds: tuple[OrderKind, ...] = ("orderconfirmation",)
     supports_delivery_notes = True
     period_basis = "created"
     auth_scheme: str | None = "Bearer"

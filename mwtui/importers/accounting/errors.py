@@ -75,4 +75,11 @@ __all__ = [
     "TokenRejected",
     "UnexpectedResponse",
     "WriteRefused",
+    "error_sentence",
 ]
+
+
+def error_sentence(err: BaseException, limit: int = 500) -> str:
+    """The one sentence an operator sees for ``err``: its first line (or its type name)."""
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0][:limit]

@@ -27,6 +27,7 @@ from mwtui.importers.accounting.errors import (
     UnexpectedResponse,
 )
 from mwtui.importers.accounting.protocol import (
+    ORDER_KINDS,
     OrderKind,
     Period,
     RemoteContact,
@@ -220,6 +221,7 @@ class LexwareClient(BaseClient):
 
     integration = INTEGRATION
     label = "lexware Office"
+    order_kinds = ORDER_KINDS
     supports_delivery_notes = True
     period_basis = "created"
     auth_scheme = "Bearer"
