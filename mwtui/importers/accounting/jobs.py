@@ -123,8 +123,6 @@ class DemoClients:
     demo shows an update and a new PDF.
     """
 
-    sandbox = True
-
     def __init__(self, config: Config) -> None:
         self.config = config
 
@@ -149,8 +147,6 @@ class DemoClients:
 class SandboxClients:
     """``--sandbox`` on the command line: each run starts a fresh sandbox as it looks after
     the sandbox order imports already recorded in the workspace (so a second run differs)."""
-
-    sandbox = True
 
     def __init__(self, config: Config, workspace: Any) -> None:
         self.config = config
