@@ -1,17 +1,15 @@
-"""``mwtui import contacts|orders --from sevdesk|bexio|lexware``: the sync engine headless."""
+"""``mwtui import contacts|orders --from sevdesk|bexio|lexware``: the import job headless."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import threading
-from typing import Any
 
-from mwtui.importers.accounting.jobs import KIND_LABELS
-from mwtui.importers.accounting.protocol import ORDER_KINDS, PERIOD_LABELS, PERIODS
+from mwtui.importers.accounting.jobs import KIND_LABELS, capabilities, label_of, period_label
+from mwtui.importers.accounting.protocol import ORDER_KINDS, PERIODS
 from mwtui.workspace.errors import UsageError
-from mwtui.workspace.models import INTEGRATION_LABELS, INTEGRATIONS
+from mwtui.workspace.models import INTEGRATIONS
 from mwtui.workspace.text import safe_text
 
 
@@ -25,14 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                             parser_class=type(p))
     c = what.add_parser("contacts", help="import customer contacts as customers")
     _common(c)
-    c.set_defaults(func=run_import)
+    c.set_defaults(func=run_import_command)
     o = what.add_parser("orders", help="import orders as activities")
     _common(o)
     o.add_argument("--period", required=True, choices=PERIODS,
                    help="orders created today, this week (Monday to today), this month, or all")
     o.add_argument("--kind", choices=ORDER_KINDS, default="orderconfirmation",
                    help="lexware Office only: order confirmations (default) or quotations")
-    o.set_defaults(func=run_import)
+    o.set_defaults(func=run_import_command)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -43,63 +41,35 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="read from the built-in sandbox (fictional data, no account needed)")
 
 
-def _previous_sandbox_imports(snapshot: Any, source: str) -> int:
-    return sum(1 for _, d in snapshot.items("batches")
-               if d.get("kind") == "orders" and d.get("source") == source
-               and (d.get("details") or {}).get("sandbox") and d.get("status") == "done")
-
-
-def _client(ctx, source: str, sandbox: bool):
-    if sandbox:
-        from mwtui.demo.sandbox import demo_state, sandbox_client
-
-        previous = _previous_sandbox_imports(ctx.workspace.snapshot(), source)
-        return sandbox_client(source, ctx.config, demo_state(source, previous))
-    from mwtui.importers.accounting.clients import make_client
-
-    return make_client(source, ctx.config)
-
-
-def run_import(ctx) -> int:
-    from mwtui.importers.accounting.sync import import_contacts, import_orders
+def run_import_command(ctx) -> int:
+    from mwtui.importers.accounting.jobs import (
+        ImportJob,
+        ImportRequest,
+        SandboxClients,
+        capabilities,
+        default_factory,
+    )
 
     args = ctx.args
-    kind = getattr(args, "kind", None)
-    if args.what == "orders" and kind == "quotation" and args.source != "lexware":
-        raise UsageError("--kind quotation is only available for lexware Office; "
-                         "sevDesk and bexio import order confirmations.")
-    workspace = ctx.workspace
-    client = _client(ctx, args.source, args.sandbox)
-    details = {"sandbox": True} if args.sandbox else None
-    cancel = threading.Event()
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            if args.what == "contacts":
-                box["result"] = import_contacts(workspace, client, cancel=cancel,
-                                                details=details)
-            else:
-                box["result"] = import_orders(workspace, client, args.period, kind,
-                                              cancel=cancel, tz=ctx.config.timezone,
-                                              details=details)
-        except BaseException as err:  # re-raised in the main thread
-            box["error"] = err
-
-    worker = threading.Thread(target=work, name="mwtui-import", daemon=True)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(0.2)
-    except KeyboardInterrupt:
-        cancel.set()
-        print("mwtui: cancelling after the current item ...", file=sys.stderr)
-        worker.join()
-    finally:
-        client.close()
-    if "error" in box:
-        raise box["error"]
-    result = box["result"]
+    if args.what == "orders" and args.kind not in capabilities(args.source).order_kinds:
+        offering = [n for n in INTEGRATIONS if args.kind in capabilities(n).order_kinds]
+        raise UsageError(
+            f"--kind {args.kind} is only available for "
+            f"{' and '.join(label_of(n) for n in offering)}; "
+            f"{' and '.join(label_of(n) for n in INTEGRATIONS if n not in offering)} "
+            f"import {KIND_LABELS['orderconfirmation']}.")
+    if args.what == "orders":
+        request = ImportRequest("orders", args.source, args.period, args.kind)
+        tz = ctx.config.timezone
+    else:
+        request, tz = ImportRequest("contacts", args.source), None
+    factory = (SandboxClients(ctx.config, ctx.workspace) if args.sandbox
+               else default_factory(ctx.config, demo=False))
+    job = ImportJob(request, factory, ctx.workspace, tz=tz,
+                    details={"sandbox": True} if args.sandbox else None)
+    job.start()
+    result = job.wait(on_interrupt=lambda: print(
+        "mwtui: cancelling after the current item ...", file=sys.stderr)).result
     if args.json:
         data = result.to_json()
         if args.sandbox:
@@ -111,13 +81,13 @@ def run_import(ctx) -> int:
 
 
 def _print_text(ctx, result, sandbox: bool) -> None:
-    label = INTEGRATION_LABELS.get(result.integration, result.integration)
+    label = label_of(result.integration)
     if sandbox:
         label += " (sandbox)"
     scope = "contacts"
     if result.what == "orders":
-        scope = f"orders {PERIOD_LABELS.get(result.period or '', result.period)}"
-        if result.integration == "lexware":
+        scope = f"orders {period_label(result.period)}"
+        if len(capabilities(result.integration).order_kinds) > 1:
             scope += f", {KIND_LABELS.get(result.kind or '', result.kind)}"
     counts = (f"{result.created} created, {result.updated} updated, "
               f"{result.unchanged} unchanged")

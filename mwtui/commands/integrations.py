@@ -26,12 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _status(config, name: str) -> dict[str, str]:
-    try:
-        info = config.token(name)
-        source = info.source if info.token else "none"
-        problem = ""
-    except ConfigError as err:
-        source, problem = "config", str(err)
+    from mwtui.importers.accounting.jobs import token_state
+
+    token = token_state(config, name)
+    # a refused token is one in an unsafe config file: it comes from the config, with a problem
+    source = "config" if token.source == "refused" else token.source
+    problem = token.problem
     try:
         base_url = config.base_url(name)
     except ConfigError as err:

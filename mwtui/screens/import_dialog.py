@@ -1,8 +1,9 @@
 """The import dialog and the import runner, shared by the Integrations and Activities screens.
 
-The dialog asks for the integration, the period and (lexware Office) the kind with radio
-buttons; the runner runs the sync engine in a thread worker, shows a progress bar with
-counts, cancels on Escape and ends with a summary that lists the errors.
+The dialog asks for the integration, the period and (where the client offers several) the
+order kind with radio buttons; the runner runs one :class:`ImportJob` in a thread worker,
+shows a progress bar with counts, cancels on Escape and ends with a summary that lists the
+errors.
 """
 
 from __future__ import annotations
@@ -21,14 +22,17 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, RadioButton, RadioSet, Static
 
+from mwtui.importers.accounting.errors import error_sentence
 from mwtui.importers.accounting.jobs import (
-    BEXIO_NOTE,
     KIND_LABELS,
+    PERIOD_WORDS,
     ClientFactory,
+    ImportJob,
     ImportRequest,
+    capabilities,
     count_line,
     integration_choices,
-    run_import,
+    orders_note,
     summary_lines,
 )
 from mwtui.importers.accounting.protocol import ORDER_KINDS, PERIODS
@@ -42,7 +46,6 @@ PHASE_WORDS = {
     "saving": "Saving",
     "done": "Done",
 }
-PERIOD_SHORT = {"today": "today", "week": "this week", "month": "this month", "all": "all"}
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages from the worker
 
 
@@ -111,11 +114,12 @@ class ImportRunner(Widget, can_focus=True):
         self.request = request
         self.extra_lines = []
         self.running = True
-        self.cancel_event = threading.Event()
+        job = ImportJob(request, factory, workspace, tz=tz, progress=self._progress_sink())
+        self.cancel_event = job.cancel_event
         self.query_one("#runner-title", Label).update(
             safe_text(f"Importing {request.describe()} ...  (Escape cancels)"))
         self.query_one("#runner-counts", Label).update("Connecting ...")
-        self._run(request, workspace, factory, tz, self.cancel_event)
+        self._run(job)
 
     def on_unmount(self) -> None:
         self.cancel_event.set()  # quitting mid-run stops the engine at the next item
@@ -127,9 +131,8 @@ class ImportRunner(Widget, can_focus=True):
             self.query_one("#runner-counts", Label).update(
                 "Cancelling: finishing the current item ...")
 
-    @work(thread=True, exclusive=True, group="import-run")
-    def _run(self, request: ImportRequest, workspace: Any, factory: ClientFactory, tz: Any,
-             cancel: threading.Event) -> None:
+    def _progress_sink(self) -> Any:
+        """A progress callback for the worker thread: at most one message per interval."""
         last = 0.0
 
         def progress(report: Any) -> None:
@@ -139,19 +142,17 @@ class ImportRunner(Widget, can_focus=True):
                 last = now
                 self.post_message(self._Progress(report))
 
+        return progress
+
+    @work(thread=True, exclusive=True, group="import-run")
+    def _run(self, job: ImportJob) -> None:
         result: Any = None
         error = ""
         try:
-            client = factory(request.integration)
-            try:
-                result = run_import(workspace, client, request, progress, cancel, tz)
-            finally:
-                client.close()
-            after = getattr(factory, "after_import", None)
-            if after is not None:
-                self.extra_lines = list(after(request, result))
+            outcome = job.run()
+            result, self.extra_lines = outcome.result, outcome.notes
         except Exception as err:  # shown once, as one sentence
-            error = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            error = error_sentence(err)
         self.post_message(self.Finished(self, result, error))
 
     @on(_Progress)
@@ -245,10 +246,10 @@ class ImportDialog(ModalScreen[Any]):
                         with RadioSet(id="import-period") as periods:
                             periods.border_title = "Period"
                             for period in PERIODS:
-                                yield RadioButton(PERIOD_SHORT[period], value=period == "month",
+                                yield RadioButton(PERIOD_WORDS[period], value=period == "month",
                                                   name=period)
                         with RadioSet(id="import-kind") as kinds:
-                            kinds.border_title = "lexware: kind"
+                            kinds.border_title = f"{self._kind_choosers()}: kind"
                             for kind in ORDER_KINDS:
                                 yield RadioButton(KIND_LABELS[kind],
                                                   value=kind == "orderconfirmation", name=kind)
@@ -256,6 +257,12 @@ class ImportDialog(ModalScreen[Any]):
                 yield Static("Arrows choose, Tab next group, s starts, Escape closes.",
                              classes="import-note")
             yield ImportRunner(id="import-runner")
+
+    @staticmethod
+    def _kind_choosers() -> str:
+        """The integrations that offer a choice of order kinds (their clients say so)."""
+        return ", ".join(label for name, label in integration_choices()
+                         if len(capabilities(name).order_kinds) > 1)
 
     def on_mount(self) -> None:
         self._update_note()
@@ -275,8 +282,10 @@ class ImportDialog(ModalScreen[Any]):
         integration = self._chosen("import-integration", self.integration)
         if self.what == "contacts":
             return ImportRequest("contacts", integration)
-        kind = self._chosen("import-kind", "orderconfirmation") if integration == "lexware" \
-            else "orderconfirmation"
+        kinds = capabilities(integration).order_kinds
+        kind = self._chosen("import-kind", kinds[0]) if len(kinds) > 1 else kinds[0]
+        if kind not in kinds:
+            kind = kinds[0]
         return ImportRequest("orders", integration, self._chosen("import-period", "month"),
                              kind)  # type: ignore[arg-type]
 
@@ -289,14 +298,8 @@ class ImportDialog(ModalScreen[Any]):
         notes = []
         if self.what == "orders":
             kind_set = self.query_one("#import-kind", RadioSet)
-            kind_set.display = request.integration == "lexware"
-            if request.integration == "bexio":
-                notes.append(BEXIO_NOTE)
-            elif request.integration == "lexware":
-                notes.append("lexware Office: choose order confirmations or quotations. "
-                             "Delivery notes are attached as PDF.")
-            else:
-                notes.append("sevDesk: order confirmations; delivery notes attached as PDF.")
+            kind_set.display = len(capabilities(request.integration).order_kinds) > 1
+            notes.append(orders_note(request.integration))
             notes.append("Orders land in the default activity type; the contact is imported "
                          "too.")
         else:

@@ -17,13 +17,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mwtui.importers.accounting.jobs import (
-    IntegrationState,
-    check_connection,
-    count_line,
-    integration_states,
-)
+from mwtui.importers.accounting.errors import error_sentence
+from mwtui.importers.accounting.jobs import check_connection, count_line
 from mwtui.screens.import_dialog import ImportDialog, client_factory
+from mwtui.screens.integrations_presenter import IntegrationState, integration_states
 from mwtui.widgets.dialogs import ConfirmDialog, TokenDialog
 from mwtui.workspace.config import TOKEN_ENV
 from mwtui.workspace.text import safe_text
@@ -187,8 +184,7 @@ class IntegrationsScreen(Screen[None]):
             finally:
                 client.close()
         except Exception as err:
-            text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            message = f"{label}: connection failed: {text}"
+            message = f"{label}: connection failed: {error_sentence(err)}"
             self.app.call_from_thread(self._status, message)
             self.app.call_from_thread(self.notify, safe_text(message, one_line=True),
                                       severity="error", markup=False)

@@ -28,7 +28,7 @@ class WorkspaceLocked(StoreError):
 
 
 class ApiError(MwtuiError):
-    """A request to an accounting tool failed. Subclasses live in ``importers.http``."""
+    """A request to an accounting tool failed. Subclasses: ``importers.accounting.errors``."""
 
 
 class ImportCancelled(MwtuiError):

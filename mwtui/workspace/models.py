@@ -1,8 +1,8 @@
 """Plain dataclasses for workspace records.
 
 Records are stored as JSON dicts. Amounts are decimal strings, dates and times ISO 8601
-strings. ``to_record``/``from_record`` convert between the dataclass and the stored dict;
-the TinyDB document id is kept in ``id`` and never written into the document itself.
+strings. ``to_record`` gives the stored dict; the TinyDB document id is kept in ``id`` and
+never written into the document itself.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any
 
 INTEGRATIONS: tuple[str, ...] = ("sevdesk", "bexio", "lexware")
 INTEGRATION_LABELS: dict[str, str] = {
@@ -55,28 +55,11 @@ class Record:
         data.pop("id", None)
         return data
 
-    @classmethod
-    def from_record(cls, doc: dict[str, Any], doc_id: int | None = None) -> Self:
-        """Build from a stored dict; unknown keys are ignored, missing ones default."""
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        values = {k: v for k, v in doc.items() if k in names}
-        if doc_id is not None:
-            values["id"] = doc_id
-        return cls(**values)
-
-
-@dataclass
-class SourceLink:
-    """Where a customer came from: an integration and its id there."""
-
-    integration: str
-    external_id: str
-    change_marker: str | None = None
-
 
 @dataclass
 class Customer(Record):
-    """A customer of the business."""
+    """A customer of the business. The fields before ``sources`` are its contact fields
+    (:data:`CONTACT_FIELDS`): the ones an import owns."""
 
     name: str
     number: str = ""
@@ -91,6 +74,15 @@ class Customer(Record):
     updated: str = field(default_factory=now_iso)
     batch: str | None = None
     id: int | None = None
+
+
+def _names_before(cls: type, stop: str) -> tuple[str, ...]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    return tuple(names[: names.index(stop)])
+
+
+#: name, number, street, zip, city, country, email, phone: declared once, on ``Customer``.
+CONTACT_FIELDS: tuple[str, ...] = _names_before(Customer, "sources")
 
 
 @dataclass

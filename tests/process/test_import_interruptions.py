@@ -13,7 +13,7 @@ import pytest
 from support.sync import NOW, activities, client_for, demo, workspace
 
 from mwtui.demo.sandbox import SandboxState
-from mwtui.importers.accounting import sync
+from mwtui.importers.accounting import sync_orders
 from mwtui.importers.accounting.sync import SyncProgress, import_orders
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def assert_consistent(ws, state: SandboxState) -> None:
 
 def test_cancelled_import_keeps_whole_activities_and_next_run_completes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sync, "FETCH_WINDOW", 10)
+    monkeypatch.setattr(sync_orders, "FETCH_WINDOW", 10)
     ws = workspace(tmp_path)
     state = SandboxState.generated("sevdesk", orders=60, notes=30, contacts=6, now=NOW)
     client = client_for(state)

@@ -19,17 +19,15 @@ from support.clients import (
 )
 
 from mwtui.importers.accounting.clients import make_client
-from mwtui.importers.accounting.http import (
-    ApiHttp,
+from mwtui.importers.accounting.errors import (
     DocumentRefused,
     NetworkUnreachable,
     RateLimited,
     RequestRejected,
-    RetryPolicy,
     TokenRejected,
     WriteRefused,
-    redact_headers,
 )
+from mwtui.importers.accounting.http import ApiHttp, RetryPolicy, redact_headers
 from mwtui.importers.accounting.protocol import RemoteDeliveryNote, RemoteOrder
 from mwtui.workspace.config import Secret
 from mwtui.workspace.errors import ApiError, ConfigError

@@ -7,9 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from support.sync import NOW, activities, client_for, customers, demo, workspace
+from support.sync import BERLIN, NOW, activities, client_for, customers, demo, workspace
 
 from mwtui.demo.sandbox import SandboxState
+from mwtui.importers.accounting.jobs import ImportRequest, run_import
 from mwtui.importers.accounting.sync import import_contacts, import_orders
 from mwtui.workspace.activity_types import add_type, move_type, rename_type
 from mwtui.workspace.models import SOURCE_BADGES
@@ -89,7 +90,8 @@ def test_delivery_note_created_later_is_added_on_next_import(tmp_path: Path, nam
 def test_bexio_imports_no_delivery_notes_and_says_so(tmp_path: Path) -> None:
     ws = workspace(tmp_path)
     _state, client = demo("bexio")
-    result = run_orders(ws, client)
+    result = run_import(ws, client, ImportRequest("orders", "bexio", "all"), tz=BERLIN)
+    assert run_orders(workspace(tmp_path / "engine"), demo("bexio")[1]).notice == ""
     assert result.delivery_notes_supported is False
     assert "no delivery notes" in result.notice
     assert all(not a["attachments"] for a in activities(ws).values())

@@ -15,18 +15,18 @@ import httpx
 from mwtui.demo.sandbox.common import (
     SANDBOX_LABEL,
     ZURICH,
-    _at,
-    _int,
-    _json,
-    _page,
-    _q,
-    _Reply,
-    _template,
+    Reply,
+    as_json,
+    at,
+    int_or,
     make_pdf,
+    page_slice,
+    query_of,
+    template,
 )
 from mwtui.demo.sandbox.state import (
-    _DEMO_BUILDERS,
-    _HANDLERS,
+    DEMO_BUILDERS,
+    HANDLERS,
     SandboxState,
     SbContact,
     SbOrder,
@@ -38,15 +38,15 @@ def _bx_ts(moment: datetime) -> str:
 
 
 def _bx_error(status: int, message: str) -> httpx.Response:
-    return _json({"error_code": status, "message": message}, status)
+    return as_json({"error_code": status, "message": message}, status)
 
 
 def _bx_contact(c: SbContact) -> dict[str, Any]:
-    templates = _template("bexio", "contact_list_page.json")
+    templates = template("bexio", "contact_list_page.json")
     doc = copy.deepcopy(templates[0] if c.company else templates[1])
     doc.update({"id": int(c.id), "nr": c.number, "contact_type_id": 1 if c.company else 2,
                 "name_1": c.company or c.last, "name_2": "" if c.company else c.first,
-                "address": f"{c.street} {c.house}".strip(), "street_name": c.street or None,
+                "address": c.street_line, "street_name": c.street or None,
                 "house_number": c.house or None, "address_addition": None, "postcode": c.zip,
                 "city": c.city, "country_id": 1, "mail": c.email or None,
                 "phone_fixed": c.phone or None, "phone_mobile": "",
@@ -56,7 +56,7 @@ def _bx_contact(c: SbContact) -> dict[str, Any]:
 
 def _bx_order(state: SandboxState, o: SbOrder, positions: bool = False) -> dict[str, Any]:
     source = "kb_order_single.json" if positions else "kb_order_list_page.json"
-    data = _template("bexio", source)
+    data = template("bexio", source)
     doc = copy.deepcopy(data if positions else data[0])
     c = state.contacts.get(o.contact_id)
     address = f"{c.display}\n{c.street} {c.house}\n{c.zip} {c.city}" if c else ""
@@ -115,28 +115,28 @@ def _bx_match(doc: dict[str, Any], criterion: dict[str, Any]) -> bool:
 
 def _bexio(state: SandboxState, request: httpx.Request) -> httpx.Response:
     path = request.url.path.rstrip("/")
-    q = _q(request)
+    q = query_of(request)
     parts = [p for p in path.split("/") if p]
-    limit = min(_int(q.get("limit"), 500), 2000)
-    offset = _int(q.get("offset"), 0)
+    limit = min(int_or(q.get("limit"), 500), 2000)
+    offset = int_or(q.get("offset"), 0)
     headers = {"RateLimit-Limit": "1000", "RateLimit-Remaining": "999", "RateLimit-Reset": "60"}
 
     def listing(rows: list[dict[str, Any]], search_body: Any = None) -> httpx.Response:
         if search_body is not None:
             headers.update({"RateLimit-Limit": "250", "RateLimit-Remaining": "249"})
             if not isinstance(search_body, list):
-                raise _Reply(_bx_error(400, "The search body must be a list of criteria."))
+                raise Reply(_bx_error(400, "The search body must be a list of criteria."))
             allowed = _BX_SEARCH_FIELDS[parts[1]]
             for criterion in search_body:
                 if not isinstance(criterion, dict) or criterion.get("field") not in allowed:
-                    raise _Reply(_bx_error(400, "Invalid search field."))
+                    raise Reply(_bx_error(400, "Invalid search field."))
             rows = [r for r in rows if all(_bx_match(r, c) for c in search_body)]
         key = str(q.get("order_by") or "id")
         desc = key.endswith("_desc")
         key = key.removesuffix("_desc").removesuffix("_asc").split(",")[0]
         rows = sorted(rows, key=lambda r: (r.get(key) is None, r.get(key) or 0, r["id"]),
                       reverse=desc)
-        return _json(_page(rows, offset, limit), headers=headers)
+        return as_json(page_slice(rows, offset, limit), headers=headers)
 
     is_search = request.method == "POST" and parts[-1:] == ["search"]
     if request.method != "GET" and not is_search:
@@ -158,7 +158,7 @@ def _bexio(state: SandboxState, request: httpx.Request) -> httpx.Response:
             return _bx_error(404, "Contact not found.")
         doc = _bx_contact(c)
         doc["profile_image"] = None
-        return _json(doc, headers={**headers, "etag": f"{c.version:032x}"})
+        return as_json(doc, headers={**headers, "etag": f"{c.version:032x}"})
     if parts[:2] == ["2.0", "kb_order"]:
         if len(parts) == 2:
             return listing([_bx_order(state, o) for o in state.orders.values()], body)
@@ -166,27 +166,27 @@ def _bexio(state: SandboxState, request: httpx.Request) -> httpx.Response:
         if o is None:
             return _bx_error(404, "Order not found.")
         if len(parts) == 3:
-            return _json(_bx_order(state, o, positions=True), headers=headers)
+            return as_json(_bx_order(state, o, positions=True), headers=headers)
         if parts[3] == "pdf":
             content = make_pdf([f"SANDBOX bexio order {o.number}"])
-            return _json({"name": f"{o.number.lower()}.pdf", "size": len(content),
+            return as_json({"name": f"{o.number.lower()}.pdf", "size": len(content),
                           "mime": "application/pdf",
                           "content": base64.b64encode(content).decode("ascii")})
     if parts[:2] == ["2.0", "country"] and len(parts) == 2:
-        return _json([{"id": 1, "name": "Schweiz", "name_short": "CH", "iso_3166_alpha2": "CH"},
+        return as_json([{"id": 1, "name": "Schweiz", "name_short": "CH", "iso_3166_alpha2": "CH"},
                       {"id": 2, "name": "Deutschland", "name_short": "DE",
                        "iso_3166_alpha2": "DE"}], headers=headers)
     if parts[:2] == ["2.0", "kb_delivery"] and len(parts) == 2:
         return listing([])
     if parts[:3] == ["3.0", "users", "me"]:
-        return _json({"id": 1, "salutation_type": "male", "firstname": "bexio",
+        return as_json({"id": 1, "salutation_type": "male", "firstname": "bexio",
                       "lastname": f"{SANDBOX_LABEL} (fictional data)",
                       "email": "sandbox@mwtui.example", "is_superadmin": True,
                       "is_accountant": False})
     if parts[:2] == ["3.0", "users"]:
-        return _json(_template("bexio", "users_list.json"))
+        return as_json(template("bexio", "users_list.json"))
     if parts[:2] == ["2.0", "company_profile"]:
-        return _json([{"id": 1, "name": f"bexio {SANDBOX_LABEL} (fictional data)"}])
+        return as_json([{"id": 1, "name": f"bexio {SANDBOX_LABEL} (fictional data)"}])
     return _bx_error(404, f"Unknown path {request.url.path}")
 
 
@@ -194,24 +194,24 @@ def _demo_bexio(s: SandboxState, today: datetime) -> None:
     s.add_contact(SbContact("101", "000101", company="Muster Bau AG", street="Industriestrasse",
                             house="7", zip="8604", city="Volketswil", country="CH",
                             email="info@musterbau.example.com", phone="+41 44 555 01 10",
-                            updated=_at(today, 25, 16, 3)))
+                            updated=at(today, 25, 16, 3)))
     s.add_contact(SbContact("102", "000102", first="Anna", last="Meier",
                             street="Industriestrasse", house="7", zip="8604", city="Volketswil",
                             country="CH", email="anna.meier@musterbau.example.com",
-                            phone="+41 44 555 01 12", updated=_at(today, 20, 8, 15)))
+                            phone="+41 44 555 01 12", updated=at(today, 20, 8, 15)))
     s.add_contact(SbContact("103", "000103", company="Beispiel Treuhand GmbH",
                             street="Bahnhofplatz", zip="3011", city="Bern", country="CH",
                             email="kontakt@treuhand.example.org", phone="+41 31 555 07 70",
-                            updated=_at(today, 60, 10, 44)))
-    s.add_order(SbOrder("57", "AU-00057", "101", _at(today, 35, 9, 0), _at(today, 30, 11, 20),
+                            updated=at(today, 60, 10, 44)))
+    s.add_order(SbOrder("57", "AU-00057", "101", at(today, 35, 9, 0), at(today, 30, 11, 20),
                         "Sanierung Lagerhalle", Decimal("1200.00"), tax_rate=Decimal("8.1"),
                         status="done"))
-    s.add_order(SbOrder("58", "AU-00058", "101", _at(today, 1, 9, 41), _at(today, 1, 9, 41),
+    s.add_order(SbOrder("58", "AU-00058", "101", at(today, 1, 9, 41), at(today, 1, 9, 41),
                         "Betonlieferung Baustelle Seefeld", Decimal("990.00"),
                         tax_rate=Decimal("8.1")))
-    s.add_order(SbOrder("59", "AU-00059", "102", _at(today, 0, 8, 30), _at(today, 0, 8, 30),
+    s.add_order(SbOrder("59", "AU-00059", "102", at(today, 0, 8, 30), at(today, 0, 8, 30),
                         "Kies und Sand Lieferung", Decimal("430.00"), tax_rate=Decimal("8.1")))
 
 
-_HANDLERS["bexio"] = _bexio
-_DEMO_BUILDERS["bexio"] = _demo_bexio
+HANDLERS["bexio"] = _bexio
+DEMO_BUILDERS["bexio"] = _demo_bexio

@@ -29,7 +29,7 @@ ZURICH = ZoneInfo("Europe/Zurich")
 Clock = Callable[[], float]
 
 # -- packaged templates ------------------------------------------------------------------
-def _template(integration: str, name: str) -> Any:
+def template(integration: str, name: str) -> Any:
     path = resources.files("mwtui.demo") / "data" / "sandbox" / integration / name
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -63,33 +63,33 @@ def make_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-class _Reply(Exception):
+class Reply(Exception):
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
 
 
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
+def as_json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
     body = json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
     return httpx.Response(status, content=body,
                           headers={"Content-Type": "application/json", **(headers or {})})
 
 
-def _q(request: httpx.Request) -> dict[str, str]:
+def query_of(request: httpx.Request) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(request.url.query.decode(), keep_blank_values=True)
             .items()}
 
 
-def _int(value: str | None, default: int) -> int:
+def int_or(value: str | None, default: int) -> int:
     try:
         return int(str(value))
     except (TypeError, ValueError):
         return default
 
 
-def _page(items: list[Any], offset: int, limit: int) -> list[Any]:
+def page_slice(items: list[Any], offset: int, limit: int) -> list[Any]:
     return items[max(0, offset):max(0, offset) + max(0, limit)]
 
 
-def _at(today: datetime, days_ago: int, hh: int, mm: int) -> datetime:
+def at(today: datetime, days_ago: int, hh: int, mm: int) -> datetime:
     day = (today - timedelta(days=days_ago)).date()
     return datetime(day.year, day.month, day.day, hh, mm, tzinfo=today.tzinfo)

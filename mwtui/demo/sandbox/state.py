@@ -2,8 +2,8 @@
 
 A :class:`SandboxState` holds contacts, orders and delivery notes, a request log and an
 optional rate limit. It answers requests through the route function that the API modules
-(``sevdesk_api``, ``bexio_api``, ``lexware_api``) register in ``_HANDLERS`` when the package
-is imported; their demo-data builders go into ``_DEMO_BUILDERS``.
+(``sevdesk_api``, ``bexio_api``, ``lexware_api``) register in ``HANDLERS`` when the package
+is imported; their demo-data builders go into ``DEMO_BUILDERS``.
 
 :meth:`SandboxState.advance` makes the next "generation": one order changes (new change
 marker, title and amount), an existing order gets a new delivery note, and another order is
@@ -29,10 +29,10 @@ from mwtui.demo.sandbox.common import (
     BERLIN,
     SANDBOX_URLS,
     Clock,
-    _json,
-    _Reply,
-    _template,
+    Reply,
+    as_json,
     make_pdf,
+    template,
 )
 
 
@@ -57,6 +57,11 @@ class SbContact:
     @property
     def display(self) -> str:
         return self.company or f"{self.first} {self.last}".strip()
+
+    @property
+    def street_line(self) -> str:
+        """Street and house number, as the APIs send them in one field."""
+        return f"{self.street} {self.house}".strip()
 
 
 @dataclass
@@ -185,7 +190,7 @@ class SandboxState:
         """The reference example records, with dates moved so the newest order is today."""
         state = cls(integration, now=now, **kwargs)
         today = state._now()
-        _DEMO_BUILDERS[integration](state, today)
+        DEMO_BUILDERS[integration](state, today)
         return state
 
     @classmethod
@@ -273,7 +278,7 @@ class SandboxState:
             with self.lock:
                 self.rate_limited += 1
                 self.log.append(f"429 {request.method} {request.url.path}")
-            return _json(_template("lexware", "error-429.json"), 429)
+            return as_json(template("lexware", "error-429.json"), 429)
         with self.lock:
             kind = _request_class(self.integration, request.method, request.url.path)
             self.requests[kind] += 1
@@ -281,8 +286,8 @@ class SandboxState:
             try:
                 if not self._authorised(request):
                     return self._unauthorised()
-                return _HANDLERS[self.integration](self, request)
-            except _Reply as reply:
+                return HANDLERS[self.integration](self, request)
+            except Reply as reply:
                 return reply.response
 
     def _authorised(self, request: httpx.Request) -> bool:
@@ -293,10 +298,10 @@ class SandboxState:
 
     def _unauthorised(self) -> httpx.Response:
         if self.integration == "bexio":
-            return _json(_template("bexio", "error_response.json"), 401)
+            return as_json(template("bexio", "error_response.json"), 401)
         if self.integration == "lexware":
-            return _json({"message": "Unauthorized"}, 401)
-        return _json({"error": {"message": "Authentication required", "code": None},
+            return as_json({"message": "Unauthorized"}, 401)
+        return as_json({"error": {"message": "Authentication required", "code": None},
                       "objects": None}, 401)
 
 
@@ -331,5 +336,5 @@ def _request_class(integration: str, method: str, path: str) -> str:
 
 
 # Filled by the API modules (sevdesk_api, bexio_api, lexware_api) on package import.
-_HANDLERS: dict[str, Callable[[SandboxState, httpx.Request], httpx.Response]] = {}
-_DEMO_BUILDERS: dict[str, Callable[[SandboxState, datetime], None]] = {}
+HANDLERS: dict[str, Callable[[SandboxState, httpx.Request], httpx.Response]] = {}
+DEMO_BUILDERS: dict[str, Callable[[SandboxState, datetime], None]] = {}

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from mwtui.importers.accounting import wire
 from mwtui.importers.accounting.client_base import BaseClient
 from mwtui.importers.accounting.errors import (
-    ClientError,
     NotFound,
     NotSupported,
     RequestRejected,
@@ -266,5 +265,5 @@ class BexioClient(BaseClient):
                            integration=INTEGRATION)
 
 
-__all__ = ["BexioClient", "ClientError", "country_codes", "normalise_contact",
+__all__ = ["BexioClient", "country_codes", "normalise_contact",
            "normalise_order"]

@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from mwtui.importers.accounting import wire
+from mwtui.importers.accounting.attachments import MAX_PDF_BYTES
 from mwtui.importers.accounting.errors import UnexpectedResponse
-from mwtui.importers.accounting.http import MAX_PDF_BYTES, ApiHttp, RetryPolicy
+from mwtui.importers.accounting.http import ApiHttp, RetryPolicy
+from mwtui.importers.accounting.protocol import OrderKind
 from mwtui.importers.accounting.ratelimit import Clock, Limiter, Sleep
 from mwtui.workspace.config import Config
 
@@ -23,6 +25,7 @@ class BaseClient:
 
     integration = ""
     label = ""
+    order_kinds: tuple[OrderKind, ...] = ("orderconfirmation",)
     supports_delivery_notes = True
     period_basis = "created"
     auth_scheme: str | None = "Bearer"

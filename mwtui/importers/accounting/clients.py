@@ -1,4 +1,5 @@
-"""Choose a client by integration name: ``make_client("lexware", config)``."""
+"""Choose a client by integration name: ``make_client("lexware", config)``; what an
+integration offers without a client: ``capabilities("bexio")``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import httpx
 from mwtui.importers.accounting.bexio import BexioClient
 from mwtui.importers.accounting.client_base import BaseClient
 from mwtui.importers.accounting.lexware import LexwareClient
-from mwtui.importers.accounting.protocol import AccountingClient
+from mwtui.importers.accounting.protocol import AccountingClient, Capabilities
 from mwtui.importers.accounting.sevdesk import SevdeskClient
 from mwtui.workspace.config import Config
 from mwtui.workspace.errors import UsageError
@@ -21,13 +22,23 @@ CLIENTS: dict[str, type[BaseClient]] = {
 }
 
 
+def client_class(name: str) -> type[BaseClient]:
+    """The client class of ``name`` (UsageError for an unknown name)."""
+    cls = CLIENTS.get(name)
+    if cls is None:
+        raise UsageError(f"Unknown integration {name!r}; use one of {', '.join(CLIENTS)}.")
+    return cls
+
+
 def make_client(name: str, config: Config, transport: httpx.BaseTransport | None = None,
                 **kwargs: Any) -> AccountingClient:
     """The read-only client for ``name``; ``kwargs`` go to the constructor (clock, sleep, now,
     limiter, retry). Raises ConfigError when no token is configured."""
-    cls = CLIENTS.get(name)
-    if cls is None:
-        raise UsageError(f"Unknown integration {name!r}; use one of {', '.join(CLIENTS)}.")
-    client = cls(config, transport=transport, **kwargs)
+    client = client_class(name)(config, transport=transport, **kwargs)
     assert isinstance(client, AccountingClient)
     return client
+
+
+def capabilities(name: str) -> Capabilities:
+    """What ``name`` offers an import (order kinds, delivery notes), without a client."""
+    return Capabilities.of(client_class(name))

@@ -1,4 +1,4 @@
-"""Typed errors of the accounting-tool clients (re-exported by ``mwtui.importers.accounting.http``).
+"""Typed errors of the accounting-tool clients, and the one sentence an operator sees.
 
 Every message is one or two sentences an operator can act on. No message ever contains a
 token: texts that come from a server are scrubbed of the token before they are used.
@@ -75,4 +75,11 @@ __all__ = [
     "TokenRejected",
     "UnexpectedResponse",
     "WriteRefused",
+    "error_sentence",
 ]
+
+
+def error_sentence(err: BaseException, limit: int = 500) -> str:
+    """The one sentence an operator sees for ``err``: its first line (or its type name)."""
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0][:limit]

@@ -13,8 +13,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import email.utils
 import json
@@ -30,15 +28,11 @@ import httpx
 import tenacity
 
 from mwtui import __version__
-from mwtui.importers.accounting.attachments import MAX_PDF_BYTES as ATTACHMENT_CAP
-from mwtui.importers.accounting.attachments import pdf_problem
 from mwtui.importers.accounting.errors import (
     ClientError,
-    DocumentNotReady,
     DocumentRefused,
     NetworkUnreachable,
     NotFound,
-    NotSupported,
     RateLimited,
     RequestRejected,
     ServerError,
@@ -51,32 +45,9 @@ from mwtui.workspace.config import Secret
 from mwtui.workspace.errors import ConfigError
 from mwtui.workspace.text import clip, safe_text
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "MAX_PDF_BYTES",
-    "MAX_RESPONSE_BYTES",
-    "ApiHttp",
-    "ClientError",
-    "DocumentNotReady",
-    "DocumentRefused",
-    "NetworkUnreachable",
-    "NotFound",
-    "NotSupported",
-    "RateLimited",
-    "RequestRejected",
-    "RetryPolicy",
-    "ServerError",
-    "TokenRejected",
-    "UnexpectedResponse",
-    "WriteRefused",
-    "check_pdf",
-    "redact_headers",
-]
-
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
-MAX_PDF_BYTES = ATTACHMENT_CAP
 #: No answer may be larger (a 25 MB PDF as base64 inside JSON is about 34 MB).
 MAX_RESPONSE_BYTES = 40 * 1024 * 1024
 REDACTED = "********"
@@ -131,36 +102,6 @@ def is_reading(method: str, path: str, allow_search_post: bool) -> bool:
         return True
     return bool(allow_search_post and method == "POST"
                 and path.split("?", 1)[0].rstrip("/").endswith("/search"))
-
-
-def check_pdf(data: bytes, label: str, what: str, cap: int = MAX_PDF_BYTES) -> bytes:
-    """Refuse bytes that are not a PDF or exceed ``cap``."""
-    problem = pdf_problem(data, cap)
-    if problem == "too_large":
-        raise DocumentRefused(
-            f"{label} sent {what} of {len(data) // (1024 * 1024)} MB, more than the "
-            f"{cap // (1024 * 1024)} MB mwtui accepts; it was not saved.")
-    if problem is not None:
-        raise DocumentRefused(
-            f"{label} sent {what} that is not a PDF; it was not saved. Open the document in "
-            f"{label} and check that it can be printed as PDF.")
-    return data
-
-
-def decode_base64_pdf(payload: str | bytes, label: str, what: str,
-                      cap: int = MAX_PDF_BYTES) -> bytes:
-    """Base64 text of a PDF -> bytes (size-checked before decoding)."""
-    raw = payload.encode("ascii", "replace") if isinstance(payload, str) else payload
-    if len(raw) > cap * 4 // 3 + 16:
-        raise DocumentRefused(
-            f"{label} sent {what} larger than the {cap // (1024 * 1024)} MB mwtui accepts; "
-            "it was not saved.")
-    try:
-        data = base64.b64decode(b"".join(raw.split()), validate=True)
-    except (binascii.Error, ValueError):
-        raise DocumentRefused(f"{label} sent {what} with broken base64 content; "
-                              "it was not saved.") from None
-    return check_pdf(data, label, what, cap)
 
 
 class ApiHttp:

@@ -1,29 +1,87 @@
-"""Import jobs as the screens start them: which client, which engine call, what to show.
+"""Import jobs as the operator starts them, from the CLI or the import dialog.
 
-No Textual here. A screen builds an :class:`ImportRequest`, gets a client from a
-:data:`ClientFactory` (the real API client, or the sandbox in the demo) and calls
-:func:`run_import` in a thread worker; :func:`summary_lines` turns the result into text.
+No Textual here. The caller builds an :class:`ImportRequest`, picks a :data:`ClientFactory`
+(the real API clients, the demo's shared sandboxes or the CLI's ``--sandbox``) and runs one
+:class:`ImportJob`: blocking with :meth:`ImportJob.run` (from a thread worker) or in its own
+thread with :meth:`ImportJob.start` / :meth:`ImportJob.wait`; :meth:`ImportJob.cancel` stops
+it between items. :func:`summary_lines` turns the result into text. The human labels of
+periods, kinds and capabilities live here, not in the engine.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from mwtui.importers.accounting.protocol import PERIOD_LABELS, AccountingClient, OrderKind, Period
+from mwtui.importers.accounting.protocol import (
+    AccountingClient,
+    Capabilities,
+    OrderKind,
+    Period,
+)
+from mwtui.importers.accounting.sync_run import SyncResult
 from mwtui.workspace.config import Config
+from mwtui.workspace.errors import ConfigError
 from mwtui.workspace.models import INTEGRATION_LABELS, INTEGRATIONS
 
 ClientFactory = Callable[[str], AccountingClient]
 
+#: The period choices in words; orders are matched by their creation date.
+PERIOD_WORDS: dict[str, str] = {
+    "today": "today", "week": "this week", "month": "this month", "all": "all"}
 KIND_LABELS: dict[str, str] = {
     "orderconfirmation": "order confirmations",
     "quotation": "quotations",
 }
-BEXIO_NOTE = ("bexio orders have no creation date: the period is matched against the "
-              "valid-from date. bexio has no delivery notes to import.")
+NO_DELIVERY_NOTES = "{label} has no delivery notes to import; orders are imported without PDFs."
+STATUS_WORDS = {
+    "done": "Finished",
+    "cancelled": "Cancelled (what was saved is kept; the next run completes it)",
+    "failed": "Failed",
+    "running": "Running",
+}
+
+
+def label_of(integration: str) -> str:
+    return INTEGRATION_LABELS.get(integration, integration)
+
+
+def period_label(period: str | None) -> str:
+    """``created this week`` (or ``all``)."""
+    words = PERIOD_WORDS.get(period or "", period or "")
+    return words if period == "all" else f"created {words}"
+
+
+def capabilities(integration: str) -> Capabilities:
+    """What ``integration`` offers an import, asked of its client class."""
+    from mwtui.importers.accounting.clients import capabilities as of_class
+
+    return of_class(integration)
+
+
+def integration_choices() -> list[tuple[str, str]]:
+    """(name, label) of the three accounting tools, in display order."""
+    return [(name, INTEGRATION_LABELS[name]) for name in INTEGRATIONS]
+
+
+def orders_note(integration: str) -> str:
+    """What the orders import of ``integration`` offers, for the import dialog."""
+    label, caps = label_of(integration), capabilities(integration)
+    notes = []
+    if caps.period_basis == "valid_from":
+        notes.append(f"{label} orders have no creation date: the period is matched against "
+                     "the valid-from date.")
+    kinds = " or ".join(KIND_LABELS.get(k, k) for k in caps.order_kinds)
+    if len(caps.order_kinds) > 1:
+        notes.append(f"{label}: choose {kinds}.")
+    if caps.delivery_notes:
+        notes.append(f"{label}: {kinds}; delivery notes attached as PDF." if
+                     len(caps.order_kinds) == 1 else "Delivery notes are attached as PDF.")
+    else:
+        notes.append(f"{label} has no delivery notes to import.")
+    return " ".join(notes)
 
 
 @dataclass(frozen=True)
@@ -37,15 +95,16 @@ class ImportRequest:
 
     def describe(self) -> str:
         """E.g. ``orders from lexware Office (order confirmations, created this month)``."""
-        label = INTEGRATION_LABELS.get(self.integration, self.integration)
+        label = label_of(self.integration)
         if self.what == "contacts":
             return f"contacts from {label}"
-        detail = PERIOD_LABELS.get(self.period, self.period)
-        if self.integration == "lexware":
+        detail = period_label(self.period)
+        if len(capabilities(self.integration).order_kinds) > 1:
             detail = f"{KIND_LABELS.get(self.kind, self.kind)}, {detail}"
         return f"orders from {label} ({detail})"
 
 
+# -- client factories ------------------------------------------------------------------------
 def default_factory(config: Config, demo: bool) -> ClientFactory:
     """Real clients, or in the demo the local sandboxes (see :class:`DemoClients`)."""
     if demo:
@@ -63,8 +122,6 @@ class DemoClients:
     changes, a delivery note is added, an order is re-linked), so the next import in the
     demo shows an update and a new PDF.
     """
-
-    sandbox = True
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -87,34 +144,124 @@ class DemoClients:
             f"{key.replace('_', ' ')} {value}" for key, value in changes.items())]
 
 
-def run_import(
-    workspace: Any,
-    client: AccountingClient,
-    request: ImportRequest,
-    progress: Callable[[Any], None] | None,
-    cancel: threading.Event,
-    tz: Any = None,
-) -> Any:
-    """Run the sync engine for ``request`` (blocking; call it from a thread worker)."""
+class SandboxClients:
+    """``--sandbox`` on the command line: each run starts a fresh sandbox as it looks after
+    the sandbox order imports already recorded in the workspace (so a second run differs)."""
+
+    def __init__(self, config: Config, workspace: Any) -> None:
+        self.config = config
+        self.workspace = workspace
+
+    def previous_imports(self, name: str) -> int:
+        return sum(1 for _, d in self.workspace.snapshot().items("batches")
+                   if d.get("kind") == "orders" and d.get("source") == name
+                   and (d.get("details") or {}).get("sandbox") and d.get("status") == "done")
+
+    def __call__(self, name: str) -> AccountingClient:
+        from mwtui.demo.sandbox import demo_state, sandbox_client
+
+        return sandbox_client(name, self.config, demo_state(name, self.previous_imports(name)))
+
+
+# -- the job -----------------------------------------------------------------------------------
+@dataclass
+class ImportOutcome:
+    """The engine's result and the factory's extra summary lines (the demo sandbox)."""
+
+    result: SyncResult
+    notes: list[str] = field(default_factory=list)
+
+
+def orders_notice(client: AccountingClient) -> str:
+    """The notice an orders result carries when the client has no delivery notes."""
+    if getattr(client, "supports_delivery_notes", False):
+        return ""
+    return NO_DELIVERY_NOTES.format(label=label_of(client.integration))
+
+
+def run_import(workspace: Any, client: AccountingClient, request: ImportRequest, *,
+               progress: Callable[[Any], None] | None = None,
+               cancel: threading.Event | None = None, tz: Any = None,
+               details: dict[str, Any] | None = None) -> SyncResult:
+    """Run the sync engine for ``request`` with ``client`` (blocking)."""
     from mwtui.importers.accounting.sync import import_contacts, import_orders
 
     if request.what == "contacts":
-        return import_contacts(workspace, client, progress=progress, cancel=cancel)
-    return import_orders(workspace, client, request.period, request.kind,
-                         progress=progress, cancel=cancel, tz=tz)
+        return import_contacts(workspace, client, progress=progress, cancel=cancel,
+                               details=details)
+    return import_orders(workspace, client, request.period, request.kind, progress=progress,
+                         cancel=cancel, tz=tz, details=details, notice=orders_notice(client))
 
 
+class ImportJob:
+    """One import: a client from the factory, the engine, cancel between items, the outcome.
+
+    ``details`` go into the batch record (``{"sandbox": True}`` for ``--sandbox``).
+    """
+
+    def __init__(self, request: ImportRequest, factory: ClientFactory, workspace: Any, *,
+                 tz: Any = None, details: dict[str, Any] | None = None,
+                 progress: Callable[[Any], None] | None = None) -> None:
+        self.request = request
+        self.factory = factory
+        self.workspace = workspace
+        self.tz = tz
+        self.details = details
+        self.progress = progress
+        self.cancel_event = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._outcome: ImportOutcome | None = None
+        self._error: BaseException | None = None
+
+    def cancel(self) -> None:
+        """Stop between items; what was committed is kept."""
+        self.cancel_event.set()
+
+    def run(self) -> ImportOutcome:
+        """Run the import now (blocking); errors outside the engine are raised."""
+        client = self.factory(self.request.integration)
+        try:
+            result = run_import(self.workspace, client, self.request, progress=self.progress,
+                                cancel=self.cancel_event, tz=self.tz, details=self.details)
+        finally:
+            client.close()
+        after = getattr(self.factory, "after_import", None)
+        notes = list(after(self.request, result)) if after is not None else []
+        return ImportOutcome(result, notes)
+
+    def start(self) -> None:
+        """Run the import in its own thread (see :meth:`wait`)."""
+
+        def work() -> None:
+            try:
+                self._outcome = self.run()
+            except BaseException as err:  # re-raised by wait() in the caller's thread
+                self._error = err
+
+        self._thread = threading.Thread(target=work, name="mwtui-import", daemon=True)
+        self._thread.start()
+
+    def wait(self, on_interrupt: Callable[[], None] | None = None) -> ImportOutcome:
+        """Wait for the thread; Ctrl-C cancels (``on_interrupt`` says so) and waits on."""
+        assert self._thread is not None, "start() first"
+        try:
+            while self._thread.is_alive():
+                self._thread.join(0.2)
+        except KeyboardInterrupt:
+            self.cancel()
+            if on_interrupt is not None:
+                on_interrupt()
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._outcome is not None
+        return self._outcome
+
+
+# -- text ------------------------------------------------------------------------------------
 def check_connection(client: AccountingClient) -> str:
     """``client.account_info()``: a short text naming the account reached."""
     return str(client.account_info())
-
-
-STATUS_WORDS = {
-    "done": "Finished",
-    "cancelled": "Cancelled (what was saved is kept; the next run completes it)",
-    "failed": "Failed",
-    "running": "Running",
-}
 
 
 def count_line(counts: dict[str, int]) -> str:
@@ -159,95 +306,29 @@ def summary_lines(request: ImportRequest, result: Any, limit: int = 50) -> list[
     return lines
 
 
-def integration_choices() -> list[tuple[str, str]]:
-    """(name, label) of the three accounting tools, in display order."""
-    return [(name, INTEGRATION_LABELS[name]) for name in INTEGRATIONS]
-
-
-# -- integration state for the Integrations screen ------------------------------------------
+# -- token state -------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class LastImport:
-    """The newest batch of one kind for one integration."""
+class TokenState:
+    """Where the token of an integration comes from, never the token itself.
 
-    what: str
-    when: str
-    status: str
-    counts: dict[str, int]
+    ``source`` is env | config | none | refused (an unsafe or unreadable config file;
+    ``problem`` says why).
+    """
 
+    source: str
+    problem: str = ""
 
-@dataclass(frozen=True)
-class IntegrationState:
-    """What the Integrations screen shows for one accounting tool (never the token)."""
-
-    name: str
-    label: str
-    badge: str
-    token_source: str  # env | config | none | refused
-    token_text: str
-    endpoint: str
-    last: tuple[LastImport, ...]
-    sandbox: bool = False
+    @property
+    def is_set(self) -> bool:
+        return self.source in ("env", "config")
 
 
-def _local_time(value: Any, tz: Any) -> str:
-    from datetime import datetime
-
+def token_state(config: Config, name: str) -> TokenState:
+    """The one reading of a token's state, for ``integrations list`` and the screen."""
     try:
-        moment = datetime.fromisoformat(str(value))
-        if tz is not None and moment.tzinfo is not None:
-            moment = moment.astimezone(tz)
-        return moment.strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return str(value or "-")
-
-
-def last_imports(snapshot: Any, name: str, tz: Any = None) -> tuple[LastImport, ...]:
-    """The newest contacts and orders batch of ``name`` (from the batches table)."""
-    from mwtui.importers.accounting.sync import last_batches
-
-    newest = last_batches(snapshot, name)
-    return tuple(
-        LastImport(what, _local_time(doc.get("created"), tz), str(doc.get("status", "")),
-                   {k: int(v) for k, v in (doc.get("counts") or {}).items()
-                    if isinstance(v, int)})
-        for what, doc in sorted(newest.items())
-    )
-
-
-def integration_states(config: Config, snapshot: Any, demo: bool) -> list[IntegrationState]:
-    """State of sevDesk, bexio and lexware Office: token source, endpoint, last imports."""
-    from mwtui.workspace.config import TOKEN_ENV
-    from mwtui.workspace.errors import ConfigError
-    from mwtui.workspace.models import SOURCE_BADGES
-
-    try:
-        tz = config.timezone
-    except ConfigError:
-        tz = None
-    states = []
-    for name, label in integration_choices():
-        try:
-            info = config.token(name)
-            source = info.source if info.token else "none"
-        except ConfigError:
-            source = "refused"
-        except OSError:  # the config file vanished meanwhile: report what it holds
-            source = "config" if config.integration(name).get("token") else "none"
-        token_text = {
-            "env": f"token set (environment {TOKEN_ENV[name]})",
-            "config": "token set (config file)",
-            "none": "no token",
-            "refused": "token refused: config file readable by others (chmod 600 it)",
-        }[source]
-        try:
-            endpoint = config.base_url(name)
-        except ConfigError as err:
-            endpoint = f"invalid base URL ({err})"
-        if demo:
-            token_text = "sandbox: no token needed (demo)" + (
-                f"; real {token_text}" if source in ("env", "config") else "")
-            endpoint = "sandbox (local, fictional data)"
-        states.append(IntegrationState(name, label, SOURCE_BADGES.get(name, ""), source,
-                                       token_text, endpoint, last_imports(snapshot, name, tz),
-                                       sandbox=demo))
-    return states
+        info = config.token(name)
+    except ConfigError as err:
+        return TokenState("refused", str(err))
+    except OSError:  # the config file vanished meanwhile: report what it holds
+        return TokenState("config" if config.integration(name).get("token") else "none")
+    return TokenState(info.source if info.token else "none")

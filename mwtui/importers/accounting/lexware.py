@@ -17,15 +17,17 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from mwtui.importers.accounting import wire
+from mwtui.importers.accounting.attachments import MAX_PDF_BYTES
 from mwtui.importers.accounting.client_base import BaseClient
+from mwtui.importers.accounting.documents import check_pdf, decode_base64_pdf
 from mwtui.importers.accounting.errors import (
     DocumentNotReady,
     NotFound,
     RequestRejected,
     UnexpectedResponse,
 )
-from mwtui.importers.accounting.http import MAX_PDF_BYTES, check_pdf, decode_base64_pdf
 from mwtui.importers.accounting.protocol import (
+    ORDER_KINDS,
     OrderKind,
     Period,
     RemoteContact,
@@ -219,6 +221,7 @@ class LexwareClient(BaseClient):
 
     integration = INTEGRATION
     label = "lexware Office"
+    order_kinds = ORDER_KINDS
     supports_delivery_notes = True
     period_basis = "created"
     auth_scheme = "Bearer"

@@ -14,12 +14,6 @@ from zoneinfo import ZoneInfo
 
 Period = Literal["today", "week", "month", "all"]
 PERIODS: tuple[Period, ...] = ("today", "week", "month", "all")
-PERIOD_LABELS: dict[str, str] = {
-    "today": "created today",
-    "week": "created this week",
-    "month": "created this month",
-    "all": "all",
-}
 OrderKind = Literal["orderconfirmation", "quotation"]
 ORDER_KINDS: tuple[OrderKind, ...] = ("orderconfirmation", "quotation")
 
@@ -127,11 +121,32 @@ class RemoteDeliveryNote:
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What an integration offers an import, read from its client class (no instance)."""
+
+    order_kinds: tuple[OrderKind, ...]
+    delivery_notes: bool
+    period_basis: str
+
+    @classmethod
+    def of(cls, client: object) -> Capabilities:
+        """The capabilities a client class (or client) declares."""
+        return cls(tuple(getattr(client, "order_kinds", ("orderconfirmation",))),
+                   bool(getattr(client, "supports_delivery_notes", False)),
+                   str(getattr(client, "period_basis", "created")))
+
+
 @runtime_checkable
 class AccountingClient(Protocol):
-    """What the sync engine needs from sevDesk, bexio and lexware Office (read-only)."""
+    """What the sync engine needs from sevDesk, bexio and lexware Office (read-only).
+
+    The class attributes below are its capabilities (:class:`Capabilities`).
+    """
 
     integration: str
+    #: The order kinds mwtui imports from it (lexware Office: also quotations).
+    order_kinds: tuple[OrderKind, ...]
     #: False for bexio: it has no delivery notes to import (stated here, not by an error).
     supports_delivery_notes: bool
     #: "created" (sevDesk, lexware) or "valid_from" (bexio has no creation date on orders).

@@ -13,9 +13,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mwtui.importers.accounting import wire
+from mwtui.importers.accounting.attachments import MAX_PDF_BYTES
 from mwtui.importers.accounting.client_base import BaseClient
+from mwtui.importers.accounting.documents import check_pdf, decode_base64_pdf
 from mwtui.importers.accounting.errors import NotFound, RequestRejected, UnexpectedResponse
-from mwtui.importers.accounting.http import MAX_PDF_BYTES, check_pdf, decode_base64_pdf
 from mwtui.importers.accounting.protocol import (
     OrderKind,
     Period,

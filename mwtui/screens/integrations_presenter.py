@@ -1,0 +1,107 @@
+"""What the Integrations screen shows, worked out without Textual.
+
+One :class:`IntegrationState` per accounting tool: badge, label, where the token comes
+from (never the token), the endpoint and the newest contacts and orders batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mwtui.importers.accounting.jobs import integration_choices, token_state
+from mwtui.workspace.config import TOKEN_ENV, Config
+from mwtui.workspace.errors import ConfigError
+from mwtui.workspace.models import SOURCE_BADGES
+
+TOKEN_TEXTS = {
+    "env": "token set (environment {env})",
+    "config": "token set (config file)",
+    "none": "no token",
+    "refused": "token refused: config file readable by others (chmod 600 it)",
+}
+
+
+@dataclass(frozen=True)
+class LastImport:
+    """The newest batch of one kind for one integration."""
+
+    what: str
+    when: str
+    status: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class IntegrationState:
+    """What the Integrations screen shows for one accounting tool (never the token)."""
+
+    name: str
+    label: str
+    badge: str
+    token_source: str  # env | config | none | refused
+    token_text: str
+    endpoint: str
+    last: tuple[LastImport, ...]
+    sandbox: bool = False
+
+
+def _local_time(value: Any, tz: Any) -> str:
+    try:
+        moment = datetime.fromisoformat(str(value))
+        if tz is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(tz)
+        return moment.strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(value or "-")
+
+
+def last_batches(snapshot: Any, integration: str) -> dict[str, dict[str, Any]]:
+    """The newest contacts and orders batch of an integration."""
+    newest: dict[str, dict[str, Any]] = {}
+    for _, doc in snapshot.items("batches"):
+        if doc.get("source") != integration or doc.get("kind") not in ("contacts", "orders"):
+            continue
+        current = newest.get(doc["kind"])
+        if current is None or str(doc.get("created", "")) > str(current.get("created", "")):
+            newest[doc["kind"]] = doc
+    return newest
+
+
+def last_imports(snapshot: Any, name: str, tz: Any = None) -> tuple[LastImport, ...]:
+    """The newest contacts and orders batch of ``name`` (from the batches table)."""
+    return tuple(
+        LastImport(what, _local_time(doc.get("created"), tz), str(doc.get("status", "")),
+                   {k: int(v) for k, v in (doc.get("counts") or {}).items()
+                    if isinstance(v, int)})
+        for what, doc in sorted(last_batches(snapshot, name).items())
+    )
+
+
+def _endpoint(config: Config, name: str, demo: bool) -> str:
+    if demo:
+        return "sandbox (local, fictional data)"
+    try:
+        return config.base_url(name)
+    except ConfigError as err:
+        return f"invalid base URL ({err})"
+
+
+def integration_states(config: Config, snapshot: Any, demo: bool) -> list[IntegrationState]:
+    """State of sevDesk, bexio and lexware Office: token source, endpoint, last imports."""
+    try:
+        tz = config.timezone
+    except ConfigError:
+        tz = None
+    states = []
+    for name, label in integration_choices():
+        token = token_state(config, name)
+        token_text = TOKEN_TEXTS[token.source].format(env=TOKEN_ENV[name])
+        if demo:
+            token_text = "sandbox: no token needed (demo)" + (
+                f"; real {token_text}" if token.is_set else "")
+        states.append(IntegrationState(name, label, SOURCE_BADGES.get(name, ""), token.source,
+                                       token_text, _endpoint(config, name, demo),
+                                       last_imports(snapshot, name, tz), sandbox=demo))
+    return states
