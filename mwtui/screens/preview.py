@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from mwtui.importers.webfakt import check as webfakt
+from mwtui.importers import webfakt
 from mwtui.screens.preview_dialogs import (
     BatchesScreen,
     BrowseScreen,

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from mwtui.app import MwtuiApp
 from mwtui.demo.workspace import create_demo_workspace
-from mwtui.importers.webfakt import check as webfakt
+from mwtui.importers import webfakt
 from mwtui.screens.preview import PreviewScreen
 from mwtui.screens.preview_dialogs import BatchesScreen, ConfirmScreen, PathPromptScreen
 from mwtui.widgets.path_input import PathInput

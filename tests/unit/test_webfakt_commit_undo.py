@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from support.webfakt import HEADER1, HEADER3, HEADER4, seeded_workspace
 
-from mwtui.importers.webfakt.check import FileError, check_file, commit, export_rejects
+from mwtui.importers.webfakt import FileError, check_file, commit, export_rejects
 from mwtui.workspace.batches import list_batches, undo_batch
 
 ROWS1 = [

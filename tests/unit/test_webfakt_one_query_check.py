@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from mwtui.importers.webfakt.check import FORMAT_FIELDS, FORMAT_HEADERS, REASONS, CatalogueLookups
+from mwtui.importers.webfakt import FORMAT_FIELDS, FORMAT_HEADERS, REASONS, CatalogueLookups
 from mwtui.importers.webfakt.read import german_decimal, german_decimal_ok, split_fields
 from mwtui.importers.webfakt.rules import (
     CustomerMatcher,

@@ -1,6 +1,6 @@
 """Reading a WEBFAKT file: encoding, physical lines, header (format 1-4), raw fields.
 
-Shared by the service import (``webfakt.py``) and the catalogue imports (``catalogue.py``).
+Shared by the service check (``check.py``) and the catalogue imports (``catalogue.py``).
 Everything here works on whole columns (polars); Python loops only touch the few quoted
 lines and the header.
 """
@@ -12,6 +12,7 @@ import csv
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -23,6 +24,18 @@ _ERRORS = "mwtui-cp1252"
 
 class FileError(MwtuiError):
     """The file as a whole cannot be read as the expected list (one sentence why)."""
+
+
+def read_file(path: Path | str) -> bytes:
+    """The bytes of ``path``; a missing or unreadable file is a :class:`FileError`."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise FileError(f"No such file: {path}") from None
+    except IsADirectoryError:
+        raise FileError(f"{path} is a folder, not a file.") from None
+    except OSError as err:
+        raise FileError(f"Cannot read {path}: {err.strerror or err}.") from None
 
 
 def _cp1252_decode_gaps(err: UnicodeError) -> tuple[str, int]:

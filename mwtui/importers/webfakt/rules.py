@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from mwtui.importers.webfakt.lookups import name_key
 from mwtui.importers.webfakt.read import (
     german_decimal,
     german_decimal_ok,
@@ -308,7 +309,7 @@ def normalise(
         frame = frame.with_columns(cat_key.alias("art_key"))
         wanted = frame.get_column("art_key").drop_nulls().unique().to_list()
         if fmt == 4:
-            catalogue = {k: catalogue.get(_name_key(k)) for k in wanted}
+            catalogue = {k: catalogue.get(name_key(k)) for k in wanted}
         frame = _join_narrow(frame, article_table(wanted, catalogue), on="art_key")
         looked_up = pl.col("art_key").is_not_null()
         found = looked_up & pl.col("art_name").is_not_null()
@@ -612,15 +613,6 @@ def lean_check(
 
 
 _SHORT = 300  # characters: a decimal this long with a digit 1-9 is not 0.0 as a float
-
-
-def _name_key(name: str) -> str:
-    return name.strip().casefold()
-
-
-def name_key(name: str) -> str:
-    """How article names are compared (format 4): stripped, case-folded."""
-    return _name_key(name)
 
 
 def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
