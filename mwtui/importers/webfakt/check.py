@@ -24,7 +24,8 @@ from typing import Any
 
 import polars as pl
 
-from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS, REASON_COLUMN
+from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, REASON_COLUMN
+from mwtui.importers.webfakt.keys import add_occurrence, row_keys
 from mwtui.importers.webfakt.lookups import CatalogueLookups
 from mwtui.importers.webfakt.read import (
     Header,
@@ -33,18 +34,10 @@ from mwtui.importers.webfakt.read import (
     find_header,
     read_file,
     read_lines,
-    split_fields,
 )
 from mwtui.importers.webfakt.reasons import REASONS
 from mwtui.importers.webfakt.result import CheckResult
-from mwtui.importers.webfakt.rules import (
-    STATUS_DTYPE,
-    CustomerMatcher,
-    add_occurrence,
-    lean_check,
-    normalise,
-    row_keys,
-)
+from mwtui.importers.webfakt.rules import REASON_DTYPE, STATUS_DTYPE, RowCheck
 from mwtui.workspace.errors import ImportCancelled
 
 Progress = Callable[[str, float], None]
@@ -159,21 +152,8 @@ def _check_rows(body: _Body, lookups: CatalogueLookups, step: Steps) -> pl.DataF
     """The outcome of every data line, checked in chunks on two threads (polars releases
     the GIL, so both cores work); at most two chunks are in flight, which bounds memory
     and lets a cancel stop after them."""
-    fmt = body.header.kind
-    fields = FORMAT_FIELDS[fmt]
-    columns = FORMAT_COLUMNS[fmt]
-    customers = CustomerMatcher(lookups.customers)
-    fused = lean_check(fmt, fields, columns, lookups, REASONS,
-                       owners=lookups.committed_customers)
-
-    def check_chunk(part: pl.DataFrame) -> pl.DataFrame:
-        split = split_fields(part, len(fields), allow_extra=body.header.has_reason_column)
-        split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
-        if fused is not None:
-            return fused(split)
-        return normalise(split, fmt, fields, columns, lookups, REASONS, full=False,
-                         customers=customers, owners=lookups.committed_customers)
-
+    rules = RowCheck(body.header.kind, lookups, allow_extra=body.header.has_reason_column,
+                     owners=lookups.committed_customers)
     lines = body.lines
     body.lines = lines.clear()  # the chunks below are the only copies kept
     chunks: list[pl.DataFrame] = []
@@ -181,7 +161,7 @@ def _check_rows(body: _Body, lookups: CatalogueLookups, step: Steps) -> pl.DataF
     with ThreadPoolExecutor(max_workers=_CHECK_THREADS) as pool:
         pending: deque[Future[pl.DataFrame]] = deque()
         for start in range(0, total, _CHUNK_ROWS):
-            pending.append(pool.submit(check_chunk, lines.slice(start, _CHUNK_ROWS)))
+            pending.append(pool.submit(rules.run, lines.slice(start, _CHUNK_ROWS)))
             if len(pending) >= _CHECK_THREADS:
                 chunks.append(pending.popleft().result())
                 step("checking rows", 0.2 + 0.6 * start / total)
@@ -219,7 +199,7 @@ def _already_imported(hit: pl.Expr) -> list[pl.Expr]:
 
     return [
         unless_hit("status", pl.lit("rejected")).cast(STATUS_DTYPE).alias("status"),
-        unless_hit("reason", pl.lit("already_imported")).cast(pl.Enum(list(REASONS)))
+        unless_hit("reason", pl.lit("already_imported")).cast(REASON_DTYPE)
         .alias("reason"),
         unless_hit("column", pl.lit("")).cast(pl.Categorical).alias("column"),
         unless_hit("value", pl.lit("")).cast(pl.Categorical).alias("value"),

@@ -11,9 +11,9 @@ from typing import Any
 import polars as pl
 
 from mwtui.importers.webfakt.check import Progress, Steps
+from mwtui.importers.webfakt.keys import row_keys
 from mwtui.importers.webfakt.read import FileError, read_file
 from mwtui.importers.webfakt.result import CheckResult
-from mwtui.importers.webfakt.rules import row_keys
 from mwtui.workspace.batches import record_batch
 from mwtui.workspace.models import Batch, Service, now_iso
 from mwtui.workspace.store import new_batch_id

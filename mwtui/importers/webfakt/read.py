@@ -348,22 +348,6 @@ _NUMBER = r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?"
 _DECIMAL_AROUND = "^[ \u00a0€]*" + _NUMBER + "[ \u00a0€]*(?:EUR)?$"
 
 
-def german_decimal_series(values: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """:func:`german_decimal` on a whole column, skipping the steps no value needs."""
-    text = values
-    valid = text.str.contains(_DECIMAL).fill_null(False)
-    if (~valid & (text.fill_null("") != "")).any():
-        text = text.str.strip_suffix("EUR").str.strip_chars(" \u00a0€")
-        valid = text.str.contains(_DECIMAL).fill_null(False)
-    canon = text
-    if canon.str.contains(".", literal=True).any():
-        canon = canon.str.replace_all(".", "", literal=True)
-    canon = canon.str.replace(",", ".", literal=True)
-    if canon.str.starts_with("+").any():
-        canon = canon.str.strip_prefix("+")
-    return valid, canon.zip_with(valid, pl.Series([None], dtype=pl.String))
-
-
 def german_decimal_ok(expr: pl.Expr) -> pl.Expr:
     """The ``valid`` of :func:`german_decimal` (never null), read in one pass."""
     return expr.str.contains(_DECIMAL_AROUND).fill_null(False)

@@ -15,9 +15,8 @@ from mwtui.importers.webfakt.formats import (
     OUTCOME_COLUMNS,
 )
 from mwtui.importers.webfakt.lookups import CatalogueLookups
-from mwtui.importers.webfakt.read import split_fields
 from mwtui.importers.webfakt.reasons import REASONS, Reject, RowWarning
-from mwtui.importers.webfakt.rules import CustomerMatcher, normalise
+from mwtui.importers.webfakt.rules import RowCheck
 
 
 @dataclass
@@ -99,12 +98,7 @@ class CheckResult:
             return frame
         if self.lookups is None:
             raise ValueError("This check result has no look-ups; cannot add the fields.")
-        fields = FORMAT_FIELDS[self.format]
-        split = split_fields(frame.select("line", "raw"), len(fields),
-                             allow_extra=self.has_reason_column)
-        split = split.rename({f"f{i}": name for i, name in enumerate(fields)})
-        full = normalise(split, self.format, fields, self.columns, self.lookups, REASONS,
-                         customers=self._customers)
+        full = self._rules.run(frame, full=True)
         extra = full.select("line", *NORMALISED_COLUMNS)
         joined = frame.join(extra, on="line", how="left", maintain_order="left")
         order = [c for c in OUTCOME_COLUMNS[:9] if c in joined.columns]
@@ -113,9 +107,10 @@ class CheckResult:
         return joined.select(order)
 
     @cached_property
-    def _customers(self) -> CustomerMatcher | None:
-        """The customer look-up, built once per result (a window costs milliseconds)."""
-        return CustomerMatcher(self.lookups.customers) if self.lookups is not None else None
+    def _rules(self) -> RowCheck:
+        """The row rules with the look-ups of the check, built once per result."""
+        assert self.lookups is not None
+        return RowCheck(self.format, self.lookups, allow_extra=self.has_reason_column)
 
     # Counts and lists ---------------------------------------------------------------------
     @property
