@@ -12,7 +12,6 @@ import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from mwtui import __version__
 from mwtui.workspace.config import Config, workspace_path
@@ -131,14 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mwtui: unexpected error: {type(err).__name__}: {err}. "
               "Run again with --debug for details.", file=sys.stderr)
         return EXIT_FAILURE
-
-
-def resolve_input_file(value: str) -> Path:
-    """A file argument that must exist, as a Path (UsageError otherwise)."""
-    path = Path(value).expanduser()
-    if not path.is_file():
-        raise UsageError(f"No such file: {value}")
-    return path
 
 
 if __name__ == "__main__":
