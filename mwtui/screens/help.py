@@ -54,9 +54,10 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
 
 
 def screen_name(screen: Screen) -> str:
-    """The screen's title as shown, else its class name without "Screen"."""
-    title = getattr(screen, "title", None)
-    return str(title) if title else type(screen).__name__.removesuffix("Screen")
+    """The screen's title in the current language, else its class name without "Screen"
+    (which is the English title of the mode screens)."""
+    title = getattr(screen, "title", None) or type(screen).__name__.removesuffix("Screen")
+    return _(str(title))
 
 
 class HelpScreen(TranslatedBindings, ModalScreen[None]):
