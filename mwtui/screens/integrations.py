@@ -22,6 +22,7 @@ from mwtui.importers.accounting.jobs import check_connection, count_line
 from mwtui.screens.import_dialog import ImportDialog, client_factory
 from mwtui.screens.integrations_presenter import IntegrationState, integration_states
 from mwtui.widgets.dialogs import ConfirmDialog, TokenDialog
+from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.config import TOKEN_ENV
 from mwtui.workspace.text import safe_text
 
@@ -82,6 +83,10 @@ class IntegrationsScreen(Screen[None]):
         self.action_reload()
 
     # -- state -----------------------------------------------------------------------------
+    def on_workspace_changed(self, _message: WorkspaceChanged) -> None:
+        """Another process wrote the workspace: reload, keeping filter and cursor."""
+        self.action_reload()
+
     def action_reload(self) -> None:
         self._load()
 
