@@ -35,12 +35,12 @@ from mwtui.workspace.store import Snapshot
 from mwtui.workspace.text import safe_text
 
 # Narrow terminals hide the type first, then the date, then the source badge: number,
-# title and customer always keep room (80 columns: title 28, customer 18 cells).
+# title and customer always keep room (80 columns: title 26, customer 20 cells).
 COLUMNS = [
     Column("badge", N_("Src"), 4, priority=1),
     Column("number", N_("No."), 10),
-    Column("title", N_("Title"), min_width=22, weight=3),
-    Column("customer", N_("Customer"), min_width=16, weight=2),
+    Column("title", N_("Title"), min_width=22, weight=4),
+    Column("customer", N_("Customer"), min_width=16, weight=3),
     Column("type", N_("Type"), 10, priority=3),
     Column("created", N_("Created"), 10, priority=2),
     Column("attachments", N_("Att."), 4, align_right=True),
