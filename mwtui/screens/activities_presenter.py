@@ -62,20 +62,21 @@ def kind_label(kind: str) -> str:
 
 
 def display_title(title: str, number: str) -> str:
-    """The part of a title that tells activities apart: ``Auftragsbestätigung AB-1118``
-    -> ``""``, ``Angebot AN-7: Dach`` -> ``Dach``; other titles stay as they are."""
-    rest = title.strip()
-    lower = rest.casefold()
+    """The part of a title that tells activities apart (the number has its own column):
+    ``Auftragsbestätigung AB-1120 - Bad`` -> ``Bad``, ``Angebot AN-7: Dach`` -> ``Dach``,
+    ``Auftragsbestätigung AB-1118`` -> ``Auftragsbestätigung``; other titles stay."""
+    text = title.strip()
+    lower = text.casefold()
     for prefix in _KIND_PREFIXES:
-        if lower.startswith(prefix) and (len(rest) == len(prefix)
-                                         or rest[len(prefix)] in _SEPARATORS):
-            rest = rest[len(prefix):].lstrip(_SEPARATORS)
+        if lower.startswith(prefix) and (len(text) == len(prefix)
+                                         or text[len(prefix)] in _SEPARATORS):
+            rest = text[len(prefix):].lstrip(_SEPARATORS)
             break
     else:
         return title
     if number and rest.casefold().startswith(number.casefold()):
         rest = rest[len(number):].lstrip(_SEPARATORS)
-    return rest
+    return rest or text[:len(prefix)]
 
 
 @dataclass(slots=True)

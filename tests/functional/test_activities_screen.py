@@ -298,7 +298,8 @@ async def test_unreadable_workspace_and_failing_write_are_one_message(tmp_path: 
 
 # -- 80x24: what differs stays visible ----------------------------------------------------
 @pytest.mark.parametrize(("title", "number", "shown"), [
-    ("Auftragsbestätigung AB-1118", "AB-1118", ""),
+    ("Auftragsbestätigung AB-1118", "AB-1118", "Auftragsbestätigung"),
+    ("Angebot AN-1118", "AN-1118", "Angebot"),
     ("Auftragsbestätigung AB-1120 - Bad sanieren", "AB-1120", "Bad sanieren"),
     ("Angebot: Dach decken", "AN-7", "Dach decken"),
     ("Auftragsbestätigungen prüfen", "X-1", "Auftragsbestätigungen prüfen"),
@@ -343,6 +344,6 @@ async def test_sevdesk_titles_show_what_differs_at_80x24(tmp_path: Path) -> None
         lines = [line for line in screen_lines(app) if "AB-1120" in line]
         assert len(lines) == 1 and "Bad sanieren" in lines[0]
         assert "Schreinerei Holzwurm" in lines[0] and "20/11/2026" in lines[0]
-        assert "Auftragsbestätigung" not in "\n".join(screen_lines(app))
+        assert "Auftragsbestätigung AB" not in "\n".join(screen_lines(app))
         await pilot.press("slash", *"auftragsbest")  # the filter still finds the full title
         assert len(app.screen.view) == 2
