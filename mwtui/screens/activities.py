@@ -7,6 +7,7 @@ keystroke with 50,000 activities stays well under 100 ms.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from typing import Any
 
@@ -17,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from mwtui.i18n import N_, _, formats
 from mwtui.screens.activities_presenter import (
     SORT_COLUMNS,
     SOURCE_FILTERS,
@@ -27,19 +29,22 @@ from mwtui.screens.activities_presenter import (
 from mwtui.screens.activity_detail import ActivityDetailScreen
 from mwtui.screens.activity_types import ActivityTypesScreen
 from mwtui.screens.import_dialog import ImportDialog
+from mwtui.widgets.translated import TranslatedBindings
 from mwtui.widgets.virtual_table import Column, VirtualTable
 from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.store import Snapshot
 from mwtui.workspace.text import safe_text
 
+# Narrow terminals hide the type first, then the date, then the source badge: number,
+# title and customer always keep room (80 columns: title 26, customer 20 cells).
 COLUMNS = [
-    Column("badge", "Src", 4),
-    Column("number", "No.", 10),
-    Column("title", "Title"),
-    Column("customer", "Customer"),
-    Column("type", "Type", 9),
-    Column("created", "Created", 16),
-    Column("attachments", "Att", 3, align_right=True),
+    Column("badge", N_("Src"), 4, priority=1),
+    Column("number", N_("No."), 10),
+    Column("title", N_("Title"), min_width=22, weight=4),
+    Column("customer", N_("Customer"), min_width=16, weight=3),
+    Column("type", N_("Type"), 10, priority=3),
+    Column("created", N_("Created"), 10, priority=2),
+    Column("attachments", N_("Att."), 4, align_right=True),
 ]
 SORT_CYCLE: tuple[str, ...] = tuple(SORT_COLUMNS)
 
@@ -55,30 +60,35 @@ def _freeze_heap() -> None:
     gc.freeze()
 
 
-class ActivitiesScreen(Screen[None]):
+def translated_columns() -> list[Column]:
+    """The columns with their headers in the current language."""
+    return [dataclasses.replace(c, label=_(c.label)) for c in COLUMNS]
+
+
+class ActivitiesScreen(TranslatedBindings, Screen[None]):
     """Activities of the workspace. `/` filters, Enter opens, i imports, t edits types."""
 
     BINDINGS = [
         # priority: handled as soon as the app reads the key, so a burst like "/heiz"
         # (fast typing over SSH) lands in the filter and not on the table
-        Binding("slash", "focus_filter", "Filter", id="activities.filter", priority=True,
-                tooltip="Type words to filter by number, title and customer"),
-        Binding("escape", "leave_filter", "Table", show=False, id="activities.table",
-                tooltip="Back from the filter to the table"),
-        Binding("s", "cycle_source", "Source", id="activities.source",
-                tooltip="Show all, sevDesk, bexio, lexware, WEBFAKT or manual activities"),
-        Binding("o", "cycle_sort", "Sort", id="activities.sort",
-                tooltip="Sort by the next column"),
-        Binding("r", "reverse", "Reverse", show=False, id="activities.reverse",
-                tooltip="Reverse the sort order"),
-        Binding("i", "import", "Import", id="activities.import",
-                tooltip="Import orders from sevDesk, bexio or lexware Office"),
-        Binding("t", "types", "Types", show=False, id="activities.types",
-                tooltip="Activity types: add, rename, reorder (the default stays)"),
-        Binding("enter", "open", "Open", show=False, id="activities.open",
-                tooltip="Details of the highlighted activity"),
-        Binding("f5", "reload", "Reload", show=False, id="activities.reload",
-                tooltip="Read the workspace again"),
+        Binding("slash", "focus_filter", N_("Filter"), id="activities.filter", priority=True,
+                tooltip=N_("Type words to filter by number, title and customer")),
+        Binding("escape", "leave_filter", N_("Table"), show=False, id="activities.table",
+                tooltip=N_("Back from the filter to the table")),
+        Binding("s", "cycle_source", N_("Source"), id="activities.source",
+                tooltip=N_("Show all, sevDesk, bexio, lexware, WEBFAKT or manual activities")),
+        Binding("o", "cycle_sort", N_("Sort"), id="activities.sort",
+                tooltip=N_("Sort by the next column")),
+        Binding("r", "reverse", N_("Reverse"), show=False, id="activities.reverse",
+                tooltip=N_("Reverse the sort order")),
+        Binding("i", "import", N_("Import"), id="activities.import",
+                tooltip=N_("Import orders from sevDesk, bexio or lexware Office")),
+        Binding("t", "types", N_("Types"), show=False, id="activities.types",
+                tooltip=N_("Activity types: add, rename, reorder (the default stays)")),
+        Binding("enter", "open", N_("Open"), show=False, id="activities.open",
+                tooltip=N_("Details of the highlighted activity")),
+        Binding("f5", "reload", N_("Reload"), show=False, id="activities.reload",
+                tooltip=N_("Read the workspace again")),
     ]
 
     def __init__(self) -> None:
@@ -93,10 +103,10 @@ class ActivitiesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter activities: words in number, title, customer (/)",
+        yield Input(placeholder=_("Filter activities: words in number, title, customer (/)"),
                     id="activity-filter", classes="filter-input")
-        yield VirtualTable(COLUMNS, id="activity-table")
-        yield Static("Loading activities ...", id="activity-status", classes="status-line")
+        yield VirtualTable(translated_columns(), id="activity-table")
+        yield Static(_("Loading activities ..."), id="activity-status", classes="status-line")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -130,7 +140,8 @@ class ActivitiesScreen(Screen[None]):
         self.refresh_rows(keep_cursor=True)
 
     def _load_failed(self, message: str) -> None:
-        text = safe_text(f"Could not read the workspace: {message}", one_line=True)
+        text = safe_text(_("Could not read the workspace: {message}").format(
+            message=message), one_line=True)
         self.query_one("#activity-status", Static).update(Text(text))
         self.notify(text, severity="error", markup=False)
 
@@ -160,9 +171,12 @@ class ActivitiesScreen(Screen[None]):
     def _update_status(self) -> None:
         if self.index is None or self.view is None:
             return
-        order = "desc" if self.descending else "asc"
-        text = (f"{len(self.view):,} of {len(self.index):,} activities | source: "
-                f"{source_label(self.source_filter)} | sort: {self.sort_column} {order}")
+        order = _("desc") if self.descending else _("asc")
+        text = _("{shown} of {total} activities | source: {source} | sort: {column} {order}"
+                 ).format(shown=formats.count(len(self.view)),
+                          total=formats.count(len(self.index)),
+                          source=source_label(self.source_filter),
+                          column=_(SORT_COLUMNS[self.sort_column]), order=order)
         self.query_one("#activity-status", Static).update(Text(text))
 
     @on(Input.Changed, "#activity-filter")

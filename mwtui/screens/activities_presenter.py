@@ -15,37 +15,68 @@ from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any
 
+from mwtui.i18n import N_, _, formats
+from mwtui.i18n.sorting import din5007_key
+from mwtui.workspace.attachment_export import readable_name, stored_file
 from mwtui.workspace.models import INTEGRATION_LABELS, SOURCE_BADGES
 from mwtui.workspace.store import Snapshot
 
 # Source filter cycle: None = all sources.
 SOURCE_FILTERS: tuple[str | None, ...] = (None, "sevdesk", "bexio", "lexware", "webfakt",
                                           "manual")
-# Sortable columns: key -> label.
+# Sortable columns: key -> label (a msgid; translate where shown).
 SORT_COLUMNS: dict[str, str] = {
-    "created": "created",
-    "number": "number",
-    "title": "title",
-    "customer": "customer",
-    "type": "type",
-    "source": "source",
-    "attachments": "attachments",
+    "created": N_("created"),
+    "number": N_("number"),
+    "title": N_("title"),
+    "customer": N_("customer"),
+    "type": N_("type"),
+    "source": N_("source"),
+    "attachments": N_("attachments"),
 }
+_TEXT_SORTS = ("number", "title", "customer", "type")
+# What an order is (``kind``), as the operator says it.
+KIND_LABELS: dict[str, str] = {
+    "orderconfirmation": N_("Order confirmation"),
+    "quotation": N_("Quote"),
+    "order": N_("Order"),
+    "delivery_note": N_("Delivery note"),
+}
+# Leading words of source titles that only repeat what the document is ("Auftragsbestätigung
+# AB-1118"): dropped in the table, where the number has its own column.
+_KIND_PREFIXES = ("auftragsbestätigung", "order confirmation", "angebot", "quotation",
+                  "quote", "lieferschein", "delivery note")
+_SEPARATORS = " -–:#/"
 
 
 def source_label(source: str | None) -> str:
     """"all" or the integration's name, e.g. "sevDesk"."""
     if source is None:
-        return "all"
+        return _("all")
     return INTEGRATION_LABELS.get(source, source)
 
 
-def _created_display(value: Any) -> str:
-    """``2026-11-02T09:00:00+01:00`` -> ``2026-11-02 09:00`` (local time as stored)."""
-    text = str(value or "")
-    if len(text) >= 16 and text[10] == "T":
-        return text[:10] + " " + text[11:16]
-    return text[:16]
+def kind_label(kind: str) -> str:
+    """``orderconfirmation`` -> "Order confirmation" in the operator's language."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
+
+def display_title(title: str, number: str) -> str:
+    """The part of a title that tells activities apart (the number has its own column):
+    ``Auftragsbestätigung AB-1120 - Bad`` -> ``Bad``, ``Angebot AN-7: Dach`` -> ``Dach``,
+    ``Auftragsbestätigung AB-1118`` -> ``Auftragsbestätigung``; other titles stay."""
+    text = title.strip()
+    lower = text.casefold()
+    for prefix in _KIND_PREFIXES:
+        if lower.startswith(prefix) and (len(text) == len(prefix)
+                                         or text[len(prefix)] in _SEPARATORS):
+            rest = text[len(prefix):].lstrip(_SEPARATORS)
+            break
+    else:
+        return title
+    if number and rest.casefold().startswith(number.casefold()):
+        rest = rest[len(number):].lstrip(_SEPARATORS)
+    return rest or text[:len(prefix)]
 
 
 @dataclass(slots=True)
@@ -129,10 +160,11 @@ class ActivityIndex:
     def row(self, pos: int) -> ActivityRow:
         d = self._docs[pos]
         source = str(d.get("source") or "manual")
+        number = str(d.get("number", ""))
         return ActivityRow(self.ids[pos], source, SOURCE_BADGES.get(source, "[??]"),
-                           str(d.get("number", "")), str(d.get("title", "")),
+                           number, display_title(str(d.get("title", "")), number),
                            self._customer_name(d), self._type_name(d),
-                           _created_display(d.get("created")),
+                           formats.date(d.get("created")),
                            len(d.get("attachments") or ()),
                            bool(d.get("missing_at_source", False)))
 
@@ -156,8 +188,8 @@ class ActivityIndex:
         if column not in SORT_COLUMNS:
             raise ValueError(f"unknown sort column {column!r}")
         values = self.column(column)
-        if column in ("number", "title", "customer", "type"):
-            return [x.lower() for x in values]
+        if column in _TEXT_SORTS:
+            return [din5007_key(x) for x in values]
         return values
 
     def order(self, column: str) -> list[int]:
@@ -252,13 +284,14 @@ class ActivityView:
 # -- detail ------------------------------------------------------------------------------
 @dataclass
 class AttachmentInfo:
-    """An attachment with its file on disk."""
+    """An attachment with its file on disk and the name it is saved under."""
 
     name: str
     path: str
     size: int
     remote_name: str
     exists: bool
+    readable: str = ""
 
 
 @dataclass
@@ -276,21 +309,52 @@ class ActivityDetail:
 
 
 def format_size(size: int) -> str:
-    """``2048`` -> ``2.0 KB``."""
+    """``2048`` -> ``2.0 KB`` (``2,0 KB`` in German)."""
     if size < 1024:
-        return f"{size} B"
+        return f"{formats.count(size)} B"
     if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+        return f"{formats.decimal(size / 1024, 1)} KB"
+    return f"{formats.decimal(size / (1024 * 1024), 1)} MB"
 
 
-def _attachment_path(doc: dict[str, Any], attachments_dir: os.PathLike[str] | str | None) -> str:
-    """The file's path: inside the attachments folder by mwtui's own name when known."""
-    name = str(doc.get("name") or "")
-    if attachments_dir is not None and name and os.path.basename(name) == name \
-            and name not in (".", ".."):
-        return os.path.join(os.fspath(attachments_dir), name)
-    return str(doc.get("path") or "")
+def _customer_lines(customer: dict[str, Any] | None) -> list[str]:
+    if not customer:
+        return [_("(no customer assigned)")]
+    lines = [
+        _("{name}  (No. {number})").format(name=customer.get("name", ""),
+                                           number=customer.get("number", "") or "-"),
+        ", ".join(x for x in (
+            str(customer.get("street", "")),
+            f"{customer.get('zip', '')} {customer.get('city', '')}".strip(),
+        ) if x),
+        "  ".join(x for x in (str(customer.get("email", "")),
+                              str(customer.get("phone", ""))) if x),
+    ]
+    return [line for line in lines if line]
+
+
+def _fields(snapshot: Snapshot, doc: dict[str, Any], source: str) -> list[tuple[str, str]]:
+    type_doc = snapshot.get("activity_types", doc.get("type_id")) or {}
+    origin = f"{SOURCE_BADGES.get(source, '[??]')} {INTEGRATION_LABELS.get(source, source)}"
+    if doc.get("external_id"):
+        origin += f" #{doc['external_id']}"
+    currency = doc.get("currency")
+    fields = [
+        (_("Source"), origin),
+        (_("Type"), str(type_doc.get("name", "-"))),
+        (_("Kind"), kind_label(str(doc.get("kind") or "")) or "-"),
+        (_("Status"), str(doc.get("status") or "-")),
+        (_("Created"), formats.datetime_(doc.get("created")) or "-"),
+        (_("Valid from"), formats.date(doc.get("valid_from")) or "-"),
+        (_("Net"), formats.money(doc.get("net_amount"), currency) or "-"),
+        (_("Gross"), formats.money(doc.get("gross_amount"), currency) or "-"),
+        (_("Imported"), formats.datetime_(doc.get("imported")) or "-"),
+        (_("Updated"), formats.datetime_(doc.get("updated")) or "-"),
+        (_("Batch"), str(doc.get("batch") or "-")),
+    ]
+    if doc.get("missing_at_source"):
+        fields.append((_("Warning"), _("no longer found at the source (kept, not deleted)")))
+    return fields
 
 
 def activity_detail(snapshot: Snapshot, activity_id: int,
@@ -299,62 +363,25 @@ def activity_detail(snapshot: Snapshot, activity_id: int,
     doc = snapshot.get("activities", activity_id)
     if doc is None:
         return None
-    customer = snapshot.get("customers", doc.get("customer_id"))
-    if customer:
-        customer_lines = [
-            f"{customer.get('name', '')}  (No. {customer.get('number', '') or '-'})",
-            ", ".join(x for x in (
-                str(customer.get("street", "")),
-                f"{customer.get('zip', '')} {customer.get('city', '')}".strip(),
-            ) if x),
-            "  ".join(x for x in (str(customer.get("email", "")),
-                                  str(customer.get("phone", ""))) if x),
-        ]
-        customer_lines = [line for line in customer_lines if line]
-    else:
-        customer_lines = ["(no customer assigned)"]
-    type_doc = snapshot.get("activity_types", doc.get("type_id")) or {}
     source = str(doc.get("source") or "manual")
-    fields: list[tuple[str, str]] = [
-        ("Source", f"{SOURCE_BADGES.get(source, '[??]')} {INTEGRATION_LABELS.get(source, source)}"
-                   + (f" #{doc['external_id']}" if doc.get("external_id") else "")),
-        ("Type", str(type_doc.get("name", "-"))),
-        ("Kind", str(doc.get("kind") or "-")),
-        ("Status", str(doc.get("status") or "-")),
-        ("Created", str(doc.get("created") or "-")),
-        ("Valid from", str(doc.get("valid_from") or "-")),
-        ("Net", _amount(doc.get("net_amount"), doc.get("currency"))),
-        ("Gross", _amount(doc.get("gross_amount"), doc.get("currency"))),
-        ("Imported", str(doc.get("imported") or "-")),
-        ("Updated", str(doc.get("updated") or "-")),
-        ("Batch", str(doc.get("batch") or "-")),
-    ]
-    if doc.get("missing_at_source"):
-        fields.append(("Warning", "no longer found at the source (kept, not deleted)"))
-    local = [(str(k), str(v)) for k, v in (doc.get("local") or {}).items()]
     attachments = []
     for att in doc.get("attachments") or ():
-        path = _attachment_path(att, attachments_dir)
+        path = stored_file(att, attachments_dir)
         attachments.append(AttachmentInfo(
             name=str(att.get("name", "")),
             path=path,
             size=int(att.get("size") or 0),
             remote_name=str(att.get("remote_name", "")),
             exists=bool(path) and os.path.isfile(path),
+            readable=readable_name(att),
         ))
     return ActivityDetail(
         id=activity_id,
         number=str(doc.get("number", "")),
         title=str(doc.get("title", "")),
         source=source,
-        customer_lines=customer_lines,
-        fields=fields,
-        local=local,
+        customer_lines=_customer_lines(snapshot.get("customers", doc.get("customer_id"))),
+        fields=_fields(snapshot, doc, source),
+        local=[(str(k), str(v)) for k, v in (doc.get("local") or {}).items()],
         attachments=attachments,
     )
-
-
-def _amount(value: Any, currency: Any) -> str:
-    if value in (None, ""):
-        return "-"
-    return f"{value} {currency or ''}".strip()

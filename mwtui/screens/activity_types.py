@@ -18,11 +18,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from mwtui.workspace.activity_types import TypeRow, add_type, list_types, move_type, rename_type
+from mwtui.i18n import N_, _
+from mwtui.widgets.translated import TranslatedBindings
+from mwtui.workspace.activity_types import (
+    TypeProblem,
+    TypeRow,
+    add_type,
+    list_types,
+    move_type,
+    rename_type,
+)
 from mwtui.workspace.text import safe_text
 
 
-class ActivityTypesScreen(ModalScreen[None]):
+def error_text(err: Exception) -> str:
+    """A refused change or a failure, as one line in the operator's language."""
+    if isinstance(err, TypeProblem):
+        return err.text(_)
+    return safe_text(str(err), one_line=True)
+
+
+class ActivityTypesScreen(TranslatedBindings, ModalScreen[None]):
     """Manage activity types with the keyboard."""
 
     DEFAULT_CSS = """
@@ -38,13 +54,14 @@ class ActivityTypesScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("a", "add", "Add", id="types.add", tooltip="Add a new activity type"),
-        Binding("e,f2", "rename", "Rename", id="types.rename",
-                tooltip="Rename the highlighted type (the default stays the default)"),
-        Binding("u", "move(-1)", "Up", id="types.up", tooltip="Move the type up"),
-        Binding("d", "move(1)", "Down", id="types.down", tooltip="Move the type down"),
-        Binding("escape", "close", "Close", id="types.close",
-                tooltip="Close (while typing a name: cancel the name)"),
+        Binding("a", "add", N_("Add"), id="types.add", tooltip=N_("Add a new activity type")),
+        Binding("e,f2", "rename", N_("Rename"), id="types.rename",
+                tooltip=N_("Rename the highlighted type (the default stays the default)")),
+        Binding("u", "move(-1)", N_("Up"), id="types.up", tooltip=N_("Move the type up")),
+        Binding("d", "move(1)", N_("Down"), id="types.down",
+                tooltip=N_("Move the type down")),
+        Binding("escape", "close", N_("Close"), id="types.close",
+                tooltip=N_("Close (while typing a name: cancel the name)")),
     ]
 
     def __init__(self) -> None:
@@ -55,12 +72,13 @@ class ActivityTypesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="types-box"):
-            yield Label("Activity types", classes="screen-title", markup=False)
+            yield Label(_("Activity types"), classes="screen-title", markup=False)
             yield OptionList(id="types-list", markup=False)
-            yield Input(id="types-input", placeholder="Name, then Enter")
-            yield Label("* = default type: imports land here; it stays the default "
-                        "whatever you rename or reorder.", classes="hint", markup=False)
-            yield Label("a add  e rename  u/d move  Escape close", classes="hint",
+            yield Input(id="types-input", placeholder=_("Name, then Enter"))
+            yield Label(_("* = default activity type: imports land here; it stays the "
+                          "default whatever you rename or reorder."), classes="hint",
+                        markup=False)
+            yield Label(_("a add  e rename  u/d move  Escape close"), classes="hint",
                         markup=False)
 
     def on_mount(self) -> None:
@@ -73,7 +91,7 @@ class ActivityTypesScreen(ModalScreen[None]):
         try:
             types = list_types(self.app.workspace.snapshot())
         except Exception as err:
-            self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
+            self.app.call_from_thread(self.notify, error_text(err),
                                       severity="error", markup=False)
             return
         self.app.call_from_thread(self._show, types)
@@ -85,8 +103,8 @@ class ActivityTypesScreen(ModalScreen[None]):
         self.types = types
         options.clear_options()
         options.add_options([
-            Option(Text(safe_text(f"{'*' if t.is_default else ' '} {t.name}"
-                                  + ("  (default)" if t.is_default else ""), one_line=True)))
+            Option(Text(safe_text(f"{'*' if t.is_default else ' '} {t.name}", one_line=True)
+                        + ("  " + _("(default)") if t.is_default else "")))
             for t in types
         ])
         ids = [t.id for t in types]
@@ -107,7 +125,7 @@ class ActivityTypesScreen(ModalScreen[None]):
                 new_id = change()
             types = list_types(self.app.workspace.snapshot())
         except Exception as err:  # one sentence for the operator; the list stays
-            self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
+            self.app.call_from_thread(self.notify, error_text(err),
                                       severity="error", markup=False)
             return
         select = new_id if isinstance(new_id, int) else select_id

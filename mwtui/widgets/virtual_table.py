@@ -27,12 +27,17 @@ from mwtui.workspace.text import safe_text
 
 @dataclass(frozen=True)
 class Column:
-    """A column: ``width`` in cells, or ``None`` to share the remaining width."""
+    """A column: ``width`` in cells, or ``None`` to share the remaining width (by
+    ``weight``, at least ``min_width``). When the table is too narrow for every column,
+    columns with a ``priority`` above 0 are hidden, the highest number first."""
 
     key: str
     label: str
     width: int | None = None
     align_right: bool = False
+    min_width: int = 4
+    priority: int = 0
+    weight: int = 1
 
 
 class TableSource(Protocol):
@@ -212,13 +217,25 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- layout --------------------------------------------------------------------------
     def _compute_widths(self, total: int) -> list[int]:
-        gaps = len(self.columns) - 1
-        fixed = sum(c.width or 0 for c in self.columns)
-        flex = [c for c in self.columns if c.width is None]
-        remaining = max(0, total - fixed - gaps)
-        share = remaining // len(flex) if flex else 0
-        widths = [c.width if c.width is not None else max(4, share) for c in self.columns]
-        return widths
+        """Cells per column; 0 for a column hidden because the table is too narrow."""
+        shown = list(self.columns)
+
+        def needed() -> int:
+            return sum(c.width if c.width is not None else c.min_width
+                       for c in shown) + len(shown) - 1
+
+        while needed() > total:
+            hideable = [c for c in shown if c.priority > 0]
+            if not hideable:
+                break
+            shown.remove(max(reversed(hideable), key=lambda c: c.priority))
+        flex = [c for c in shown if c.width is None]
+        remaining = max(0, total - sum(c.width or 0 for c in shown) - (len(shown) - 1))
+        weights = sum(c.weight for c in flex) or 1
+        shares = {id(c): max(c.min_width, remaining * c.weight // weights) for c in flex}
+        visible = {id(c) for c in shown}
+        return [0 if id(c) not in visible else c.width if c.width is not None else shares[id(c)]
+                for c in self.columns]
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(0, self.row_count + 1)
@@ -232,6 +249,7 @@ class VirtualTable(ScrollView, can_focus=True):
         parts = [
             _fit(safe_text(cell, one_line=True), width, col.align_right)
             for cell, width, col in zip(cells, self._widths, self.columns, strict=False)
+            if width > 0
         ]
         return " ".join(parts)
 

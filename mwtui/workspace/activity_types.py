@@ -10,10 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mwtui.workspace.errors import MwtuiError
+from mwtui.workspace.problems import N_, Problem
 from mwtui.workspace.store import Snapshot, Transaction, Workspace
 
 MAX_NAME = 60
+
+
+
+class TypeProblem(Problem):
+    """A refused change; ``template`` is an English msgid with ``fields`` to fill in."""
+
+
+NEEDS_NAME = N_("A type needs a name; type one and press Enter.")
+TOO_LONG = N_("Type names are at most {max} characters long.")
+EXISTS = N_("A type named {name} already exists; choose another name.")
+GONE = N_("That type no longer exists; reload the list.")
 
 
 @dataclass(frozen=True)
@@ -50,16 +61,16 @@ def default_type_id(snapshot: Snapshot) -> int | None:
 def _clean_name(name: str) -> str:
     value = " ".join(str(name).split())
     if not value:
-        raise MwtuiError("A type needs a name; type one and press Enter.")
+        raise TypeProblem(NEEDS_NAME)
     if len(value) > MAX_NAME:
-        raise MwtuiError(f"Type names are at most {MAX_NAME} characters long.")
+        raise TypeProblem(TOO_LONG, max=MAX_NAME)
     return value
 
 
 def _check_unique(tx: Transaction, name: str, except_id: int | None = None) -> None:
     for doc_id, doc in tx.items("activity_types"):
         if doc_id != except_id and str(doc.get("name", "")).casefold() == name.casefold():
-            raise MwtuiError(f"A type named {name!r} already exists; choose another name.")
+            raise TypeProblem(EXISTS, name=repr(name))
 
 
 def add_type(workspace: Workspace, name: str) -> int:
@@ -78,7 +89,7 @@ def rename_type(workspace: Workspace, type_id: int, name: str) -> None:
     value = _clean_name(name)
     with workspace.transaction() as tx:
         if tx.get("activity_types", type_id) is None:
-            raise MwtuiError("That type no longer exists; reload the list.")
+            raise TypeProblem(GONE)
         _check_unique(tx, value, except_id=type_id)
         tx.update("activity_types", type_id, {"name": value})
 
@@ -88,7 +99,7 @@ def move_type(workspace: Workspace, type_id: int, delta: int) -> None:
     with workspace.transaction() as tx:
         order = [doc_id for doc_id, _ in _ordered(tx.items)]
         if type_id not in order:
-            raise MwtuiError("That type no longer exists; reload the list.")
+            raise TypeProblem(GONE)
         old = order.index(type_id)
         new = max(0, min(len(order) - 1, old + delta))
         order.insert(new, order.pop(old))

@@ -294,3 +294,56 @@ async def test_unreadable_workspace_and_failing_write_are_one_message(tmp_path: 
         await pilot.pause()
         assert any("disk is full" in n.message for n in app._notifications)
         assert isinstance(app.screen, ActivityTypesScreen) and app.is_running
+
+
+# -- 80x24: what differs stays visible ----------------------------------------------------
+@pytest.mark.parametrize(("title", "number", "shown"), [
+    ("Auftragsbestätigung AB-1118", "AB-1118", "Auftragsbestätigung"),
+    ("Angebot AN-1118", "AN-1118", "Angebot"),
+    ("Auftragsbestätigung AB-1120 - Bad sanieren", "AB-1120", "Bad sanieren"),
+    ("Angebot: Dach decken", "AN-7", "Dach decken"),
+    ("Auftragsbestätigungen prüfen", "X-1", "Auftragsbestätigungen prüfen"),
+    ("Heizung tauschen", "AB-1", "Heizung tauschen"),
+])
+def test_titles_drop_the_kind_label_and_number(title: str, number: str, shown: str) -> None:
+    from mwtui.screens.activities_presenter import display_title
+
+    assert display_title(title, number) == shown
+
+
+def test_columns_by_priority_at_80_and_120() -> None:
+    from mwtui.screens.activities import COLUMNS
+
+    table = VirtualTable(COLUMNS)
+    narrow = dict(zip([c.key for c in COLUMNS], table._compute_widths(78), strict=True))
+    assert narrow["type"] == 0  # hidden first
+    assert narrow["title"] >= 25 and narrow["customer"] >= 19
+    assert narrow["number"] == 10 and narrow["created"] == 10 and narrow["badge"] == 4
+    wide = dict(zip([c.key for c in COLUMNS], table._compute_widths(118), strict=True))
+    assert all(wide.values()) and wide["title"] > wide["customer"] > 20
+    small = dict(zip([c.key for c in COLUMNS], table._compute_widths(60), strict=True))
+    assert small["type"] == small["created"] == 0 and small["badge"] == 4
+    tiny = dict(zip([c.key for c in COLUMNS], table._compute_widths(50), strict=True))
+    assert tiny["badge"] == 0 and tiny["title"] >= 22 and tiny["number"] == 10
+
+
+async def test_sevdesk_titles_show_what_differs_at_80x24(tmp_path: Path) -> None:
+    from support.i18n import screen_lines
+
+    from mwtui.workspace.models import Activity
+
+    ws = make_workspace(tmp_path)
+    with ws.transaction() as tx:
+        for n, rest in ((1119, ""), (1120, " - Bad sanieren")):
+            tx.insert("activities", Activity(
+                number=f"AB-{n}", title=f"Auftragsbestätigung AB-{n}{rest}", source="sevdesk",
+                customer_id=2, type_id=1, created="2026-11-20T09:00:00+01:00").to_record())
+    app = make_app(tmp_path, ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        lines = [line for line in screen_lines(app) if "AB-1120" in line]
+        assert len(lines) == 1 and "Bad sanieren" in lines[0]
+        assert "Schreinerei Holzwurm" in lines[0] and "20/11/2026" in lines[0]
+        assert "Auftragsbestätigung AB" not in "\n".join(screen_lines(app))
+        await pilot.press("slash", *"auftragsbest")  # the filter still finds the full title
+        assert len(app.screen.view) == 2

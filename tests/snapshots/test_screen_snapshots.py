@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.screens import make_app
+from support.screens import make_app, make_workspace
+
+from mwtui.i18n import using_language
+from mwtui.workspace.models import Activity
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -21,10 +24,30 @@ def _setup(app, key: str):
     return run_before
 
 
+def _activities_app(tmp_path: Path):
+    """The fixed workspace plus two sevDesk orders whose titles all start with
+    "Auftragsbestätigung": the table must show what differs."""
+    ws = make_workspace(tmp_path)
+    with ws.transaction() as tx:
+        for n, rest in ((1119, ""), (1120, " - Bad sanieren")):
+            tx.insert("activities", Activity(
+                number=f"AB-{n}", title=f"Auftragsbestätigung AB-{n}{rest}", source="sevdesk",
+                customer_id=2, type_id=1, created="2026-11-20T09:00:00+01:00",
+                imported="2026-11-20T09:00:00+01:00",
+                updated="2026-11-20T09:00:00+01:00").to_record())
+    return make_app(tmp_path, ws)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_activities_snapshot(tmp_path: Path, snap_compare, size: tuple[int, int]) -> None:
-    app = make_app(tmp_path)
+    app = _activities_app(tmp_path)
     assert snap_compare(app, terminal_size=size, run_before=_setup(app, "2"))
+
+
+def test_activities_german_snapshot(tmp_path: Path, snap_compare) -> None:
+    with using_language("de"):
+        app = _activities_app(tmp_path)
+        assert snap_compare(app, terminal_size=(80, 24), run_before=_setup(app, "2"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
