@@ -9,6 +9,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from mwtui.i18n import N_
+from mwtui.i18n.names import bilingual
 from mwtui.screens.help import HelpScreen
 from mwtui.workspace.config import Config
 from mwtui.workspace.errors import ConfigError
@@ -27,6 +29,7 @@ SCREEN_CLASSES: dict[str, tuple[str, str]] = {
     "activities": ("mwtui.screens.activities", "ActivitiesScreen"),
     "preview": ("mwtui.screens.preview", "PreviewScreen"),
     "customers": ("mwtui.screens.customers", "CustomersScreen"),
+    "services": ("mwtui.screens.services", "ServicesScreen"),
 }
 
 
@@ -59,6 +62,8 @@ class MwtuiApp(App[int]):
                 tooltip="Preview and commit a WEBFAKT service file"),
         Binding("4", "switch_mode('customers')", "Cust", id="mode.customers",
                 tooltip="Customers"),
+        Binding("5", "switch_mode('services')", N_("Services"), id="mode.services",
+                tooltip=N_("Committed WEBFAKT services")),
         Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,
                 tooltip="Next theme (ansi-dark uses the terminal's own colours)"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="^q"),
@@ -105,6 +110,10 @@ class MwtuiApp(App[int]):
         for mode, title in MODE_TITLES.items():
             yield SystemCommand(f"Go to {title}", f"Switch to the {title} screen",
                                 lambda m=mode: self.switch_mode(m))
+        services = bilingual(N_("Services"))
+        yield SystemCommand(bilingual(N_("Go to {title}"), title=services),
+                            bilingual(N_("Switch to the {title} screen"), title=services),
+                            lambda: self.switch_mode("services"))
         yield SystemCommand("Help", "Show every key", self.action_help)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
