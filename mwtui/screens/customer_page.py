@@ -61,7 +61,7 @@ class CustomerPageScreen(TranslatedBindings, Screen[None]):
                 tooltip=N_("Back to the customers")),
         Binding("tab", "app.focus_next", N_("Next list"), id="page.next",
                 tooltip=N_("Between activities and services")),
-        Binding("enter", "open", N_("Open"), id="page.open",
+        Binding("enter", "open", N_("Open"), id="page.open", priority=True,
                 tooltip=N_("Details of the highlighted activity or service")),
     ]
 

@@ -46,7 +46,7 @@ class CustomersScreen(TranslatedBindings, Screen[None]):
                 tooltip=N_("Type words to filter by number, name, city, e-mail")),
         Binding("escape", "leave_filter", N_("Table"), show=False, id="customers.table",
                 tooltip=N_("Back from the filter to the table")),
-        Binding("enter", "open", N_("Open"), id="customers.open",
+        Binding("enter", "open", N_("Open"), id="customers.open", priority=True,
                 tooltip=N_("The customer's page: contact data, activities, services")),
         Binding("r", "reload", N_("Reload"), id="customers.reload",
                 tooltip=N_("Read the workspace again")),

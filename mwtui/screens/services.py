@@ -113,7 +113,7 @@ class ServicesScreen(TranslatedBindings, Screen[None]):
                 tooltip=N_("Sort by the next column")),
         Binding("r", "reverse", N_("Reverse"), id="services.reverse",
                 tooltip=N_("Reverse the sort order")),
-        Binding("enter", "open", N_("Open"), id="services.open",
+        Binding("enter", "open", N_("Open"), id="services.open", priority=True,
                 tooltip=N_("Every field of the highlighted service")),
         Binding("f5", "reload", N_("Reload"), show=False, id="services.reload",
                 tooltip=N_("Read the workspace again")),

@@ -102,8 +102,10 @@ class ServiceIndex:
                f"{d.get('contract_number', '')}\n{b}\n{self._batch_dates.get(b, '')}"
                for c, s, b, d in zip(self.customer, self.service, self.batch, docs,
                                      strict=True)]
-        self._hay = pl.DataFrame({"pos": pl.arange(0, len(docs), eager=True, dtype=pl.UInt32),
-                                  "hay": pl.Series(hay, dtype=pl.String)}).with_columns(pl.col("hay").str.to_lowercase())
+        self._hay = pl.DataFrame({
+            "pos": pl.arange(0, len(docs), eager=True, dtype=pl.UInt32),
+            "hay": pl.Series(hay, dtype=pl.String).str.to_lowercase(),
+        })
         self._orders: dict[str, pl.Series] = {}
         self._bases: dict[tuple[str, bool], pl.DataFrame] = {}
         self._last: tuple[tuple[str, ...], tuple[str, bool], pl.DataFrame] | None = None
