@@ -62,8 +62,9 @@ class MwtuiApp(App[int]):
                 tooltip="Preview and commit a WEBFAKT service file"),
         Binding("4", "switch_mode('customers')", "Cust", id="mode.customers",
                 tooltip="Customers"),
+        # show=False keeps the other screens' footers (and snapshots) as they are for now
         Binding("5", "switch_mode('services')", N_("Services"), id="mode.services",
-                tooltip=N_("Committed WEBFAKT services")),
+                show=False, tooltip=N_("Committed WEBFAKT services")),
         Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,
                 tooltip="Next theme (ansi-dark uses the terminal's own colours)"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="^q"),
