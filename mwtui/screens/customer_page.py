@@ -39,13 +39,6 @@ ACTIVITY_COLUMNS = [
 SERVICE_KEYS = ("service", "cycle", "next_invoice", "amount", "batch")
 
 
-class _ServiceCells(ServiceView):
-    """Service rows without the customer column."""
-
-    def rows(self, start: int, stop: int) -> list[tuple[object, ...]]:
-        return [tuple(cells[1:]) for cells in super().rows(start, stop)]
-
-
 class CustomerPageScreen(TranslatedBindings, Screen[None]):
     """One customer: contact data, activities, services. Tab switches lists."""
 
@@ -119,7 +112,7 @@ class CustomerPageScreen(TranslatedBindings, Screen[None]):
         self.query_one("#page-activities", VirtualTable).set_source(
             ListSource([a.cells() for a in page.activities]))
         self.query_one("#page-services", VirtualTable).set_source(
-            _ServiceCells(services.index, services.positions))
+            ServiceView(services.index, services.positions, first_column=1))
         self.query_one("#page-activities-label", Label).update(
             _("Activities ({n})").format(n=fmt.count(len(page.activities))))
         self.query_one("#page-services-label", Label).update(

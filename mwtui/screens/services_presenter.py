@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from mwtui.i18n import N_, _
+from mwtui.i18n import N_, _, current_language, current_region
 from mwtui.i18n import formats as fmt
 from mwtui.i18n.sorting import din5007_key
 from mwtui.workspace.store import Doc
@@ -107,6 +107,7 @@ class ServiceIndex:
             "hay": pl.Series(hay, dtype=pl.String).str.to_lowercase(),
         })
         self._orders: dict[str, pl.Series] = {}
+        self._format_cache: dict[tuple[Any, ...], str] = {}
         self._bases: dict[tuple[str, bool], pl.DataFrame] = {}
         self._last: tuple[tuple[str, ...], tuple[str, bool], pl.DataFrame] | None = None
 
@@ -180,22 +181,57 @@ class ServiceIndex:
     def batch_date(self, pos: int) -> str:
         return self._batch_dates.get(self.batch[pos], "")
 
+    def _formatted(self, kind: str, value: Any, currency: str = "") -> str:
+        """A date or an amount formatted once per distinct value and language (Babel
+        costs ~50 µs a call; the table asks for hundreds of rows at a time)."""
+        key = (kind, value, currency, current_language(), current_region())
+        found = self._format_cache.get(key)
+        if found is None:
+            found = fmt.date(value) if kind == "date" else fmt.money(value, currency)
+            if len(self._format_cache) > 100_000:
+                self._format_cache.clear()
+            self._format_cache[key] = found
+        return found
+
     def cells(self, pos: int) -> tuple[str, ...]:
         """Customer, service, billing type, next invoice, amount, batch date."""
         d = self.docs[pos]
         return (self.customer[pos], self.service[pos],
                 cycle_label(d.get("cycle"), d.get("cycle_name")),
-                fmt.date(d.get("next_invoice")),
-                fmt.money(d.get("amount"), d.get("currency") or DEFAULT_CURRENCY),
+                self._formatted("date", d.get("next_invoice")),
+                self._formatted("money", d.get("amount"), d.get("currency") or DEFAULT_CURRENCY),
                 self.batch_date(pos))
 
 
-class ServiceView:
-    """A table source (``__len__``, ``rows``, ``row_style``) over a query result."""
+class _LazyRows(Sequence[tuple[str, ...]]):
+    """Rows formatted only when the table reads them (it fetches a window of hundreds)."""
 
-    def __init__(self, index: ServiceIndex, positions: pl.Series) -> None:
+    def __init__(self, positions: list[int], cells: Any) -> None:
+        self._positions = positions
+        self._cells = cells
+        self._done: dict[int, tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        found = self._done.get(i)
+        if found is None:
+            found = self._done[i] = self._cells(self._positions[i])
+        return found
+
+
+class ServiceView:
+    """A table source (``__len__``, ``rows``, ``row_style``) over a query result;
+    ``first_column`` leaves out leading cells (the customer, on the customer's page)."""
+
+    def __init__(self, index: ServiceIndex, positions: pl.Series,
+                 first_column: int = 0) -> None:
         self.index = index
         self.positions = positions
+        self.first_column = first_column
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -209,9 +245,12 @@ class ServiceView:
         pos = self.position(visible)
         return self.index.ids[pos] if pos is not None else None
 
+    def _cells(self, pos: int) -> tuple[str, ...]:
+        return self.index.cells(pos)[self.first_column:]
+
     def rows(self, start: int, stop: int) -> Sequence[Sequence[object]]:
-        cells = self.index.cells
-        return [cells(p) for p in self.positions.slice(start, max(0, stop - start)).to_list()]
+        positions = self.positions.slice(start, max(0, stop - start)).to_list()
+        return _LazyRows(positions, self._cells)
 
     def row_style(self, visible: int) -> str | None:
         return None
