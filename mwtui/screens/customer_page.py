@@ -111,8 +111,11 @@ class CustomerPageScreen(TranslatedBindings, Screen[None]):
         self.services = services.index
         self.query_one("#page-activities", VirtualTable).set_source(
             ListSource([a.cells() for a in page.activities]))
-        self.query_one("#page-services", VirtualTable).set_source(
-            ServiceView(services.index, services.positions, first_column=1))
+        service_table = self.query_one("#page-services", VirtualTable)
+        service_table.set_source(ServiceView(services.index, services.positions,
+                                             first_column=1))
+        if not page.activities and len(services):
+            service_table.focus()  # start where there is something to open
         self.query_one("#page-activities-label", Label).update(
             _("Activities ({n})").format(n=fmt.count(len(page.activities))))
         self.query_one("#page-services-label", Label).update(

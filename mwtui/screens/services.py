@@ -53,6 +53,7 @@ def fields_text(fields: list[tuple[str, str]]) -> Text:
     for label, value in fields:
         text.append(f"{label + ':':<{width}} ", style="bold")
         text.append(safe_text(value, one_line=True) + "\n")
+    text.rstrip()
     return text
 
 
@@ -65,8 +66,7 @@ class ServiceDetailScreen(TranslatedBindings, ModalScreen[None]):
         width: 100; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    ServiceDetailScreen #service-scroll { height: auto; max-height: 1fr; }
-    ServiceDetailScreen .hint { color: $text-muted; }
+    ServiceDetailScreen #service-scroll { height: auto; }
     """
 
     BINDINGS = [
@@ -80,12 +80,12 @@ class ServiceDetailScreen(TranslatedBindings, ModalScreen[None]):
         self.fields = fields
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="service-box"):
+        with Vertical(id="service-box") as box:
+            box.border_subtitle = _("Escape close")  # on the border: never scrolled away
             yield Label(safe_text(self._title, one_line=True), id="service-title",
                         classes="screen-title", markup=False)
             with VerticalScroll(id="service-scroll", can_focus=True):
                 yield Static(fields_text(self.fields), id="service-body")
-            yield Label(_("Escape close"), classes="hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#service-scroll").focus()
