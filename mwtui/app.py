@@ -28,6 +28,7 @@ MODE_TITLES: dict[str, str] = {
     "activities": N_("Activities"),
     "preview": N_("WEBFAKT import"),
     "customers": N_("Customers"),
+    "services": N_("Services"),
 }
 
 SCREEN_CLASSES: dict[str, tuple[str, str]] = {
@@ -35,6 +36,7 @@ SCREEN_CLASSES: dict[str, tuple[str, str]] = {
     "activities": ("mwtui.screens.activities", "ActivitiesScreen"),
     "preview": ("mwtui.screens.preview", "PreviewScreen"),
     "customers": ("mwtui.screens.customers", "CustomersScreen"),
+    "services": ("mwtui.screens.services", "ServicesScreen"),
 }
 
 WATCH_SECONDS = 1.0
@@ -71,6 +73,8 @@ class MwtuiApp(TranslatedBindings, App[int]):
                 tooltip=N_("Preview and commit a WEBFAKT service file")),
         Binding("4", "switch_mode('customers')", N_("Cust"), id="mode.customers",
                 tooltip=N_("Customers")),
+        Binding("5", "switch_mode('services')", N_("Serv"), id="mode.services",
+                tooltip=N_("Services: committed WEBFAKT services")),
         Binding("ctrl+t", "cycle_theme", N_("Theme"), id="app.theme", show=False,
                 tooltip=N_("Next theme (ansi-dark uses the terminal's own colours)")),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True,

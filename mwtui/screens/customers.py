@@ -1,4 +1,4 @@
-"""Customers: list and filter-as-you-type.
+"""Customers: list and filter-as-you-type; Enter opens the customer's page.
 
 The workspace is read and the rows are built in a thread worker; the detail pane reads the
 snapshot those rows came from, so nothing touches the disk on the UI thread.
@@ -13,12 +13,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from mwtui.i18n import N_, _
+from mwtui.i18n import formats as fmt
+from mwtui.screens.customer_page import CustomerPageScreen
 from mwtui.screens.customers_presenter import (
     CustomerRow,
     customer_detail_lines,
     customer_rows,
     filter_rows,
 )
+from mwtui.widgets.translated import TranslatedBindings
 from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
 from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.errors import MwtuiError
@@ -26,20 +30,27 @@ from mwtui.workspace.store import Snapshot
 from mwtui.workspace.text import safe_text
 
 COLUMNS = [
-    Column("badges", "Src", 8),
-    Column("number", "No.", 10),
-    Column("name", "Name"),
-    Column("city", "City", 16),
+    Column("badges", N_("Src"), 8),
+    Column("number", N_("No."), 10),
+    Column("name", N_("Name")),
+    Column("city", N_("City"), 16),
 ]
 
 
-class CustomersScreen(Screen[None]):
-    """All customers of the workspace; `/` filters, the highlighted one's details show below."""
+class CustomersScreen(TranslatedBindings, Screen[None]):
+    """All customers; `/` filters, the highlighted one's details show below, Enter opens
+    the customer's page."""
 
+    TITLE = N_("Customers")
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="customers.filter"),
-        Binding("escape", "leave_filter", "Table", show=False, id="customers.table"),
-        Binding("r", "reload", "Reload", id="customers.reload"),
+        Binding("slash", "focus_filter", N_("Filter"), id="customers.filter",
+                tooltip=N_("Type words to filter by number, name, city, e-mail")),
+        Binding("escape", "leave_filter", N_("Table"), show=False, id="customers.table",
+                tooltip=N_("Back from the filter to the table")),
+        Binding("enter", "open", N_("Open"), id="customers.open", priority=True,
+                tooltip=N_("The customer's page: contact data, activities, services")),
+        Binding("r", "reload", N_("Reload"), id="customers.reload",
+                tooltip=N_("Read the workspace again")),
     ]
 
     def __init__(self) -> None:
@@ -50,9 +61,10 @@ class CustomersScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter customers (/)", id="customer-filter",
+        yield Input(placeholder=_("Filter customers (/)"), id="customer-filter",
                     classes="filter-input")
-        yield VirtualTable(COLUMNS, id="customer-table")
+        yield VirtualTable([Column(c.key, _(c.label), c.width) for c in COLUMNS],
+                           id="customer-table")
         yield Static(id="customer-detail", classes="detail-pane")
         yield Static("", id="customer-status", classes="status-line")
         yield Footer(compact=True, show_command_palette=False)
@@ -79,7 +91,8 @@ class CustomersScreen(Screen[None]):
             rows = customer_rows(snapshot)
         except MwtuiError as err:
             self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
-                                      title="Could not read the workspace", severity="error",
+                                      title=_("Could not read the workspace"),
+                                      severity="error",
                                       markup=False, timeout=15)
             return
         self.app.call_from_thread(self._loaded, rows, snapshot)
@@ -103,7 +116,8 @@ class CustomersScreen(Screen[None]):
         table.set_source(ListSource([(r.badges, r.number, r.name, r.city) for r in self._shown]),
                          keep_cursor=keep_cursor)
         self.query_one("#customer-status", Static).update(
-            Text(f"{len(self._shown)} of {len(self._rows)} customers")
+            Text(_("{shown} of {total} customers").format(
+                shown=fmt.count(len(self._shown)), total=fmt.count(len(self._rows))))
         )
 
     @on(VirtualTable.RowHighlighted, "#customer-table")
@@ -117,7 +131,22 @@ class CustomersScreen(Screen[None]):
         detail.update(Text(safe_text("\n".join(lines))))
 
     def action_focus_filter(self) -> None:
-        self.query_one("#customer-filter", Input).focus()
+        self.set_focus(self.query_one("#customer-filter", Input))
 
     def action_leave_filter(self) -> None:
-        self.query_one(VirtualTable).focus()
+        self.set_focus(self.query_one(VirtualTable))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # letters typed into the filter are text, not commands
+        return not (action in ("reload", "open") and isinstance(self.focused, Input))
+
+    def action_open(self) -> None:
+        """The highlighted customer's page."""
+        index = self.query_one(VirtualTable).cursor_row
+        if 0 <= index < len(self._shown):
+            self.app.push_screen(CustomerPageScreen(self._shown[index].id))
+
+    @on(VirtualTable.RowSelected, "#customer-table")
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()

@@ -22,6 +22,8 @@ HEADLESS_MODULES = (
     # presenters: the screens' plain-Python halves
     "mwtui.screens.activities_presenter",
     "mwtui.screens.customers_presenter",
+    "mwtui.screens.integrations_presenter",
+    "mwtui.screens.services_presenter",
     "mwtui.screens.preview_presenter",
     "mwtui.screens.preview_frame_source",
 )
