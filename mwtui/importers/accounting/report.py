@@ -78,7 +78,7 @@ def change_text(name: str, old: Any, new: Any) -> str:
 
 def item_line(item: ItemReport) -> str:
     """What happened to one item, in one line (not yet display-safe)."""
-    changes = [change_text(k, *(list(v) + [None, None])[:2]) for k, v in item.changes.items()
+    changes = [change_text(k, *[*list(v), None, None][:2]) for k, v in item.changes.items()
                if k != "missing_at_source" or item.action != "gone"]
     if item.action == "relinked":  # the customer first: that is the news
         changes.sort(key=lambda text: not text.startswith(_("customer")))
