@@ -19,6 +19,7 @@ MODE_TITLES: dict[str, str] = {
     "activities": "Activities",
     "preview": "WEBFAKT import",
     "customers": "Customers",
+    "history": "History",
 }
 
 
@@ -27,6 +28,7 @@ SCREEN_CLASSES: dict[str, tuple[str, str]] = {
     "activities": ("mwtui.screens.activities", "ActivitiesScreen"),
     "preview": ("mwtui.screens.preview", "PreviewScreen"),
     "customers": ("mwtui.screens.customers", "CustomersScreen"),
+    "history": ("mwtui.screens.history", "HistoryScreen"),
 }
 
 
@@ -59,6 +61,8 @@ class MwtuiApp(App[int]):
                 tooltip="Preview and commit a WEBFAKT service file"),
         Binding("4", "switch_mode('customers')", "Cust", id="mode.customers",
                 tooltip="Customers"),
+        Binding("5", "switch_mode('history')", "History", id="mode.history",
+                tooltip="History: every import batch with its report"),
         Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,
                 tooltip="Next theme (ansi-dark uses the terminal's own colours)"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="^q"),
