@@ -20,7 +20,7 @@ FIELD_WORDS: dict[str, str] = {
     "title": N_("title"),
     "status": N_("status"),
     "kind": N_("kind"),
-    "created": N_("created"),
+    "created": N_("created on"),
     "valid_from": N_("valid from"),
     "net_amount": N_("net amount"),
     "gross_amount": N_("gross amount"),
