@@ -61,7 +61,7 @@ class MwtuiApp(App[int]):
                 tooltip="Preview and commit a WEBFAKT service file"),
         Binding("4", "switch_mode('customers')", "Cust", id="mode.customers",
                 tooltip="Customers"),
-        Binding("5", "switch_mode('history')", "History", id="mode.history",
+        Binding("5", "switch_mode('history')", "History", id="mode.history", show=False,
                 tooltip="History: every import batch with its report"),
         Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,
                 tooltip="Next theme (ansi-dark uses the terminal's own colours)"),
