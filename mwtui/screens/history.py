@@ -64,9 +64,11 @@ class BatchReportScreen(TranslatedBindings, ModalScreen[None]):
 class HistoryScreen(TranslatedBindings, Screen[None]):
     """All batches newest first; Enter shows a batch's report, u undoes where possible."""
 
+    DEFAULT_CSS = "HistoryScreen #history-list { height: 1fr; max-height: 100%; }"
+
     TITLE = N_("History")
     BINDINGS = [
-        Binding("enter", "report", N_("Report"), id="history.report",
+        Binding("enter", "report", N_("Report"), id="history.report", priority=True,
                 tooltip=N_("Show what the batch did, per item")),
         Binding("u", "undo", N_("Undo"), id="history.undo",
                 tooltip=N_("Undo the batch (WEBFAKT commits; asks first)")),

@@ -26,6 +26,19 @@ KIND_WORDS: dict[str, str] = {
 }
 
 
+#: Counts of WEBFAKT and catalogue batches in words (``{n}`` is the formatted count).
+COUNT_WORDS: dict[str, str] = {
+    "rows": N_("rows {n}"),
+    "accepted": N_("accepted {n}"),
+    "committed": N_("committed {n}"),
+    "rejected": N_("rejected {n}"),
+    "already_imported": N_("already imported {n}"),
+    "created": N_("created {n}"),
+    "updated": N_("updated {n}"),
+    "unchanged": N_("unchanged {n}"),
+}
+
+
 @dataclass(frozen=True)
 class BatchRow:
     """One batch in the list: id, what, from where, when, how it ended, the counts."""
@@ -49,8 +62,9 @@ def _counts_text(doc: dict[str, Any]) -> str:
         if doc.get("kind") == "contacts":
             counts.pop("attachments_added", None)
         return count_line(counts)
-    return ", ".join(f"{key.replace('_', ' ')} {fmt.count(value)}"
-                     for key, value in counts.items())
+    return ", ".join(
+        (_(COUNT_WORDS[key]) if key in COUNT_WORDS else key + " {n}").format(
+            n=fmt.count(value)) for key, value in counts.items())
 
 
 def batch_row(doc: dict[str, Any]) -> BatchRow:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from support.screens import FakeClient, make_app, screen_text
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from mwtui.i18n import formats as fmt
 from mwtui.importers.accounting.sync import import_orders
@@ -80,5 +80,6 @@ async def test_undo_of_an_accounting_import_is_refused_by_the_core(tmp_path: Pat
         await pilot.press("u", "y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "only WEBFAKT batches" in screen_text(app)
+        status = str(screen.query_one("#history-status", Static).render())
+        assert "only WEBFAKT batches can be undone" in status
     assert app.workspace.snapshot().count("activities") == before
