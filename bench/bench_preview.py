@@ -27,12 +27,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the synthetic frame of the preview tests
+
+from support.preview import synthetic_rows  # noqa: E402
 
 from mwtui.app import MwtuiApp  # noqa: E402
 from mwtui.demo.workspace import populate  # noqa: E402
-from mwtui.importers.webfakt import check as webfakt  # noqa: E402
+from mwtui.importers import webfakt  # noqa: E402
 from mwtui.screens.preview import PreviewScreen  # noqa: E402
-from mwtui.screens.preview_presenter import synthetic_rows  # noqa: E402
 from mwtui.widgets.path_input import PathInput  # noqa: E402
 from mwtui.workspace.config import Config  # noqa: E402
 from mwtui.workspace.store import Workspace  # noqa: E402

@@ -209,7 +209,7 @@ def main() -> None:
         print(f"stdlib csv validator: median {std_median:.2f} s  {std_out.strip()[:160]}")
         print(f"speed-up: {std_median / check_median:.1f}x")
 
-        from mwtui.importers.webfakt.check import check_file, commit
+        from mwtui.importers.webfakt import check_file, commit
         from mwtui.workspace.store import Workspace
 
         small = folder / "commit.csv"

@@ -1,27 +1,35 @@
-"""The Textual app: modes for the four screens, global keys, command palette, themes."""
+"""The Textual app: modes for the four screens, global keys, command palette, themes,
+and the watch that refreshes screens when another process changed the workspace."""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
+from mwtui.i18n import N_, _
+from mwtui.i18n.names import bilingual
 from mwtui.screens.help import HelpScreen
+from mwtui.widgets.translated import BilingualCommands, TranslatedBindings, translated_palette
+from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.config import Config
 from mwtui.workspace.errors import ConfigError
 from mwtui.workspace.store import Workspace
+from mwtui.workspace.watch import WorkspaceWatcher
 
+# One line per screen; new screens add a line here, in SCREEN_CLASSES and in BINDINGS.
 MODE_TITLES: dict[str, str] = {
-    "integrations": "Integrations",
-    "activities": "Activities",
-    "preview": "WEBFAKT import",
-    "customers": "Customers",
-    "history": "History",
+    "integrations": N_("Integrations"),
+    "activities": N_("Activities"),
+    "preview": N_("WEBFAKT import"),
+    "customers": N_("Customers"),
+    "history": N_("History"),
 }
-
 
 SCREEN_CLASSES: dict[str, tuple[str, str]] = {
     "integrations": ("mwtui.screens.integrations", "IntegrationsScreen"),
@@ -30,6 +38,9 @@ SCREEN_CLASSES: dict[str, tuple[str, str]] = {
     "customers": ("mwtui.screens.customers", "CustomersScreen"),
     "history": ("mwtui.screens.history", "HistoryScreen"),
 }
+
+WATCH_SECONDS = 1.0
+"""How often the workspace file's change marker is read (one ``stat``)."""
 
 
 def _screen_factory(mode: str) -> Callable[[], Screen]:
@@ -42,32 +53,34 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
     return build
 
 
-class MwtuiApp(App[int]):
+class MwtuiApp(TranslatedBindings, App[int]):
     """mwtui: one workspace, four screens, keyboard only."""
 
     TITLE = "mwtui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {BilingualCommands}
     MODES = {mode: _screen_factory(mode) for mode in SCREEN_CLASSES}
     DEFAULT_MODE = "activities"
     BINDINGS = [
-        Binding("f1,question_mark", "help", "Help", id="app.help", key_display="?",
-                tooltip="Every key of this screen"),
-        Binding("1", "switch_mode('integrations')", "Integr", id="mode.integrations",
-                tooltip="Integrations: tokens, tests, imports"),
-        Binding("2", "switch_mode('activities')", "Activ", id="mode.activities",
-                tooltip="Activities (imported jobs)"),
-        Binding("3", "switch_mode('preview')", "WEBFAKT", id="mode.preview",
-                tooltip="Preview and commit a WEBFAKT service file"),
-        Binding("4", "switch_mode('customers')", "Cust", id="mode.customers",
-                tooltip="Customers"),
-        Binding("5", "switch_mode('history')", "History", id="mode.history", show=False,
-                tooltip="History: every import batch with its report"),
-        Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,
-                tooltip="Next theme (ansi-dark uses the terminal's own colours)"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="^q"),
-        Binding("ctrl+p", "command_palette", "Palette", id="app.palette", show=False,
-                tooltip="Search every command (switch screens, themes, help)"),
+        Binding("f1,question_mark", "help", N_("Help"), id="app.help", key_display="?",
+                tooltip=N_("Every key of this screen")),
+        Binding("1", "switch_mode('integrations')", N_("Integr"), id="mode.integrations",
+                tooltip=N_("Integrations: tokens, tests, imports")),
+        Binding("2", "switch_mode('activities')", N_("Activ"), id="mode.activities",
+                tooltip=N_("Activities (imported jobs)")),
+        Binding("3", "switch_mode('preview')", N_("WEBFAKT"), id="mode.preview",
+                tooltip=N_("Preview and commit a WEBFAKT service file")),
+        Binding("4", "switch_mode('customers')", N_("Cust"), id="mode.customers",
+                tooltip=N_("Customers")),
+        Binding("5", "switch_mode('history')", N_("History"), id="mode.history", show=False,
+                tooltip=N_("History: every import batch with its report")),
+        Binding("ctrl+t", "cycle_theme", N_("Theme"), id="app.theme", show=False,
+                tooltip=N_("Next theme (ansi-dark uses the terminal's own colours)")),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True,
+                key_display="^q"),
+        Binding("ctrl+p", "command_palette", N_("Palette"), id="app.palette", show=False,
+                tooltip=N_("Search every command (switch screens, themes, help)")),
     ]
     THEME_CYCLE = ("textual-dark", "textual-light", "ansi-dark", "ansi-light")
 
@@ -82,16 +95,18 @@ class MwtuiApp(App[int]):
         self.workspace = workspace
         self.config = config
         self.demo = demo
+        self._watcher = WorkspaceWatcher(workspace)
         self._requested_theme = theme or config.theme
         if self._requested_theme not in self.available_themes:
             names = ", ".join(sorted(self.available_themes))
-            raise ConfigError(f"Unknown theme {self._requested_theme!r}; use one of: {names}.")
+            raise ConfigError(_("Unknown theme {name}; use one of: {names}.").format(
+                name=repr(self._requested_theme), names=names))
 
     def on_mount(self) -> None:
         self.theme = self._requested_theme
-        self.sub_title = ("DEMO workspace (temporary) - " if self.demo else "") + str(
-            self.workspace.path
-        )
+        place = str(self.workspace.path)
+        self.sub_title = _("DEMO workspace - {path}").format(path=place) if self.demo else place
+        self.set_interval(WATCH_SECONDS, self._watch_workspace, name="workspace-watch")
         # After the first screen has had time to load its data (they would share the GIL).
         self.set_timer(1.5, self._preload_screens)
 
@@ -104,12 +119,51 @@ class MwtuiApp(App[int]):
 
         self.run_worker(load, thread=True, group="preload", exit_on_error=False)
 
+    # -- following the workspace -----------------------------------------------------------
+    def _watch_workspace(self) -> None:
+        """One ``stat`` per tick; on a change every open screen is told to reload."""
+        change = self._watcher.poll()
+        if change == "vanished":
+            self.notify(_("The workspace file {path} has gone; nothing is written until "
+                          "it is back.").format(path=self.workspace.path),
+                        severity="error", markup=False, timeout=30)
+        elif change is not None:
+            for screen in self._open_screens():
+                screen.post_message(WorkspaceChanged())
+
+    def _open_screens(self) -> list[Screen]:
+        """The screens of every mode shown so far, and the dialogs above them."""
+        stacks: dict[str, list[Screen]] = getattr(self, "_screen_stacks", {})
+        return [screen for stack in stacks.values() for screen in stack]
+
+    # -- commands --------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for mode, title in MODE_TITLES.items():
-            yield SystemCommand(f"Go to {title}", f"Switch to the {title} screen",
+            name = bilingual(N_("Go to {title}"), title=bilingual(title))
+            yield SystemCommand(name, bilingual(N_("Switch to the {title} screen"),
+                                                title=bilingual(title)),
                                 lambda m=mode: self.switch_mode(m))
-        yield SystemCommand("Help", "Show every key", self.action_help)
+        yield SystemCommand(bilingual(N_("Settings: tokens and connection tests")),
+                            bilingual(N_("The Integrations screen")),
+                            lambda: self.switch_mode("integrations"))
+        yield SystemCommand(bilingual(N_("Import orders")),
+                            bilingual(N_("Orders from sevDesk, bexio or lexware Office")),
+                            lambda: self._open_import("orders"))
+        yield SystemCommand(bilingual(N_("Import contacts")),
+                            bilingual(N_("Contacts from sevDesk, bexio or lexware Office")),
+                            lambda: self._open_import("contacts"))
+        yield SystemCommand(bilingual(N_("Help")), bilingual(N_("Show every key")),
+                            self.action_help)
+
+    def _open_import(self, what: str) -> None:
+        module: Any = importlib.import_module("mwtui.screens.import_dialog")
+        self.push_screen(module.ImportDialog(what))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette with a translated placeholder."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(translated_palette())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the key of the screen already shown (the footer has 80 columns)."""
@@ -124,4 +178,4 @@ class MwtuiApp(App[int]):
         names = self.THEME_CYCLE
         current = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(current + 1) % len(names)]
-        self.notify(f"Theme: {self.theme}", timeout=2)
+        self.notify(_("Theme: {name}").format(name=self.theme), timeout=2)

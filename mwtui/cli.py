@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 import traceback
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mwtui import __version__
+from mwtui.i18n import _, ngettext
 from mwtui.workspace.config import Config, workspace_path
 from mwtui.workspace.errors import MwtuiError, UsageError
 from mwtui.workspace.store import Workspace
@@ -55,28 +57,61 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def use_our_translations_in_argparse() -> None:
+    """argparse looks its own words ("usage:", "options", errors) up through the module
+    globals ``_`` and ``ngettext`` (stdlib gettext, domain "argparse"); point them at our
+    catalogue, which has German entries for them (``cli.po``)."""
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The parser in the current language (call ``setup_language`` first)."""
+    use_our_translations_in_argparse()
     parser = _Parser(
         prog="mwtui",
-        description="Bring contacts, orders and WEBFAKT service lists into one workspace.",
-        epilog="Without a command, mwtui opens the terminal UI on your workspace.",
+        description=_("Bring contacts, orders and WEBFAKT service lists into one "
+                      "workspace."),
+        epilog=_("Without a command, mwtui opens the terminal UI on your workspace."),
     )
-    parser.add_argument("--version", action="version", version=f"mwtui {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="workspace file (default: MWTUI_DB or "
-                        "the user data folder)")
-    parser.add_argument("--demo", action="store_true",
-                        help="open a fresh demo workspace in a temporary folder")
+    parser.add_argument("--version", action="version", version=f"mwtui {__version__}",
+                        help=_("show the version and exit"))
+    parser.add_argument("--db", metavar="PATH", help=_(
+        "workspace file (default: MWTUI_DB or the user data folder)"))
+    parser.add_argument("--demo", action="store_true", help=_(
+        "open the demo: in a temporary folder, or seeded into a new or empty --db PATH "
+        "(kept)"))
+    parser.add_argument("--keep", action="store_true", help=_(
+        "with --demo: keep the temporary demo folder after exit and print where it is"))
     parser.add_argument("--theme", metavar="NAME",
-                        help="UI theme, e.g. textual-dark, textual-light, ansi-dark")
-    parser.add_argument("--lang", choices=("de", "en"),
-                        help="language of the interface (default: config, then locale)")
+                        help=_("UI theme, e.g. textual-dark, textual-light, ansi-dark"))
+    parser.add_argument("--lang", choices=("de", "en"), help=_(
+        "language of the interface (default: language in config.toml, then the locale)"))
     parser.add_argument("--debug", action="store_true",
-                        help="log debug output to stderr and show tracebacks")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+                        help=_("log debug output to stderr and show tracebacks"))
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
     from mwtui.commands import register_all
 
     register_all(sub)
     return parser
+
+
+def _demo_workspace(args: argparse.Namespace) -> tuple[Workspace, Path | None]:
+    """The demo workspace and the temporary folder to remove on exit (None: keep it)."""
+    from mwtui.demo.workspace import (
+        create_demo_workspace,
+        is_empty_workspace,
+        seed_demo_workspace,
+    )
+
+    if args.db:
+        path = Path(args.db).expanduser()
+        if not is_empty_workspace(path):
+            raise UsageError(_("{path} already holds a workspace with data; the demo only "
+                               "fills a new or empty one.").format(path=path))
+        return seed_demo_workspace(path), None
+    workspace = create_demo_workspace()
+    return workspace, None if args.keep else workspace.path.parent
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -84,18 +119,23 @@ def run_tui(args: argparse.Namespace) -> int:
     from mwtui.app import MwtuiApp
 
     config = Config.load()
+    temporary: Path | None = None
     if args.demo:
-        from mwtui.demo.workspace import create_demo_workspace
-
-        workspace = create_demo_workspace()
+        workspace, temporary = _demo_workspace(args)
     else:
         # The file is read (and checked) by the first screen's worker, after the first
         # paint; a corrupt file is reported there and never written over.
         workspace = Workspace(workspace_path(args.db))
         if not workspace.path.exists():
             workspace.create()
-    app = MwtuiApp(workspace=workspace, config=config, theme=args.theme, demo=args.demo)
-    app.run(mouse=False)
+    try:
+        app = MwtuiApp(workspace=workspace, config=config, theme=args.theme, demo=args.demo)
+        app.run(mouse=False)
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+    if args.demo and temporary is None:
+        print(_("The demo workspace is kept at {path}").format(path=workspace.path))
     return app.return_code or 0
 
 
@@ -121,24 +161,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mwtui: {err}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        print("mwtui: cancelled; nothing half-written was kept.", file=sys.stderr)
+        print("mwtui: " + _("cancelled; nothing half-written was kept."), file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:
         return EXIT_OK
     except Exception as err:  # the last line of defence: one sentence, no traceback
         if args.debug:
             traceback.print_exc()
-        print(f"mwtui: unexpected error: {type(err).__name__}: {err}. "
-              "Run again with --debug for details.", file=sys.stderr)
+        print("mwtui: " + _("unexpected error: {error}. Run again with --debug for "
+                            "details.").format(error=f"{type(err).__name__}: {err}"),
+              file=sys.stderr)
         return EXIT_FAILURE
-
-
-def resolve_input_file(value: str) -> Path:
-    """A file argument that must exist, as a Path (UsageError otherwise)."""
-    path = Path(value).expanduser()
-    if not path.is_file():
-        raise UsageError(f"No such file: {value}")
-    return path
 
 
 if __name__ == "__main__":

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
-from mwtui.cli import resolve_input_file
+from mwtui.commands.common import resolve_input_file, write_json
 from mwtui.workspace.text import safe_text
 
 
@@ -53,7 +51,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _check(ctx: Any):
-    from mwtui.importers.webfakt.check import check_file
+    from mwtui.importers.webfakt import check_file
 
     path = resolve_input_file(ctx.args.file)
     return path, check_file(path, ctx.workspace)
@@ -62,7 +60,7 @@ def _check(ctx: Any):
 def _export(ctx: Any, result: Any) -> tuple[str | None, int]:
     if not ctx.args.rejects_out:
         return None, 0
-    from mwtui.importers.webfakt.check import export_rejects
+    from mwtui.importers.webfakt import export_rejects
 
     count = export_rejects(result, ctx.args.rejects_out)
     return ctx.args.rejects_out, count
@@ -74,7 +72,7 @@ def _print_result(ctx: Any, result: Any) -> None:
                   f"{result.encoding}, sha256 {result.sha256[:12]}", one_line=True))
     out(f"Rows: {result.total}  accepted: {result.accepted}  rejected: {result.rejected}")
     if result.reasons:
-        from mwtui.importers.webfakt.check import REASONS
+        from mwtui.importers.webfakt import REASONS
 
         out("Rejected per reason:")
         for code, count in result.reasons.items():
@@ -100,11 +98,6 @@ def _print_result(ctx: Any, result: Any) -> None:
         out(f"Filled from the article catalogue: line(s) {lines}{more}")
 
 
-def _dump(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False))
-    sys.stdout.write("\n")
-
-
 def run_check(ctx: Any) -> int:
     _path, result = _check(ctx)
     out_path, exported = _export(ctx, result)
@@ -112,7 +105,7 @@ def run_check(ctx: Any) -> int:
         data = result.to_json()
         if out_path:
             data.update(rejects_out=out_path, exported=exported)
-        _dump(data)
+        write_json(data)
         return 0
     _print_result(ctx, result)
     if out_path:
@@ -121,7 +114,7 @@ def run_check(ctx: Any) -> int:
 
 
 def run_commit(ctx: Any) -> int:
-    from mwtui.importers.webfakt.check import commit
+    from mwtui.importers.webfakt import commit
 
     path, result = _check(ctx)
     done = commit(ctx.workspace, result, path)
@@ -130,7 +123,7 @@ def run_commit(ctx: Any) -> int:
         data = {**result.to_json(), **done.to_json()}
         if out_path:
             data.update(rejects_out=out_path, exported=exported)
-        _dump(data)
+        write_json(data)
         return 0
     _print_result(ctx, result)
     if done.batch_id:
@@ -156,7 +149,7 @@ def run_catalogue(ctx: Any) -> int:
     runner = import_articles if kind == "articles" else import_customers
     result = runner(ctx.workspace, path)
     if ctx.args.json:
-        _dump(result.to_json())
+        write_json(result.to_json())
         return 0
     ctx.out(safe_text(f"{kind.capitalize()} from {result.file_name} ({result.encoding}): "
                       f"{result.rows} row(s), {result.created} created, {result.updated} "

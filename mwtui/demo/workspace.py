@@ -1,4 +1,5 @@
-"""The demo workspace: a fresh temporary folder with sample data, never the operator's."""
+"""The demo workspace: sample data in a temporary folder, or in a new or empty file the
+operator names (``mwtui --demo --db PATH``); never over the operator's data."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from mwtui.importers.webfakt.catalogue import load_demo_catalogue
 from mwtui.workspace.models import Activity, ActivityType
-from mwtui.workspace.store import Workspace
+from mwtui.workspace.store import TABLES, Workspace
 
 
 def demo_data_dir() -> Path:
@@ -37,12 +38,30 @@ def populate(workspace: Workspace) -> None:
 def create_demo_workspace(base: Path | None = None) -> Workspace:
     """A new demo workspace in a temporary folder, with the sample files beside it."""
     folder = Path(tempfile.mkdtemp(prefix="mwtui-demo-", dir=base))
-    workspace = Workspace.open(folder / "demo.json")
+    return seed_demo_workspace(folder / "demo.json")
+
+
+def is_empty_workspace(path: Path) -> bool:
+    """True for a missing or zero-byte file, or a workspace without records (only the
+    default activity type); a corrupt file raises (it is not ours to overwrite)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    snapshot = Workspace(path).snapshot()
+    return all(snapshot.count(table) == 0 for table in TABLES if table != "activity_types")
+
+
+def seed_demo_workspace(path: Path) -> Workspace:
+    """Fill the (new or empty, see :func:`is_empty_workspace`) workspace at ``path`` with
+    the demo data, and put the sample WEBFAKT files in ``samples/`` beside it."""
+    if path.exists() and path.stat().st_size == 0:
+        path.unlink()
+    workspace = Workspace.open(path)
     populate(workspace)
     source = demo_data_dir()
     if source.is_dir():
-        target = folder / "samples"
-        target.mkdir()
+        target = workspace.path.parent / "samples"
+        target.mkdir(exist_ok=True)
         for item in sorted(source.glob("*.csv")):
-            shutil.copy2(item, target / item.name)
+            if not (target / item.name).exists():
+                shutil.copy2(item, target / item.name)
     return workspace

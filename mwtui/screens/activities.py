@@ -28,6 +28,7 @@ from mwtui.screens.activity_detail import ActivityDetailScreen
 from mwtui.screens.activity_types import ActivityTypesScreen
 from mwtui.screens.import_dialog import ImportDialog
 from mwtui.widgets.virtual_table import Column, VirtualTable
+from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.store import Snapshot
 from mwtui.workspace.text import safe_text
 
@@ -132,6 +133,10 @@ class ActivitiesScreen(Screen[None]):
         text = safe_text(f"Could not read the workspace: {message}", one_line=True)
         self.query_one("#activity-status", Static).update(Text(text))
         self.notify(text, severity="error", markup=False)
+
+    def on_workspace_changed(self, _message: WorkspaceChanged) -> None:
+        """Another process wrote the workspace: reload, keeping filter and cursor."""
+        self.action_reload()
 
     def action_reload(self) -> None:
         self._data_version = None

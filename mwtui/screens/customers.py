@@ -20,6 +20,7 @@ from mwtui.screens.customers_presenter import (
     filter_rows,
 )
 from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
+from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.errors import MwtuiError
 from mwtui.workspace.store import Snapshot
 from mwtui.workspace.text import safe_text
@@ -63,6 +64,10 @@ class CustomersScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.action_reload()
 
+    def on_workspace_changed(self, _message: WorkspaceChanged) -> None:
+        """Another process wrote the workspace: reload, keeping filter and cursor."""
+        self.action_reload()
+
     def action_reload(self) -> None:
         self._load()
 
@@ -82,7 +87,7 @@ class CustomersScreen(Screen[None]):
     def _loaded(self, rows: list[CustomerRow], snapshot: Snapshot) -> None:
         self._rows = rows
         self._snapshot = snapshot
-        self._apply_filter(self.query_one("#customer-filter", Input).value)
+        self._apply_filter(self.query_one("#customer-filter", Input).value, keep_cursor=True)
 
     @on(Input.Changed, "#customer-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -92,10 +97,11 @@ class CustomersScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         self.query_one(VirtualTable).focus()
 
-    def _apply_filter(self, query: str) -> None:
+    def _apply_filter(self, query: str, keep_cursor: bool = False) -> None:
         self._shown = filter_rows(self._rows, query)
         table = self.query_one(VirtualTable)
-        table.set_source(ListSource([(r.badges, r.number, r.name, r.city) for r in self._shown]))
+        table.set_source(ListSource([(r.badges, r.number, r.name, r.city) for r in self._shown]),
+                         keep_cursor=keep_cursor)
         self.query_one("#customer-status", Static).update(
             Text(f"{len(self._shown)} of {len(self._rows)} customers")
         )

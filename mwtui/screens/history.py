@@ -114,12 +114,23 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
         self.rows = rows
         options.clear_options()
         options.add_options([Option(Text(safe_text(r.line())), id=r.batch_id) for r in rows])
+        self.refresh_bindings()
         if rows:
             options.highlighted = keep if keep is not None and keep < len(rows) else 0
             self._status(_("{n} batches, newest first; Enter report, u undo.").format(
                 n=fmt.count(len(rows))))
         else:
             self._status(_("No batches yet: imports and WEBFAKT commits appear here."))
+
+    @on(OptionList.OptionHighlighted, "#history-list")
+    def _moved(self) -> None:
+        self.refresh_bindings()  # u is offered only where undo exists
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            row = self.selected()
+            return None if row is None or row.undo_refusal is not None else True
+        return True
 
     def _status(self, text: str) -> None:
         self.query_one("#history-status", Static).update(Text(safe_text(text, one_line=True)))
@@ -145,11 +156,11 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
 
     def action_undo(self) -> None:
         row = self.selected()
-        if row is None:
+        if row is None or row.undo_refusal is not None:
             return
         question = _("Undo batch {batch} ({what}, {when})? Its records are removed.").format(
             batch=row.batch_id, what=row.what, when=row.when)
-        self.app.push_screen(ConfirmDialog(question),
+        self.app.push_screen(ConfirmDialog(question, yes=_("Undo"), no=_("Cancel")),
                              lambda yes: self._undo(row.batch_id) if yes else None)
 
     @work(thread=True, exclusive=True, group="history-undo")

@@ -14,7 +14,7 @@ from mwtui.i18n import N_, _
 from mwtui.i18n import formats as fmt
 from mwtui.importers.accounting.jobs import count_line, status_word
 from mwtui.importers.accounting.report import item_lines
-from mwtui.workspace.batches import list_batches
+from mwtui.workspace.batches import can_undo, list_batches
 from mwtui.workspace.models import INTEGRATION_LABELS
 
 KIND_WORDS: dict[str, str] = {
@@ -50,6 +50,7 @@ class BatchRow:
     when: str
     status: str
     counts: str
+    undo_refusal: str | None = None  # why undo is not possible (the core's sentence)
 
     def line(self) -> str:
         """``01.12.2026 08:02  Aufträge  lexware Office  abgeschlossen``, then the counts."""
@@ -75,7 +76,7 @@ def batch_row(doc: dict[str, Any]) -> BatchRow:
         _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind,
         INTEGRATION_LABELS.get(source, source),
         fmt.datetime_(doc.get("created")) if doc.get("created") else "-",
-        status_word(str(doc.get("status", ""))), _counts_text(doc))
+        status_word(str(doc.get("status", ""))), _counts_text(doc), can_undo(doc))
 
 
 def batch_rows(snapshot: Any) -> list[BatchRow]:

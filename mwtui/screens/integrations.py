@@ -24,6 +24,7 @@ from mwtui.screens.import_dialog import ImportDialog, client_factory
 from mwtui.screens.integrations_presenter import IntegrationState, integration_states
 from mwtui.widgets.dialogs import ConfirmDialog, TokenDialog
 from mwtui.widgets.translated import TranslatedBindings
+from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.config import TOKEN_ENV
 from mwtui.workspace.text import safe_text
 
@@ -93,6 +94,10 @@ class IntegrationsScreen(TranslatedBindings, Screen[None]):
         self.action_reload()
 
     # -- state -----------------------------------------------------------------------------
+    def on_workspace_changed(self, _message: WorkspaceChanged) -> None:
+        """Another process wrote the workspace: reload, keeping filter and cursor."""
+        self.action_reload()
+
     def action_reload(self) -> None:
         self._load()
 

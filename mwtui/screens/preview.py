@@ -1,9 +1,11 @@
 """WEBFAKT import preview: pick a file, see every row and every reject, commit, undo.
 
 The screen is thin: checking, filtering, committing, exporting and undoing run in thread
-workers calling the core (webfakt check, batches); results come back
-as typed messages. The table is a VirtualTable over the check's polars frame, so only the
-visible window of a million rows is ever turned into text.
+workers calling the core (``importers.webfakt``, ``workspace.batches``); the check's results
+come back as typed messages. Commit and export live in ``preview_commit.py``, the dialogs
+in ``preview_dialogs.py``, the pure view logic in ``preview_presenter.py``. The table is a
+VirtualTable over the check's polars frame, so only the visible window of a million rows is
+ever turned into text.
 """
 
 from __future__ import annotations
@@ -18,18 +20,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from mwtui.importers.webfakt import check as webfakt
-from mwtui.screens.preview_dialogs import (
-    BatchesScreen,
-    BrowseScreen,
-    ConfirmScreen,
-    DetailScreen,
-    PathPromptScreen,
-)
+from mwtui.importers import webfakt
+from mwtui.screens.preview_commit import CommitExportScreen
+from mwtui.screens.preview_dialogs import BatchesScreen, BrowseScreen, DetailScreen
 from mwtui.screens.preview_frame_source import FrameSource
 from mwtui.screens.preview_presenter import (
     VIEW_LABELS,
@@ -45,7 +41,7 @@ from mwtui.screens.preview_presenter import (
 )
 from mwtui.widgets.path_input import PathInput, complete_path, typed_path
 from mwtui.widgets.virtual_table import Column, VirtualTable
-from mwtui.workspace.errors import MwtuiError
+from mwtui.workspace.errors import ImportCancelled
 from mwtui.workspace.text import safe_text
 
 COLUMNS = [
@@ -60,7 +56,7 @@ COLUMNS = [
 STATUS_KEY = "St: ok accepted, ok+ filled from catalogue, ok! warning, REJ rejected."
 
 
-class PreviewScreen(Screen[None]):
+class PreviewScreen(CommitExportScreen):
     """Check a WEBFAKT service file, inspect accepted and rejected rows, commit, undo."""
 
     DEFAULT_CSS = """
@@ -136,16 +132,6 @@ class PreviewScreen(Screen[None]):
             super().__init__()
             self.view = view
             self.line = line
-
-    class CommitDone(Message):
-        def __init__(self, result: webfakt.CommitResult) -> None:
-            super().__init__()
-            self.result = result
-
-    class CommitRefused(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
 
     # -- state -----------------------------------------------------------------------
     def __init__(self) -> None:
@@ -255,7 +241,7 @@ class PreviewScreen(Screen[None]):
             result = webfakt.check_file(path, self.app.workspace,  # type: ignore[attr-defined]
                                         progress=progress, cancel=cancel)
             if cancel.is_set():
-                raise _Cancelled()
+                raise ImportCancelled("Check cancelled.")
             view = build_view(result.table, "all", result.with_fields)
             summary = summarise(result.table)
         except webfakt.FileError as exc:
@@ -268,8 +254,7 @@ class PreviewScreen(Screen[None]):
                 post(self.CheckFailed(
                     path, f"Could not check {path.name}: {type(exc).__name__}: {exc}"))
             return
-        post(self.CheckDone(path, result, view, summary,
-                                         time.perf_counter() - started))
+        post(self.CheckDone(path, result, view, summary, time.perf_counter() - started))
 
     def _set_path_value(self, value: str) -> None:
         self.query_one("#pv-path", PathInput).value = value
@@ -413,108 +398,3 @@ class PreviewScreen(Screen[None]):
 
     def action_batches(self) -> None:
         self.app.push_screen(BatchesScreen())
-
-    # -- commit ----------------------------------------------------------------------
-    def action_commit(self) -> None:
-        if self.result is None or self.summary is None or self.path is None:
-            return
-        if self._committing:
-            self.notify("A commit is already running.", timeout=3)
-            return
-        if self.summary.accepted == 0:
-            self.notify("No accepted rows: nothing to commit.", severity="warning")
-            return
-        question = (
-            f"Commit {self.summary.accepted:,} accepted rows as one batch? "
-            f"{self.summary.rejected:,} rejected rows will not be imported.\n\n"
-            f"File: {self.path}"
-        )
-        result, path = self.result, self.path
-        self.app.push_screen(ConfirmScreen(question, yes="Commit"),
-                             lambda yes: self._start_commit(result, path) if yes else None)
-
-    def _start_commit(self, result: webfakt.CheckResult, path: Path) -> None:
-        self._committing = True
-        self._status("Committing ...")
-        self._commit(result, path)
-
-    @work(thread=True, exclusive=True, group="webfakt-commit")
-    def _commit(self, result: webfakt.CheckResult, path: Path) -> None:
-        try:
-            outcome = webfakt.commit(self.app.workspace, result, path)  # type: ignore[attr-defined]
-        except MwtuiError as exc:
-            self.post_message(self.CommitRefused(str(exc)))
-            return
-        except Exception as exc:  # shown to the operator
-            self.post_message(self.CommitRefused(f"Commit failed: {type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.CommitDone(outcome))
-
-    def on_preview_screen_commit_done(self, message: CommitDone) -> None:
-        self._committing = False
-        outcome = message.result
-        if outcome.batch_id is None:
-            text = (f"Nothing new to commit: {outcome.already_imported:,} rows were already "
-                    "imported.")
-            self.notify(text, severity="warning", markup=False)
-        else:
-            text = f"Committed {outcome.committed:,} rows as batch {outcome.batch_id}."
-            if outcome.already_imported:
-                text += f" {outcome.already_imported:,} already imported rows skipped."
-            self.notify(safe_text(text), title="WEBFAKT import", markup=False, timeout=10)
-        self._status(text + " b shows batches (undo), r re-checks.")
-
-    def on_preview_screen_commit_refused(self, message: CommitRefused) -> None:
-        self._committing = False
-        self._status(message.text)
-        self.app.push_screen(
-            ConfirmScreen(f"{message.text}\n\nCheck the file again now?", yes="Re-check"),
-            lambda yes: self.action_recheck() if yes else None,
-        )
-
-    # -- export ----------------------------------------------------------------------
-    def action_export(self) -> None:
-        if self.result is None or self.summary is None or self.path is None:
-            return
-        if self.summary.rejected == 0:
-            self.notify("No rejected rows to export.", timeout=3)
-            return
-        default = self.path.with_name(self.path.stem + ".rejects.csv")
-        self.app.push_screen(
-            PathPromptScreen(f"Write the {self.summary.rejected:,} rejected rows to:",
-                             str(default)),
-            self._export_target,
-        )
-
-    def _export_target(self, target: Path | None) -> None:
-        if target is None or self.result is None:
-            return
-        if self.path is not None and target.resolve() == self.path.resolve():
-            self.notify("That is the checked file itself; pick another name.",
-                        severity="error")
-            return
-        result = self.result
-        if target.exists():
-            self.app.push_screen(
-                ConfirmScreen(f"{target} exists. Overwrite it?", yes="Overwrite"),
-                lambda yes: self._export(result, target) if yes else None,
-            )
-        else:
-            self._export(result, target)
-
-    @work(thread=True, exclusive=True, group="webfakt-export")
-    def _export(self, result: webfakt.CheckResult, target: Path) -> None:
-        try:
-            written = webfakt.export_rejects(result, target)
-        except (OSError, MwtuiError) as exc:
-            self.app.call_from_thread(self.notify, safe_text(f"Export failed: {exc}"),
-                                      severity="error", markup=False)
-            return
-        text = safe_text(f"Wrote {written:,} rejected rows to {target}.")
-        self.app.call_from_thread(self.notify, text, markup=False)
-        self.app.call_from_thread(self._status, text)
-
-
-class _Cancelled(Exception):
-    """The operator cancelled the check."""
-

@@ -1,4 +1,7 @@
-"""Dialogs of the WEBFAKT preview: confirm, ask for a path, browse, row detail, batches."""
+"""Dialogs of the WEBFAKT preview: ask for a path, browse, row detail, batches.
+
+Yes/no questions use the one :class:`~mwtui.widgets.dialogs.ConfirmDialog`.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DirectoryTree, Label, Static
+from textual.widgets import DirectoryTree, Label, Static
 
+from mwtui.widgets.dialogs import ConfirmDialog
 from mwtui.widgets.path_input import PathInput
 from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
-from mwtui.workspace.batches import list_batches, undo_batch
+from mwtui.workspace.batches import can_undo, list_batches, undo_batch
 from mwtui.workspace.errors import MwtuiError
 from mwtui.workspace.text import safe_text
 
@@ -30,43 +34,8 @@ DIALOG_CSS = """
     padding: 0 1;
 }
 .dialog-tall { height: 90%; }
-.dialog-buttons { height: auto; align-horizontal: right; }
-.dialog-buttons Button { margin-left: 1; min-width: 10; }
 .dialog-hint { color: $text-muted; height: auto; }
 """
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question. y or Enter on Yes confirms; n or Escape cancels."""
-
-    DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Confirm"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Cancel"),
-    ]
-
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__()
-        self._question = question
-        self._yes = yes
-        self._no = no
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text(safe_text(self._question)))
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self._yes} (y)", id="yes", variant="primary")
-                yield Button(f"{self._no} (n)", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
 
 
 class PathPromptScreen(ModalScreen[Path | None]):
@@ -178,7 +147,8 @@ def batch_row(doc: dict[str, Any]) -> tuple[str, str, str, str, str]:
 
 
 class BatchesScreen(ModalScreen[None]):
-    """Import batches, newest first; u undoes the highlighted WEBFAKT batch."""
+    """Import batches, newest first; u undoes the highlighted batch when the core allows it
+    (``batches.can_undo``)."""
 
     DEFAULT_CSS = DIALOG_CSS + """
     BatchesScreen VirtualTable { height: 1fr; }
@@ -243,16 +213,14 @@ class BatchesScreen(ModalScreen[None]):
         doc = self._highlighted()
         if doc is None:
             return
-        if doc.get("kind") != "webfakt":
-            self.notify("Only WEBFAKT batches can be undone here.", severity="warning")
-            return
-        if doc.get("status") == "undone":
-            self.notify("This batch was already undone.", severity="warning")
+        refusal = can_undo(doc)
+        if refusal is not None:
+            self.notify(safe_text(refusal), severity="warning", markup=False)
             return
         batch_id = str(doc.get("batch_id", ""))
         count = batch_row(doc)[3]
         self.app.push_screen(
-            ConfirmScreen(f"Undo batch {batch_id}? Its {count} imported services will be "
+            ConfirmDialog(f"Undo batch {batch_id}? Its {count} imported services will be "
                           "removed from the workspace.", yes="Undo"),
             lambda yes: self._undo(batch_id) if yes else None,
         )

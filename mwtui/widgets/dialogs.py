@@ -1,13 +1,13 @@
-"""Small modal dialogs: a masked token input and a yes/no confirmation."""
+"""Small modal dialogs: a masked token input and the one yes/no confirmation."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Button, Input, Label
 
 from mwtui.i18n import N_, _
 from mwtui.widgets.translated import TranslatedBindings
@@ -66,22 +66,45 @@ class TokenDialog(TranslatedBindings, ModalScreen[str | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A question answered with y (or Enter) / n (or Escape)."""
+    """A yes/no question with the safe answer first in focus.
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    Focus starts on the No button, so Enter alone never confirms: Enter presses the focused
+    button, Tab and the arrow keys move between the two. ``y`` answers yes, ``n`` and
+    Escape answer no. Dismisses with True for yes."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog") + """
+    ConfirmDialog .dialog-buttons { height: auto; align-horizontal: right; }
+    ConfirmDialog .dialog-buttons Button { margin-left: 1; min-width: 10; }
+    """
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes", tooltip="Confirm"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Confirm"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Keep as it is"),
+        Binding("left,right", "app.focus_previous", "Other button", show=False),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
         self.question = question
+        self.yes = yes
+        self.no = no
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(safe_text(self.question), markup=False)
-            yield Label("y / Enter: yes    n / Escape: no", classes="hint", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(safe_text(f"{self.yes} (y)", one_line=True), id="confirm-yes",
+                             variant="primary")
+                yield Button(safe_text(f"{self.no} (n)", one_line=True), id="confirm-no")
+            yield Label("y: yes    n / Escape: no    Enter: the highlighted button",
+                        classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm-yes")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

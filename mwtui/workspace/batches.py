@@ -41,6 +41,20 @@ class UndoResult:
     removed: dict[str, int]
 
 
+def can_undo(batch: dict[str, Any]) -> str | None:
+    """Why the batch record ``batch`` cannot be undone (one sentence for the operator), or
+    None when it can."""
+    batch_id = batch.get("batch_id", "")
+    if batch.get("status") == "undone":
+        return f"Batch {batch_id} was already undone; nothing to do."
+    kind = batch.get("kind", "")
+    if kind not in UNDOABLE:
+        return (f"Batch {batch_id} is a {kind} import; only WEBFAKT batches can be undone "
+                "(imports from accounting tools update records in place and are re-run "
+                "instead).")
+    return None
+
+
 def undo_batch(workspace: Workspace, batch_id: str) -> UndoResult:
     """Remove exactly the records the batch created, in one transaction."""
     with workspace.transaction() as tx:
@@ -48,17 +62,11 @@ def undo_batch(workspace: Workspace, batch_id: str) -> UndoResult:
         if found is None:
             raise MwtuiError(f"No batch {batch_id!r}; run `mwtui batches` to list them.")
         doc_id, doc = found
-        kind = doc.get("kind", "")
-        if doc.get("status") == "undone":
-            raise MwtuiError(f"Batch {batch_id} was already undone; nothing to do.")
-        tables = UNDOABLE.get(kind)
-        if tables is None:
-            raise MwtuiError(
-                f"Batch {batch_id} is a {kind} import; only WEBFAKT batches can be undone "
-                "(imports from accounting tools update records in place and are re-run instead)."
-            )
+        refusal = can_undo(doc)
+        if refusal is not None:
+            raise MwtuiError(refusal)
         removed: dict[str, int] = {}
-        for table in tables:
+        for table in UNDOABLE[doc.get("kind", "")]:
             ids = [i for i, d in tx.items(table) if d.get("batch") == batch_id]
             removed[table] = tx.remove(table, ids)
         tx.update("batches", doc_id, {"status": "undone", "undone": now_iso()})

@@ -340,6 +340,13 @@ class Workspace:
         st = self.path.stat()
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
+    def change_marker(self) -> tuple[int, int, int] | None:
+        """A cheap value that changes on every committed write (``None``: no file)."""
+        try:
+            return self._stat_key()
+        except FileNotFoundError:
+            return None
+
     def _load(self) -> dict[str, Any]:
         try:
             raw = self.path.read_bytes()

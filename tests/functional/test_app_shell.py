@@ -8,6 +8,7 @@ import pytest
 
 from mwtui.app import MwtuiApp
 from mwtui.demo.workspace import populate
+from mwtui.i18n import using_language
 from mwtui.screens.help import HelpScreen
 from mwtui.widgets.virtual_table import VirtualTable
 from mwtui.workspace.config import Config
@@ -115,6 +116,41 @@ def test_shell_snapshot_at_80x24(tmp_path: Path, snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=setup)
+
+
+def test_shell_snapshot_in_german_at_80x24(tmp_path: Path, snap_compare) -> None:
+    with using_language("de"):
+        app = make_app(tmp_path)
+
+        async def setup(pilot) -> None:
+            app.sub_title = "snapshot"
+            await pilot.press("4")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=setup)
+
+
+async def test_palette_finds_commands_by_german_and_english_names(tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    with using_language("de"):
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for query, expected in (("Aufträge importieren", "Aufträge importieren"),
+                                    ("import orders", "Aufträge importieren"),
+                                    ("Kontakte", "Kontakte importieren"),
+                                    ("Einstellungen", "Einstellungen"),
+                                    ("settings", "Einstellungen"),
+                                    ("Integrationen", "Zu Integrationen wechseln")):
+                await pilot.press("ctrl+p")
+                await pilot.pause()
+                assert isinstance(app.screen, CommandPalette)
+                await pilot.press(*query)
+                await pilot.pause(0.3)
+                found = [str(o.prompt) for o in app.screen.query_one("CommandList").options]
+                assert any(expected in text for text in found), (query, found)
+                await pilot.press("escape")
+                await pilot.pause()
 
 
 async def test_corrupt_workspace_is_reported_in_the_app_and_left_untouched(

@@ -12,9 +12,10 @@ from textual.widgets import Static
 
 from mwtui.app import MwtuiApp
 from mwtui.demo.workspace import create_demo_workspace
-from mwtui.importers.webfakt import check as webfakt
+from mwtui.importers import webfakt
 from mwtui.screens.preview import PreviewScreen
-from mwtui.screens.preview_dialogs import BatchesScreen, ConfirmScreen, PathPromptScreen
+from mwtui.screens.preview_dialogs import BatchesScreen, PathPromptScreen
+from mwtui.widgets.dialogs import ConfirmDialog
 from mwtui.widgets.path_input import PathInput
 from mwtui.workspace.batches import list_batches
 from mwtui.workspace.config import Config
@@ -69,9 +70,9 @@ async def test_check_jump_commit_undo(tmp_path: Path) -> None:
 
         await pilot.press("c")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         assert ("Commit 3 accepted rows as one batch? 2 rejected rows will not be imported."
-                in app.screen._question)
+                in app.screen.question)
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -89,8 +90,8 @@ async def test_check_jump_commit_undo(tmp_path: Path) -> None:
         assert isinstance(app.screen, BatchesScreen)
         await pilot.press("u")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        assert batch_id in app.screen._question
+        assert isinstance(app.screen, ConfirmDialog)
+        assert batch_id in app.screen.question
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -141,8 +142,8 @@ async def test_commit_refused_when_file_changed_offers_recheck(tmp_path: Path) -
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "changed since it was checked" in app.screen._question
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "changed since it was checked" in app.screen.question
         assert list(app.workspace.snapshot().items("services")) == []
         await pilot.press("y")  # re-check
         await app.workers.wait_for_complete()
@@ -259,3 +260,30 @@ def test_typing_a_new_path_after_the_prefilled_folder_starts_over() -> None:
     assert typed_path("/work/main//tmp/x.csv") == "/tmp/x.csv"
     assert typed_path("/work/main/~/x.csv") == "~/x.csv"
     assert typed_path(" /srv/data/x.csv ") == "/srv/data/x.csv"
+
+
+@pytest.mark.parametrize(("keys", "answer"), [
+    (["enter"], False),  # focus starts on the safe button
+    (["y"], True),
+    (["n"], False),
+    (["escape"], False),
+    (["tab", "enter"], True),  # Enter presses whichever button has focus
+    (["right", "enter"], True),
+])
+async def test_confirm_dialog_enter_takes_the_focused_button(keys: list[str],
+                                                            answer: bool) -> None:
+    from textual.app import App
+
+    answers: list[bool | None] = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ConfirmDialog("Really?", yes="Do it"), answers.append)
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert answers == [answer]

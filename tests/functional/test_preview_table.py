@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+from support.preview import synthetic_rows
 from textual.app import App, ComposeResult
 
 from mwtui.screens.preview import COLUMNS
@@ -14,7 +15,6 @@ from mwtui.screens.preview_presenter import (
     german_number,
     position_of_line,
     summarise,
-    synthetic_rows,
 )
 from mwtui.widgets.virtual_table import VirtualTable
 

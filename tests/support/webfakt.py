@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mwtui.importers.webfakt.check import ArticleInfo, CatalogueLookups, CheckResult, check_bytes
+from mwtui.importers.webfakt import ArticleInfo, CatalogueLookups, CheckResult, check_bytes
 from mwtui.workspace.models import Article, Customer
 from mwtui.workspace.store import Workspace
 
@@ -38,6 +38,11 @@ def lookups(**overrides) -> CatalogueLookups:
 
 def check(text: str, encoding: str = "utf-8", **overrides) -> CheckResult:
     return check_bytes(text.encode(encoding), lookups(**overrides), file_name="t.csv")
+
+
+def fields_at(result: CheckResult, index: int) -> dict:
+    """All fields (outcome and normalised) of ``result.table`` row ``index``."""
+    return result.with_fields(result.table.slice(index, 1)).row(0, named=True)
 
 
 def row(result: CheckResult, line: int) -> dict:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mwtui.importers.webfakt import FileError, check_file
 from mwtui.importers.webfakt.catalogue import (
     check_articles_bytes,
     check_customers_bytes,
@@ -14,7 +15,6 @@ from mwtui.importers.webfakt.catalogue import (
     import_customers,
     load_demo_catalogue,
 )
-from mwtui.importers.webfakt.check import FileError, check_file
 from mwtui.workspace.store import Workspace
 
 ART = "Artikelnummer;Bezeichnung;VK-Preis;Langtext\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from mwtui.i18n import current_language, current_region, current_timezone, setup_language
 from mwtui.i18n.language import choose_language, choose_region, parse_locale
@@ -97,10 +98,16 @@ def test_setup_language_applies_choice() -> None:
     assert current_region() == "de_DE"
 
 
+def write_config(text: str) -> None:
+    path = Config.load().path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 def test_setup_language_reads_the_config_file(tmp_path: Path) -> None:
-    config = Config.load()
-    config.set_value("language", "de")
-    config.set_value("locale", "de_CH")
+    path = Config.load().path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('language = "de"\nlocale = "de_CH"\n', encoding="utf-8")
     assert setup_language([], {"LANG": "en_US.UTF-8"}) == "de"
     assert current_region() == "de_CH"
 
@@ -115,8 +122,7 @@ def test_setup_language_ignores_a_broken_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("key", "value"), [("language", "fr"), ("language", 3),
                                             ("locale", "Swiss"), ("locale", 1)])
 def test_config_rejects_bad_language_and_locale(key: str, value: object) -> None:
-    config = Config.load()
-    config.set_value(key, value)
+    write_config(f"{key} = {tomli_w.dumps({'v': value})[4:]}")
     with pytest.raises(ConfigError, match=key):
         Config.load()
 
@@ -124,8 +130,7 @@ def test_config_rejects_bad_language_and_locale(key: str, value: object) -> None
 def test_config_language_and_locale() -> None:
     config = Config.load()
     assert (config.language, config.locale) == (None, None)
-    config.set_value("language", "de")
-    config.set_value("locale", "de_CH")
+    write_config('language = "de"\nlocale = "de_CH"\n')
     loaded = Config.load()
     assert (loaded.language, loaded.locale) == ("de", "de_CH")
 

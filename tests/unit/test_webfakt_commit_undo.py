@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from support.webfakt import HEADER1, HEADER3, HEADER4, seeded_workspace
 
-from mwtui.importers.webfakt.check import FileError, check_file, commit, export_rejects
-from mwtui.workspace.batches import list_batches, undo_batch
+from mwtui.importers.webfakt import FileError, check_file, commit, export_rejects
+from mwtui.workspace.batches import can_undo, find_batch, list_batches, undo_batch
+from mwtui.workspace.errors import MwtuiError
 
 ROWS1 = [
     "001;12101;Homepagewartung;01;2;38,53;22.05.2004;5;keine Bemerkungen",
@@ -84,6 +85,19 @@ def test_undo_removes_exactly_the_batch(ws, tmp_path: Path) -> None:
     assert [d["batch"] for d in services(ws)] == [keep.batch_id]
     # after undo the rows can be committed again
     assert check_file(two, ws).accepted == 1
+
+
+def test_undo_rules_are_asked_of_the_core(ws, tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", HEADER1, ROWS1[:1])
+    batch_id = commit(ws, check_file(path, ws), path).batch_id
+    record = find_batch(ws.snapshot().items, batch_id)[1]
+    assert can_undo(record) is None
+    assert "only WEBFAKT batches" in can_undo({"batch_id": "x", "kind": "sevdesk"})
+    undo_batch(ws, batch_id)
+    record = find_batch(ws.snapshot().items, batch_id)[1]
+    assert can_undo(record) == f"Batch {batch_id} was already undone; nothing to do."
+    with pytest.raises(MwtuiError, match="already undone"):
+        undo_batch(ws, batch_id)
 
 
 def test_file_changed_after_check_is_refused(ws, tmp_path: Path) -> None:

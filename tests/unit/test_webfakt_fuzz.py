@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.webfakt import HEADER1, HEADER2, HEADER3, HEADER4, lookups
 
-from mwtui.importers.webfakt.check import CheckResult, FileError, check_bytes
+from mwtui.importers.webfakt import CheckResult, FileError, check_bytes
 
 # Read at import: the autouse fixture in conftest clears MWTUI_* variables for each test.
 FUZZ_EXAMPLES = int(os.environ.get("MWTUI_FUZZ_EXAMPLES", "0") or 0)

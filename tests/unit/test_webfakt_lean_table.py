@@ -1,17 +1,17 @@
-"""The check keeps a lean table; the normalised fields are computed again where needed.
-Both ways must agree exactly, or the preview would show and the commit write something
-other than what the check decided."""
+"""The check keeps a lean table; the normalised fields are computed again where needed (by
+the same ``RowCheck`` query with every field). Both must agree exactly, or the preview would
+show and the commit write something other than what the check decided."""
 
 from __future__ import annotations
 
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from support.webfakt import fields_at
 
-from mwtui.importers.webfakt import check as webfakt
+from mwtui.importers import webfakt
 from mwtui.importers.webfakt.catalogue import demo_file, load_demo_catalogue
-from mwtui.importers.webfakt.read import split_fields
-from mwtui.importers.webfakt.rules import normalise
+from mwtui.importers.webfakt.rules import RowCheck
 from mwtui.workspace.store import Workspace
 
 
@@ -28,12 +28,8 @@ def workspace(tmp_path, monkeypatch) -> Workspace:
 def test_lean_table_matches_the_full_normalisation(workspace: Workspace, name: str) -> None:
     result = webfakt.check_file(demo_file(name), workspace)
     assert "amount" not in result.table.columns  # the check keeps no normalised fields
-    fields = result.fields
-    split = split_fields(result.table.select("line", "raw"), len(fields),
-                         allow_extra=result.has_reason_column)
-    split = split.rename({f"f{i}": f for i, f in enumerate(fields)})
-    full = normalise(split, result.format, fields, result.columns, result.lookups,
-                     webfakt.REASONS)
+    full = RowCheck(result.format, result.lookups,
+                    allow_extra=result.has_reason_column).run(result.table, full=True)
     outcome = ["line", "status", "reason", "column", "value", "message", "from_catalogue"]
     lean = result.table.select(outcome).with_columns(pl.col(c).cast(pl.String) for c in
                                                      ("status", "reason", "column", "value",
@@ -49,7 +45,7 @@ def test_fields_of_any_rows_equal_the_whole_file(workspace: Workspace) -> None:
     rows = result.rows
     assert rows.columns[:9] == list(webfakt.OUTCOME_COLUMNS[:9])
     for index in (0, rows.height // 2, rows.height - 1):
-        assert result.row(index) == rows.row(index, named=True)
+        assert fields_at(result, index) == rows.row(index, named=True)
     picked = result.table.gather([rows.height - 1, 0])  # any order, any subset
     assert_frame_equal(result.with_fields(picked),
                        rows.gather([rows.height - 1, 0]), categorical_as_str=True)
@@ -65,18 +61,3 @@ def test_commit_writes_the_fields_the_preview_shows(workspace: Workspace) -> Non
     assert [d["source_line"] for d in stored] == shown.get_column("line").to_list()
     assert [d["amount"] for d in stored] == shown.get_column("amount").to_list()
     assert [d["service"] for d in stored] == shown.get_column("service").cast(str).to_list()
-
-
-def test_customer_matcher_follows_the_customer_rules() -> None:
-    """The vectorised look-up gives what the per-value rules give, leading zeros, shared
-    numbers and empty values included."""
-    from mwtui.importers.webfakt.rules import CustomerMatcher, customer_table
-
-    customers = {"001": 1, "0815": 2, "00815": 3, "7104": 4, "0": 5, "00": 6, "12": 7,
-                 "012": None, "5": None}
-    values = ["", "1", "01", "815", "0815", "7104", "07104", "99", "0", "000", "12", "0012",
-              "5", "05", "x"]
-    got = (CustomerMatcher(customers).table(pl.Series(values))
-           .filter(pl.col("customer_key").is_in(values)).sort("customer_key"))
-    assert_frame_equal(got, customer_table(values, customers).sort("customer_key"),
-                       categorical_as_str=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support.webfakt import HEADER1, HEADER2, HEADER3, HEADER4, check, lookups, row
 
-from mwtui.importers.webfakt.check import REASONS, FileError, check_bytes
+from mwtui.importers.webfakt import REASONS, FileError, check_bytes
 
 GOOD1 = "001;12101;Homepagewartung;01;2;38,53;22.05.2004;5;keine Bemerkungen"
 
@@ -148,7 +148,7 @@ def test_format4_empty_amount_without_matching_article_is_zero_amount() -> None:
 
 
 def test_format4_article_price_zero_is_zero_amount() -> None:
-    from mwtui.importers.webfakt.check import ArticleInfo
+    from mwtui.importers.webfakt import ArticleInfo
 
     free = ArticleInfo("1", "Gratis", "0", "")
     text = HEADER4 + "\n43135;2013-04-19 00:00:00;;Karl;Gratis;;1;\n"

@@ -2,7 +2,7 @@
 
 ``Artikelnummer;Bezeichnung;VK-Preis;Langtext`` and
 ``Kunden-Nr.;Name;Straße;PLZ;Ort;E-Mail;Telefon``: same encoding and header rules as the
-service import (``webfakt_read``), upsert by number in one transaction, one batch record
+service check (``read.py``), upsert by number in one transaction, one batch record
 per import (kind ``articles`` / ``customers``). Rows with problems are reported, not
 written. Empty cells never erase a stored value.
 """
@@ -17,11 +17,11 @@ from typing import Any
 import polars as pl
 
 from mwtui.importers.webfakt.read import (
-    FileError,
     blank_expr,
     decode,
     find_header,
     german_decimal,
+    read_file,
     read_lines,
     split_fields,
 )
@@ -248,27 +248,20 @@ def import_check(workspace: Any, check: CatalogueCheck) -> CatalogueResult:
                            updated, unchanged, check.rejects, batch_id)
 
 
-def _read(path: Path | str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as err:
-        raise FileError(f"Cannot read {path}: {err.strerror or err}.") from None
-
-
 def import_articles(workspace: Any, path: Path | str) -> CatalogueResult:
     """``mwtui articles import FILE``: upsert articles by Artikelnummer."""
-    check = check_articles_bytes(_read(path), file_name=Path(path).name)
+    check = check_articles_bytes(read_file(path), file_name=Path(path).name)
     return import_check(workspace, check)
 
 
 def import_customers(workspace: Any, path: Path | str) -> CatalogueResult:
     """``mwtui customers import FILE``: upsert customers by Kunden-Nr."""
-    check = check_customers_bytes(_read(path), file_name=Path(path).name)
+    check = check_customers_bytes(read_file(path), file_name=Path(path).name)
     return import_check(workspace, check)
 
 
 def demo_file(name: str) -> Path:
-    """Path of a file shipped in ``mwtui/demo_data`` (e.g. "webfakt_format1.csv")."""
+    """Path of a file shipped in ``mwtui/demo/data`` (e.g. "webfakt_format1.csv")."""
     return Path(str(resources.files("mwtui.demo").joinpath("data", name)))
 
 

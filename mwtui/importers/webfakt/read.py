@@ -1,6 +1,6 @@
 """Reading a WEBFAKT file: encoding, physical lines, header (format 1-4), raw fields.
 
-Shared by the service import (``webfakt.py``) and the catalogue imports (``catalogue.py``).
+Shared by the service check (``check.py``) and the catalogue imports (``catalogue.py``).
 Everything here works on whole columns (polars); Python loops only touch the few quoted
 lines and the header.
 """
@@ -12,6 +12,7 @@ import csv
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -23,6 +24,18 @@ _ERRORS = "mwtui-cp1252"
 
 class FileError(MwtuiError):
     """The file as a whole cannot be read as the expected list (one sentence why)."""
+
+
+def read_file(path: Path | str) -> bytes:
+    """The bytes of ``path``; a missing or unreadable file is a :class:`FileError`."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise FileError(f"No such file: {path}") from None
+    except IsADirectoryError:
+        raise FileError(f"{path} is a folder, not a file.") from None
+    except OSError as err:
+        raise FileError(f"Cannot read {path}: {err.strerror or err}.") from None
 
 
 def _cp1252_decode_gaps(err: UnicodeError) -> tuple[str, int]:
@@ -333,22 +346,6 @@ _NUMBER = r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?"
 # The same number with what german_decimal strips around it (a trailing "EUR", then
 # spaces, no-break spaces and "€" on both sides): its validity in one pass, no copies.
 _DECIMAL_AROUND = "^[ \u00a0€]*" + _NUMBER + "[ \u00a0€]*(?:EUR)?$"
-
-
-def german_decimal_series(values: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """:func:`german_decimal` on a whole column, skipping the steps no value needs."""
-    text = values
-    valid = text.str.contains(_DECIMAL).fill_null(False)
-    if (~valid & (text.fill_null("") != "")).any():
-        text = text.str.strip_suffix("EUR").str.strip_chars(" \u00a0€")
-        valid = text.str.contains(_DECIMAL).fill_null(False)
-    canon = text
-    if canon.str.contains(".", literal=True).any():
-        canon = canon.str.replace_all(".", "", literal=True)
-    canon = canon.str.replace(",", ".", literal=True)
-    if canon.str.starts_with("+").any():
-        canon = canon.str.strip_prefix("+")
-    return valid, canon.zip_with(valid, pl.Series([None], dtype=pl.String))
 
 
 def german_decimal_ok(expr: pl.Expr) -> pl.Expr:

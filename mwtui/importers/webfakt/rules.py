@@ -1,25 +1,24 @@
-"""WEBFAKT row rules: raw text fields -> normalised fields + one reason per rejected row.
+"""WEBFAKT row rules: raw text fields -> one reason per rejected row (+ normalised fields).
 
-Works on a polars frame with ``line``, ``raw``, ``nf``, ``fields_ok`` and one stripped text
-column per field of the format (see ``webfakt.FORMAT_FIELDS``). All conversions are column
-expressions; Python only builds the small look-up tables (distinct customer numbers and
-article numbers/names of the file).
+:class:`RowCheck` is the one check path: built once per file (format, look-ups), it turns a
+chunk of raw lines into the outcome of every row as one polars query. The check runs it
+lean (outcome only, the validity of cycles, quantities, discounts and dates computed once
+per distinct value); ``CheckResult.with_fields`` runs the same query with ``full=True``,
+which also keeps the normalised fields, so both decide alike by construction.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from operator import methodcaller
 from typing import Any
 
 import polars as pl
 
-from mwtui.importers.webfakt.read import (
-    german_decimal,
-    german_decimal_ok,
-    german_decimal_series,
-)
+from mwtui.importers.webfakt.customers import CustomerMatcher
+from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS
+from mwtui.importers.webfakt.lookups import ArticleInfo, CatalogueLookups, name_key
+from mwtui.importers.webfakt.read import german_decimal, german_decimal_ok, split_fields
+from mwtui.importers.webfakt.reasons import REASONS
 from mwtui.workspace.models import BILLING_CYCLES
 
 #: VAT rates a format-2 gross amount may fit (DE 19/7/0, historic 16/5, CH 8.1/2.6/3.8 and
@@ -27,31 +26,32 @@ from mwtui.workspace.models import BILLING_CYCLES
 VAT_RATES: tuple[float, ...] = (0.19, 0.07, 0.0, 0.16, 0.05, 0.081, 0.026, 0.038, 0.077,
                                 0.025, 0.037)
 
-#: The normalised fields that make a row's content key (``row_key``), in this order.
-KEY_COLUMNS: tuple[str, ...] = (
-    "customer_number", "article_number", "service", "cycle", "quantity", "quantity_text",
-    "amount", "gross_amount", "next_invoice", "date", "discount", "remarks", "employee",
-    "contract_number", "order_number",
-)
-_KEY_VERSION = "wf1"
-
 STATUS_DTYPE = pl.Enum(["accepted", "rejected"])
+REASON_DTYPE = pl.Enum(list(REASONS))
 CYCLE_DTYPE = pl.Enum(list(BILLING_CYCLES))
 CYCLE_NAME_DTYPE = pl.Enum(list(BILLING_CYCLES.values()))
-CUSTOMER_STATE_DTYPE = pl.Enum(["ok", "unknown", "ambiguous"])
+
+_SHORT = 300  # characters: a decimal this long with a digit 1-9 is not 0.0 as a float
+_DATES = ("date", "next_invoice")
 
 
 def _null() -> pl.Expr:
     return pl.lit(None, dtype=pl.String)
 
 
+def _is_empty(expr: pl.Expr) -> pl.Expr:
+    return expr.fill_null("") == ""
+
+
 def _empty(name: str) -> pl.Expr:
-    return pl.col(name).fill_null("") == ""
+    return _is_empty(pl.col(name))
 
 
-def _date(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """``(valid, iso)`` for "22.05.2004", "2013-04-19 00:00:00" or "2013-04-19"; midnight
-    times give a date, other times an ISO date-time."""
+# --- field rules: (ok, normalised value) of one column ----------------------------------
+
+def date_rule(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """``(ok, iso)`` for "22.05.2004", "2013-04-19 00:00:00" or "2013-04-19" (empty is
+    ok); midnight times give a date, other times an ISO date-time."""
     german = expr.str.strptime(pl.Date, "%d.%m.%Y", strict=False)
     stamp = expr.str.strptime(pl.Datetime, "%Y-%m-%d %H:%M:%S", strict=False)
     iso_date = expr.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
@@ -63,20 +63,7 @@ def _date(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         .when(iso_date.is_not_null()).then(iso_date.dt.to_string("%Y-%m-%d"))
         .otherwise(None)
     )
-    return text.is_not_null(), text
-
-
-def _is_empty(expr: pl.Expr) -> pl.Expr:
-    return expr.fill_null("") == ""
-
-
-def date_ok(expr: pl.Expr) -> pl.Expr:
-    """A date field passes when empty or readable (the validity of :func:`_date` without
-    building its text)."""
-    formats = ((pl.Date, "%d.%m.%Y"), (pl.Datetime, "%Y-%m-%d %H:%M:%S"),
-               (pl.Date, "%Y-%m-%d"))
-    return _is_empty(expr) | pl.any_horizontal(
-        [expr.str.strptime(dtype, fmt, strict=False).is_not_null() for dtype, fmt in formats])
+    return _is_empty(expr) | text.is_not_null(), text
 
 
 def cycle_rule(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -101,7 +88,17 @@ def discount_rule(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return ok, pl.when(_is_empty(expr)).then(pl.lit("0")).otherwise(discount)
 
 
-def per_distinct(name: str, check: Any) -> pl.Expr:
+Rule = Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]
+
+#: Columns checked by a rule: (rule, name of its ok column, value where the format lacks it).
+_RULES: dict[str, tuple[Rule, str, str]] = {
+    "cycle": (cycle_rule, "_cycle_ok", "00"),
+    "quantity": (quantity_rule, "_q_ok", "1"),
+    "discount": (discount_rule, "_d_ok", "0"),
+}
+
+
+def per_distinct(name: str, check: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """``check`` (a function of an expression, giving a boolean) evaluated once per distinct
     value of column ``name`` and looked up for every row, all inside one query. A value
     whose check is null fails, as in a filter."""
@@ -110,92 +107,15 @@ def per_distinct(name: str, check: Any) -> pl.Expr:
     return pl.col(name).is_in(passing, nulls_equal=True)
 
 
-def customer_table(values: Iterable[str], customers: Mapping[str, int | None]) -> pl.DataFrame:
-    """Match distinct customer numbers of the file: exactly, else ignoring leading zeros when
-    exactly one workspace customer fits. Columns: customer_key, customer_id, customer_number,
-    customer_state ("ok" | "unknown" | "ambiguous")."""
-    by_stripped: dict[str, list[str]] = {}
-    for number in customers:
-        by_stripped.setdefault(number.lstrip("0") or "0", []).append(number)
-    keys, ids, numbers, states = [], [], [], []
-    for value in values:
-        state, cid, number = "unknown", None, None
-        if value in customers:
-            cid = customers[value]
-            state, number = ("ok", value) if cid is not None else ("ambiguous", None)
-        elif value:
-            fits = by_stripped.get(value.lstrip("0") or "0", [])
-            if len(fits) == 1 and customers[fits[0]] is not None:
-                state, cid, number = "ok", customers[fits[0]], fits[0]
-            elif fits:
-                state = "ambiguous"
-        keys.append(value)
-        ids.append(cid)
-        numbers.append(number)
-        states.append(state)
-    shown = [number if number is not None else key for key, number in zip(keys, numbers,
-                                                                          strict=True)]
-    return pl.DataFrame(
-        {"customer_key": keys, "customer_id": ids, "customer_match": numbers,
-         "customer_state": states, "customer_out": shown},
-        schema={"customer_key": pl.String, "customer_id": pl.Int64,
-                "customer_match": pl.String, "customer_state": pl.String,
-                "customer_out": pl.Categorical},
-    )
+def value_per_distinct(name: str, value: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """``value`` (a function of an expression) evaluated once per distinct value of column
+    ``name`` and looked up for every row, inside one query."""
+    distinct = pl.col(name).unique(maintain_order=True)
+    return pl.col(name).replace_strict(distinct, value(distinct), default=None)
 
 
-class CustomerMatcher:
-    """Customer look-up for one check: the workspace's exact numbers are tabled once; only
-    numbers that match no workspace number exactly go through :func:`customer_table`
-    again (per chunk, distinct values only)."""
-
-    def __init__(self, customers: Mapping[str, int | None]) -> None:
-        self.customers = customers
-        self.exact = customer_table(list(customers), customers)
-        self._known = self.exact.get_column("customer_key")
-        # Leading zeros ignored: stripped number -> how many fit, the one that fits, its id.
-        by_stripped: dict[str, list[str]] = {}
-        for number in customers:
-            by_stripped.setdefault(number.lstrip("0") or "0", []).append(number)
-        self._stripped = pl.DataFrame(
-            {"_stripped": list(by_stripped),
-             "_fits": [len(v) for v in by_stripped.values()],
-             "_fit": [v[0] for v in by_stripped.values()],
-             "_fit_id": [customers[v[0]] for v in by_stripped.values()]},
-            schema={"_stripped": pl.String, "_fits": pl.UInt32, "_fit": pl.String,
-                    "_fit_id": pl.Int64})
-
-    def table(self, values: pl.Series) -> pl.DataFrame:
-        """Rows of :func:`customer_table` for (at least) every distinct value of ``values``.
-        Numbers no workspace number equals exactly are matched here in vectorised steps
-        (the same rules as :func:`customer_table`)."""
-        distinct = values.unique()
-        misses = distinct.filter(~distinct.is_in(self._known.implode()))
-        if misses.is_empty():
-            return self.exact
-        key = pl.col("customer_key")
-        stripped = key.str.strip_chars_start("0")
-        found = (
-            pl.DataFrame({"customer_key": misses.cast(pl.String)})
-            .with_columns(pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped)
-                          .alias("_stripped"))
-            .join(self._stripped, on="_stripped", how="left", maintain_order="left")
-        )
-        single = (pl.col("_fits") == 1) & pl.col("_fit_id").is_not_null() & (key != "")
-        several = pl.col("_fits").is_not_null() & (key != "")
-        match = pl.when(single).then(pl.col("_fit"))
-        table = found.select(
-            key,
-            pl.when(single).then(pl.col("_fit_id")).alias("customer_id"),
-            match.alias("customer_match"),
-            pl.when(single).then(pl.lit("ok")).when(several).then(pl.lit("ambiguous"))
-            .otherwise(pl.lit("unknown")).alias("customer_state"),
-            pl.coalesce(match, key).cast(pl.Categorical).alias("customer_out"),
-        )
-        return pl.concat([self.exact, table])
-
-
-def article_table(keys: Iterable[str], articles: Mapping[str, Any]) -> pl.DataFrame:
+def article_table(keys: Iterable[str], articles: Mapping[str, ArticleInfo | None]
+                  ) -> pl.DataFrame:
     """Distinct look-up keys -> art_name, art_price, art_text (null when unknown)."""
     rows: dict[str, list[Any]] = {"art_key": [], "art_name": [], "art_price": [],
                                   "art_text": []}
@@ -208,241 +128,45 @@ def article_table(keys: Iterable[str], articles: Mapping[str, Any]) -> pl.DataFr
     return pl.DataFrame(rows, schema={k: pl.String for k in rows})
 
 
-def _by_distinct(frame: pl.DataFrame, name: str, exprs: dict[str, pl.Expr],
-                 direct: bool = False, values: bool = True) -> pl.DataFrame:
-    """Evaluate ``exprs`` (over column ``name`` only) once per distinct value and join back;
-    ``direct`` evaluates them on every row (for columns with mostly distinct values).
-    Without ``values`` only the boolean checks (names not starting with ``n_``) are
-    computed, each row by one look-up in the set of values that pass; the ``n_`` outputs
-    are null (a lean check does not keep them)."""
-    if not values:
-        checks = {k: e for k, e in exprs.items() if not k.startswith("n_")}
-        table = frame.select(pl.col(name).unique()).with_columns(**checks)
-        return frame.with_columns(
-            *(pl.col(name).is_in(table.filter(pl.col(k)).get_column(name).implode(),
-                                 nulls_equal=True).alias(k) for k in checks),
-            *(pl.lit(None, dtype=pl.String).alias(k) for k in exprs if k.startswith("n_")),
-        )
-    if direct:
-        return frame.with_columns(**exprs)
-    table = frame.select(pl.col(name).unique()).with_columns(**exprs)
-    # Outputs as categoricals: the join then gathers 4-byte codes, not strings.
-    table = table.with_columns(pl.col(c).cast(pl.Categorical) for c in exprs
-                               if c.startswith("n_") and table.schema[c] == pl.String)
-    return _join_narrow(frame, table, on=name, nulls_equal=True)
-
-
-def _join_narrow(frame: pl.DataFrame, table: pl.DataFrame, *, on: str,
-                 right_on: str | None = None, nulls_equal: bool = False) -> pl.DataFrame:
-    """``frame`` left-joined with ``table`` (order kept), joining only the key column and
-    adding the table's other columns: the frame's own columns are not copied by the join."""
-    right = right_on or on
-    joined = frame.select(on).join(table, left_on=on, right_on=right, how="left",
-                                   nulls_equal=nulls_equal, maintain_order="left")
-    added = [c for c in table.columns if c != right and c not in frame.columns]
-    return frame.hstack([joined.get_column(c) for c in added])
-
-
-def _by_rule(
-    frame: pl.DataFrame,
-    column: str,
-    rule: Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]],
-    default: str,
-    applies: bool,
-    full: bool,
-) -> tuple[pl.Expr, pl.Expr, pl.DataFrame]:
-    """(ok, converted value, frame) for ``column``, computed once per distinct value; a
-    column the format lacks is always ok and takes ``default``."""
-    if not applies:
-        return pl.lit(True), pl.lit(default), frame
-    ok, value = rule(pl.col(column))
-    frame = _by_distinct(frame, column, {f"_{column}_ok": ok, f"n_{column}": value},
-                         values=full)
-    return pl.col(f"_{column}_ok"), pl.col(f"n_{column}"), frame
-
-
-def normalise(
-    frame: pl.DataFrame,
-    fmt: int,
-    fields: tuple[str, ...],
-    columns: tuple[str, ...],
-    lookups: Any,
-    reasons: Mapping[str, str],
-    *,
-    full: bool = True,
-    customers: CustomerMatcher | None = None,
-    owners: Iterable[str] = (),
-) -> pl.DataFrame:
-    """Convert and validate one chunk. Returns line, status, reason, column, value,
-    message, warning, from_catalogue, raw and (``full``) the normalised fields; without
-    ``full`` the same checks run but the normalised fields are not kept (the check result
-    stays small; :func:`normalise` with ``full`` computes them for the rows that need them).
-    ``customers`` reuses one customer matcher across the chunks of a file. With ``owners``
-    (customer numbers that have committed services) a lean result also gets ``_owner``:
-    the row's customer is one of them (only those rows can be already imported)."""
-    header = dict(zip(fields, columns, strict=True))
-    present = set(fields)
-
-    def f(name: str) -> pl.Expr:
-        return pl.col(name) if name in present else _null()
-
-    # Customer numbers: match the distinct values (in Python), join back.
-    frame = frame.with_columns(pl.col("customer_number").fill_null(""))
-    matcher = customers or CustomerMatcher(lookups.customers)
-    frame = _join_narrow(frame, matcher.table(frame.get_column("customer_number")),
-                         on="customer_number", right_on="customer_key")
-
-    # Catalogue look-ups (format 3 by article number when Leistung is empty, format 4 by
-    # name when Betrag is empty).
-    cat_key: pl.Expr | None = None
-    catalogue: Mapping[str, Any] = {}
-    if fmt == 3:
-        cat_key = pl.when(_empty("service") & ~_empty("article_number")).then(
-            pl.col("article_number"))
-        catalogue = lookups.articles_by_number
-    elif fmt == 4:
-        cat_key = pl.when(_empty("amount") & ~_empty("service")).then(
-            pl.col("service").str.to_lowercase())
-        catalogue = lookups.articles_by_name
-    if cat_key is not None:
-        frame = frame.with_columns(cat_key.alias("art_key"))
-        wanted = frame.get_column("art_key").drop_nulls().unique().to_list()
-        if fmt == 4:
-            catalogue = {k: catalogue.get(_name_key(k)) for k in wanted}
-        frame = _join_narrow(frame, article_table(wanted, catalogue), on="art_key")
-        looked_up = pl.col("art_key").is_not_null()
-        found = looked_up & pl.col("art_name").is_not_null()
-    else:
-        looked_up = found = pl.lit(False)
-
-    # Field conversions, computed once per distinct value and joined back (files repeat
-    # the same cycles, quantities, discounts and dates many times).
-    amount_ok_values, amount_values = german_decimal_series(frame.get_column("amount"))
-    frame = frame.with_columns(amount_ok_values.alias("_amount_ok"),
-                               amount_values.alias("n_amount0"))
-    amount = pl.col("n_amount0")
-    cycle_ok, cycle, frame = _by_rule(frame, "cycle", cycle_rule, "00", fmt in (1, 3), full)
-    q_ok, quantity, frame = _by_rule(frame, "quantity", quantity_rule, "1",
-                                     "quantity" in present, full)
-    d_ok, discount, frame = _by_rule(frame, "discount", discount_rule, "0",
-                                     "discount" in present, full)
-    if "gross_amount" in present:
-        g_ok, gross = german_decimal(pl.col("gross_amount"))
-        frame = _by_distinct(frame, "gross_amount", {"_g_ok": _empty("gross_amount") | g_ok,
-                                                     "n_gross": gross}, direct=True)
-        g_ok, gross = pl.col("_g_ok"), pl.col("n_gross")
-    else:
-        g_ok, gross = pl.lit(True), _null()
-    date_checks: list[tuple[str, pl.Expr, pl.Expr]] = []
-    for name in ("date", "next_invoice"):
-        if name in present:
-            ok, iso = _date(pl.col(name))
-            frame = _by_distinct(frame, name, {f"_{name}_ok": _empty(name) | ok,
-                                               f"n_{name}": iso}, values=full)
-            date_checks.append((name, pl.col(f"_{name}_ok"), pl.col(f"n_{name}")))
-    remarks = f("remarks")
-    if full and "remarks" in present and frame.get_column("remarks").str.contains(
-            "<", literal=True).any():
-        remarks = remarks.str.replace_all(r"(?i)<br\s*/?>", "\n")
-
-    service = pl.when(~_empty("service")).then(pl.col("service"))
-    from_catalogue = pl.lit(False)
-    if fmt == 3:
-        from_catalogue = found
-        service = pl.coalesce(service, pl.col("art_name"))
-        amount = pl.when(found & _empty("amount")).then(pl.col("art_price")).otherwise(amount)
-        remarks = pl.when(found & (remarks.fill_null("") == "")).then(
-            pl.col("art_text")).otherwise(remarks)
-    elif fmt == 4:
-        from_catalogue = found
-        amount = pl.when(found).then(pl.col("art_price")).otherwise(amount)
-
-    lazy = frame.lazy().with_columns(
-        amount.alias("n_amount"), quantity.alias("n_quantity"), discount.alias("n_discount"),
-        gross.alias("n_gross"), cycle.alias("n_cycle"), service.alias("n_service"),
-        remarks.alias("n_remarks"), from_catalogue.alias("from_catalogue"),
-        q_ok.alias("_q_ok"), d_ok.alias("_d_ok"), g_ok.alias("_g_ok"),
-        cycle_ok.alias("_cycle_ok"), looked_up.alias("_looked_up"),
-    )
-
-    checks = _checks(fmt, present, header, [name for name, _ok, _iso in date_checks])
-    lazy = lazy.with_columns(_reason_code(checks))
-    outcome = _outcome(checks, reasons, len(fields), fmt)
-    absent = pl.lit(None)  # Null dtype: columns the format lacks cost no memory
-    if not full:
-        owners = list(owners)
-        if owners:
-            outcome.append(pl.col("customer_match").is_in(owners).fill_null(False)
-                           .alias("_owner"))
-        return lazy.select(outcome).collect()
-
-    def field_or_absent(name: str, expr: pl.Expr) -> pl.Expr:
-        return (expr if name in present else absent).alias(name)
-
-    return lazy.select(
-        *outcome,
-        pl.col("customer_out").alias("customer_number"),
-        "customer_id",
-        field_or_absent("article_number",
-                        pl.when(~_empty("article_number")).then(f("article_number"))
-                        .cast(pl.Categorical)),
-        pl.col("n_service").cast(pl.Categorical).alias("service"),
-        pl.col("n_cycle").cast(CYCLE_DTYPE).alias("cycle"),
-        pl.col("n_cycle").replace_strict(BILLING_CYCLES, default=None, return_dtype=pl.String)
-        .cast(CYCLE_NAME_DTYPE).alias("cycle_name"),
-        pl.col("n_quantity").alias("quantity"),
-        field_or_absent("quantity_text", f("quantity_text")),
-        pl.col("n_amount").alias("amount"),
-        field_or_absent("gross_amount", pl.col("n_gross")),
-        field_or_absent("next_invoice", pl.col("n_next_invoice")),
-        field_or_absent("date", pl.col("n_date")),
-        pl.col("n_discount").alias("discount"),
-        pl.col("n_remarks").fill_null("").alias("remarks"),
-        field_or_absent("employee", f("employee")),
-        field_or_absent("contract_number", f("contract_number")),
-        field_or_absent("order_number", f("order_number")),
-    ).collect()
-
+# --- the checks and the outcome columns -------------------------------------------------
 
 Check = tuple[pl.Expr, str, str, pl.Expr]
 """One row check: (fails, reason code, header name of the column, the value to report)."""
 
 
-def _checks(fmt: int, present: set[str], header: Mapping[str, str],
-            dates: Iterable[str], zero: pl.Expr | None = None) -> list[Check]:
+def _checks(fmt: int, header: Mapping[str, str], zero: pl.Expr | None = None) -> list[Check]:
     """The row checks in the order a row reports them (the first failing one counts), over
     the columns the check query computes (``customer_state``, ``_cycle_ok``, ``_q_ok``,
     ``_amount_ok``, ``_g_ok``, ``_d_ok``, ``_<date>_ok``, ``_looked_up``, ``n_service``,
     ``n_amount``, ``from_catalogue``). ``zero`` replaces the zero-amount test on
     ``n_amount``."""
     def f(name: str) -> pl.Expr:
-        return pl.col(name) if name in present else _null()
+        return pl.col(name) if name in header else _null()
 
+    customer = header["customer_number"]
     checks: list[Check] = [
         (~pl.col("fields_ok"), "field_count", "", pl.lit("")),
-        (pl.col("customer_state") == "unknown", "unknown_customer",
-         header["customer_number"], pl.col("customer_number")),
-        (pl.col("customer_state") == "ambiguous", "ambiguous_customer",
-         header["customer_number"], pl.col("customer_number")),
+        (pl.col("customer_state") == "unknown", "unknown_customer", customer, f(
+            "customer_number")),
+        (pl.col("customer_state") == "ambiguous", "ambiguous_customer", customer, f(
+            "customer_number")),
     ]
-    if fmt in (1, 3):
-        checks.append((~pl.col("_cycle_ok"), "bad_cycle", header["cycle"], pl.col("cycle")))
-    if "quantity" in present:
-        checks.append((~pl.col("_q_ok"), "bad_quantity", header["quantity"],
-                       pl.col("quantity")))
+    if "cycle" in header:
+        checks.append((~pl.col("_cycle_ok"), "bad_cycle", header["cycle"], f("cycle")))
+    if "quantity" in header:
+        checks.append((~pl.col("_q_ok"), "bad_quantity", header["quantity"], f("quantity")))
     checks.append((~_empty("amount") & ~pl.col("_amount_ok"), "bad_amount", header["amount"],
-                   pl.col("amount")))
-    if "gross_amount" in present:
+                   f("amount")))
+    if "gross_amount" in header:
         checks.append((~pl.col("_g_ok"), "bad_amount", header["gross_amount"],
-                       pl.col("gross_amount")))
-    if "discount" in present:
-        checks.append((~pl.col("_d_ok"), "bad_discount", header["discount"],
-                       pl.col("discount")))
-    for name in dates:
-        checks.append((~pl.col(f"_{name}_ok"), "bad_date", header[name], pl.col(name)))
+                       f("gross_amount")))
+    if "discount" in header:
+        checks.append((~pl.col("_d_ok"), "bad_discount", header["discount"], f("discount")))
+    for name in (n for n in _DATES if n in header):
+        checks.append((~pl.col(f"_{name}_ok"), "bad_date", header[name], f(name)))
     if fmt == 3:
         checks.append((pl.col("_looked_up") & ~pl.col("from_catalogue"), "unknown_article",
-                       header["article_number"], pl.col("article_number")))
+                       header["article_number"], f("article_number")))
     checks.append((pl.col("n_service").is_null(), "missing_service", header["service"],
                    f("service")))
     if zero is None:
@@ -461,11 +185,21 @@ def _reason_code(checks: list[Check]) -> pl.Expr:
     return expr.otherwise(None).alias("_code")
 
 
-def _outcome(checks: list[Check], reasons: Mapping[str, str], field_count: int,
-             fmt: int) -> list[pl.Expr | str]:
+def _gross_warning() -> pl.Expr:
+    """Format 2: a gross amount that fits no usual VAT rate on the net amount."""
+    net = pl.col("n_amount").cast(pl.Float64, strict=False)
+    grs = pl.col("n_gross").cast(pl.Float64, strict=False)
+    fits = pl.any_horizontal(
+        [((net * (1 + rate)).round(2) - grs).abs() <= 0.011 for rate in VAT_RATES])
+    return pl.when(grs.is_not_null() & net.is_not_null() & ~fits).then(pl.format(
+        "Brutto {} passt zu keinem üblichen Steuersatz auf Netto {}.",
+        pl.col("gross_amount"), pl.col("amount")))
+
+
+def _outcome(checks: list[Check], field_count: int, fmt: int) -> list[pl.Expr | str]:
     """The outcome columns (line, status, reason, column, value, message, warning,
     from_catalogue, raw), all derived from ``_code``."""
-    texts = {**reasons, "field_count": f"{reasons['field_count']} Erwartet: {field_count}."}
+    texts = {**REASONS, "field_count": f"{REASONS['field_count']} Erwartet: {field_count}."}
     code = pl.col("_code")
     accepted = code.is_null()
 
@@ -475,20 +209,12 @@ def _outcome(checks: list[Check], reasons: Mapping[str, str], field_count: int,
     value: Any = pl
     for index, check in enumerate(checks):
         value = value.when(code == index).then(check[3])
-    warning = _null()
-    if fmt == 2:
-        net = pl.col("n_amount").cast(pl.Float64, strict=False)
-        grs = pl.col("n_gross").cast(pl.Float64, strict=False)
-        fits = pl.any_horizontal(
-            [((net * (1 + rate)).round(2) - grs).abs() <= 0.011 for rate in VAT_RATES])
-        warning = pl.when(grs.is_not_null() & net.is_not_null() & ~fits).then(pl.format(
-            "Brutto {} passt zu keinem üblichen Steuersatz auf Netto {}.",
-            pl.col("gross_amount"), pl.col("amount")))
+    warning = _gross_warning() if fmt == 2 else _null()
     return [
         "line",
         pl.lit(pl.Series(["accepted", "rejected"], dtype=STATUS_DTYPE))
         .gather(code.is_not_null().cast(pl.UInt8)).alias("status"),
-        by_code([c[1] for c in checks], pl.Enum(list(reasons))).alias("reason"),
+        by_code([c[1] for c in checks], REASON_DTYPE).alias("reason"),
         by_code([c[2] for c in checks], pl.Categorical).alias("column"),
         pl.when(accepted).then(None).otherwise(value.otherwise(None).fill_null(""))
         .cast(pl.Categorical).alias("value"),
@@ -499,170 +225,177 @@ def _outcome(checks: list[Check], reasons: Mapping[str, str], field_count: int,
     ]
 
 
-def customer_state(customers: Mapping[str, int | None], key: pl.Expr) -> pl.Expr:
-    """The rules of :func:`customer_table` as one expression over the customer numbers
-    ``key`` (text, no nulls): Enum "ok" / "unknown" / "ambiguous"."""
-    exact = {number: "ok" if cid is not None else "ambiguous"
-             for number, cid in customers.items()}
-    by_stripped: dict[str, list[str]] = {}
-    for number in customers:
-        by_stripped.setdefault(number.lstrip("0") or "0", []).append(number)
-    loose = {stripped: "ok" if len(fits) == 1 and customers[fits[0]] is not None
-             else "ambiguous" for stripped, fits in by_stripped.items()}
-    if not exact:
-        return pl.repeat(pl.lit("unknown", dtype=CUSTOMER_STATE_DTYPE), pl.len())
-    stripped = key.str.strip_chars_start("0")
-    stripped = pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped)
-    return pl.coalesce(
-        key.replace_strict(exact, default=None, return_dtype=CUSTOMER_STATE_DTYPE),
-        pl.when(key != "").then(stripped.replace_strict(
-            loose, default="unknown", return_dtype=CUSTOMER_STATE_DTYPE)),
-        pl.lit("unknown", dtype=CUSTOMER_STATE_DTYPE),
-    )
+# --- the one check path -----------------------------------------------------------------
 
+class RowCheck:
+    """The row rules of one format with the look-ups of one check, built once per file.
 
-def customer_owner(customers: Mapping[str, int | None], owners: Iterable[str],
-                   key: pl.Expr) -> pl.Expr:
-    """Whether the customer a number ``key`` matches (exactly, else ignoring leading zeros
-    when one customer fits) is one of ``owners``."""
-    owners = set(owners)
-    exact = [n for n, cid in customers.items() if cid is not None and n in owners]
-    by_stripped: dict[str, list[str]] = {}
-    for number in customers:
-        by_stripped.setdefault(number.lstrip("0") or "0", []).append(number)
-    loose = [s for s, fits in by_stripped.items()
-             if len(fits) == 1 and customers[fits[0]] is not None and fits[0] in owners]
-    stripped = key.str.strip_chars_start("0")
-    stripped = pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped)
-    return (key.is_in(exact) | (~key.is_in(list(customers)) & (key != "")
-                                & stripped.is_in(loose))).fill_null(False)
+    :meth:`run` turns raw lines into the outcome of every row (line, status, reason, column,
+    value, message, warning, from_catalogue, raw); with ``full`` it also keeps the
+    normalised fields. Without ``full`` and with ``owners`` (customer numbers that have
+    committed services) it adds ``_owner``: the row's customer is one of them (only those
+    rows can be already imported)."""
 
+    def __init__(self, fmt: int, lookups: CatalogueLookups, *, allow_extra: bool = False,
+                 owners: Iterable[str] = ()) -> None:
+        self.fmt = fmt
+        self.fields = FORMAT_FIELDS[fmt]
+        self.header = dict(zip(self.fields, FORMAT_COLUMNS[fmt], strict=True))
+        self.lookups = lookups
+        self.allow_extra = allow_extra
+        self.owners = frozenset(owners)
+        self.customers = CustomerMatcher(lookups.customers)
 
-def lean_check(
-    fmt: int,
-    fields: tuple[str, ...],
-    columns: tuple[str, ...],
-    lookups: Any,
-    reasons: Mapping[str, str],
-    *,
-    owners: Iterable[str] = (),
-) -> Any:
-    """The lean :func:`normalise` (``full=False``) of formats 1 and 2 as one polars query
-    per chunk: the expressions are built once per file and a chunk costs one ``collect``.
-    Returns ``run(chunk) -> DataFrame`` (the same frame as ``normalise(..., full=False)``),
-    or None for formats with catalogue rules (3, 4), which take :func:`normalise`.
+    def run(self, lines: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
+        """Check ``lines`` (columns ``line`` and ``raw``, any order) in one query."""
+        split = split_fields(lines.select("line", "raw"), len(self.fields),
+                             allow_extra=self.allow_extra)
+        frame = split.rename({f"f{i}": name for i, name in enumerate(self.fields)})
+        frame = self._with_articles(frame.with_columns(pl.col("customer_number").fill_null("")))
+        # A valid amount of at most _SHORT characters is 0 exactly when it has no digit 1-9
+        # (its float cannot underflow): format 1 needs no amount values for its check.
+        exact = (full or self.fmt != 1
+                 or (frame.get_column("amount").str.len_bytes().max() or 0) > _SHORT)
+        zero = None if exact else ~pl.col("_amount_ok") | ~pl.col("amount").str.contains("[1-9]")
+        checks = _checks(self.fmt, self.header, zero)
+        lazy = frame.lazy()
+        for stage in self._derived(full=full, exact=exact):
+            lazy = lazy.with_columns(stage)
+        outcome = _outcome(checks, len(self.fields), self.fmt)
+        lazy = lazy.with_columns(_reason_code(checks))
+        if full:
+            return lazy.select(*outcome, *self._fields()).collect()
+        if self.owners:
+            outcome.append("_owner")
+        return lazy.select(outcome).collect()
 
-    Look-ups are expressions: customer numbers via ``replace_strict`` on the workspace's
-    numbers, cycle/quantity/discount/date checks once per distinct value of the chunk
-    (:func:`per_distinct`), and reason, column and message from one check index."""
-    if fmt not in (1, 2):
-        return None
-    header = dict(zip(fields, columns, strict=True))
-    present = set(fields)
-    key = pl.col("customer_number").fill_null("")
-    derived: list[pl.Expr] = [
-        key.alias("customer_number"),
-        customer_state(lookups.customers, key).alias("customer_state"),
-    ]
-    owners = list(owners)
-    if owners:
-        derived.append(customer_owner(lookups.customers, owners, key).alias("_owner"))
-    if fmt == 2:  # the gross/net warning needs the amount's value
-        amount_ok, amount = german_decimal(pl.col("amount"))
-        derived += [amount_ok.alias("_amount_ok"), amount.alias("n_amount")]
-        zero = None
-    else:
-        derived.append(german_decimal_ok(pl.col("amount")).alias("_amount_ok"))
-        # A valid amount of at most _SHORT characters is 0 exactly when it has no digit
-        # 1-9 (its float cannot underflow); longer ones take the exact query below.
-        zero = ~pl.col("_amount_ok") | ~pl.col("amount").str.contains("[1-9]")
-    if "cycle" in present:
-        derived.append(per_distinct("cycle", lambda e: cycle_rule(e)[0]).alias("_cycle_ok"))
-    if "quantity" in present:
-        derived.append(per_distinct("quantity", lambda e: quantity_rule(e)[0])
-                       .alias("_q_ok"))
-    if "discount" in present:
-        derived.append(per_distinct("discount", lambda e: discount_rule(e)[0])
-                       .alias("_d_ok"))
-    if "gross_amount" in present:
-        g_ok, gross = german_decimal(pl.col("gross_amount"))
-        derived += [(_empty("gross_amount") | g_ok).alias("_g_ok"), gross.alias("n_gross")]
-    dates = [name for name in ("date", "next_invoice") if name in present]
-    derived += [per_distinct(name, date_ok).alias(f"_{name}_ok") for name in dates]
-    derived += [pl.when(~_empty("service")).then(pl.col("service")).alias("n_service"),
-                pl.lit(False).alias("from_catalogue")]
-    checks = _checks(fmt, present, header, dates, zero)
-    outcome = _outcome(checks, reasons, len(fields), fmt)
-    if owners:
-        outcome.append("_owner")
-    code = _reason_code(checks)
-    exact: tuple[list[pl.Expr], pl.Expr] | None = None
-    if zero is not None:
-        exact_checks = _checks(fmt, present, header, dates)
-        exact = ([*derived, german_decimal(pl.col("amount"))[1].alias("n_amount")],
-                 _reason_code(exact_checks))
+    def _with_articles(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Formats 3 and 4: the catalogue article of each row (format 3 by article number
+        when Leistung is empty, format 4 by name when Betrag is empty) as ``art_key``,
+        ``art_name``, ``art_price``, ``art_text``."""
+        if self.fmt == 3:
+            key = pl.when(_empty("service") & ~_empty("article_number")).then(
+                pl.col("article_number"))
+        elif self.fmt == 4:
+            key = pl.when(_empty("amount") & ~_empty("service")).then(
+                pl.col("service").str.to_lowercase())
+        else:
+            return frame
+        frame = frame.with_columns(key.alias("art_key"))
+        wanted = frame.get_column("art_key").drop_nulls().unique().to_list()
+        articles: Mapping[str, ArticleInfo | None] = self.lookups.articles_by_number
+        if self.fmt == 4:
+            articles = {k: self.lookups.articles_by_name.get(name_key(k)) for k in wanted}
+        return frame.join(article_table(wanted, articles), on="art_key", how="left",
+                          maintain_order="left")
 
-    def run(chunk: pl.DataFrame) -> pl.DataFrame:
-        use, use_code = derived, code
-        if exact is not None and (chunk.get_column("amount").str.len_bytes().max() or 0) > _SHORT:
-            use, use_code = exact
-        return chunk.lazy().with_columns(use).with_columns(use_code).select(outcome).collect()
+    def _derived(self, *, full: bool, exact: bool) -> list[list[pl.Expr]]:
+        """The columns the checks (and ``full`` fields) read, in two stages: the second
+        reads the first."""
+        first = [self.customers.entry(pl.col("customer_number")).alias("_entry")]
+        for name, (rule, ok_name, default) in _RULES.items():
+            if name in self.header:
+                first.append(per_distinct(name, lambda e, r=rule: r(e)[0]).alias(ok_name))
+                value = value_per_distinct(name, lambda e, r=rule: r(e)[1])
+            else:
+                first.append(pl.lit(True).alias(ok_name))
+                value = pl.lit(default)
+            if full:
+                first.append(value.alias(f"n_{name}"))
+        for name in (n for n in _DATES if n in self.header):
+            first.append(per_distinct(name, lambda e: date_rule(e)[0]).alias(f"_{name}_ok"))
+            if full:
+                first.append(value_per_distinct(name, lambda e: date_rule(e)[1])
+                             .alias(f"n_{name}"))
+        if exact:
+            ok, amount = german_decimal(pl.col("amount"))
+            first += [ok.alias("_amount_ok"), amount.alias("n_amount0")]
+        else:
+            first.append(german_decimal_ok(pl.col("amount")).alias("_amount_ok"))
+        if "gross_amount" in self.header:
+            g_ok, gross = german_decimal(pl.col("gross_amount"))
+            first += [(_empty("gross_amount") | g_ok).alias("_g_ok"), gross.alias("n_gross")]
+        else:
+            first += [pl.lit(True).alias("_g_ok"), _null().alias("n_gross")]
+        first += self._catalogue_columns(full)
+        second = self._customer_columns(full)
+        if exact:
+            second.append(self._amount().alias("n_amount"))
+        return [first, second]
 
-    return run
+    def _catalogue_columns(self, full: bool) -> list[pl.Expr]:
+        """Service, remarks (``full``) and the catalogue flags, filled from the article
+        where the format says so."""
+        service = pl.when(~_empty("service")).then(pl.col("service"))
+        remarks = (pl.col("remarks").str.replace_all(r"(?i)<br\s*/?>", "\n")
+                   if "remarks" in self.header else _null())
+        looked_up = found = pl.lit(False)
+        if self.fmt in (3, 4):
+            looked_up = pl.col("art_key").is_not_null()
+            found = looked_up & pl.col("art_name").is_not_null()
+        if self.fmt == 3:
+            service = pl.coalesce(service, pl.col("art_name"))
+            remarks = pl.when(found & (remarks.fill_null("") == "")).then(
+                pl.col("art_text")).otherwise(remarks)
+        columns = [service.alias("n_service"), found.alias("from_catalogue"),
+                   looked_up.alias("_looked_up")]
+        return [*columns, remarks.alias("n_remarks")] if full else columns
 
+    def _amount(self) -> pl.Expr:
+        """The amount as dot-decimal text, the article's price where the catalogue fills
+        it (format 3 when Betrag is empty, format 4 whenever the article was found)."""
+        amount = pl.col("n_amount0")
+        if self.fmt == 3:
+            return pl.when(pl.col("from_catalogue") & _empty("amount")).then(
+                pl.col("art_price")).otherwise(amount)
+        if self.fmt == 4:
+            return pl.when(pl.col("from_catalogue")).then(pl.col("art_price")).otherwise(amount)
+        return amount
 
-_SHORT = 300  # characters: a decimal this long with a digit 1-9 is not 0.0 as a float
+    def _customer_columns(self, full: bool) -> list[pl.Expr]:
+        entry = pl.col("_entry")
+        columns = [self.customers.state(entry).alias("customer_state")]
+        if full:
+            number = self.customers.number(entry)
+            columns += [
+                self.customers.customer_id(entry).alias("customer_id"),
+                pl.coalesce(number, pl.col("customer_number")).cast(pl.Categorical)
+                .alias("customer_out"),
+            ]
+        elif self.owners:
+            columns.append(self.customers.owner(entry, self.owners).alias("_owner"))
+        return columns
 
+    def _fields(self) -> list[pl.Expr]:
+        """The normalised fields (see ``CheckResult``); columns the format lacks are of
+        polars' Null type and cost no memory."""
+        def field(name: str, expr: pl.Expr, dtype: Any = None) -> pl.Expr:
+            if name not in self.header:
+                return pl.lit(None).alias(name)
+            return (expr if dtype is None else expr.cast(dtype)).alias(name)
 
-def _name_key(name: str) -> str:
-    return name.strip().casefold()
+        def known(name: str, expr: pl.Expr) -> pl.Expr:  # categorical where the file has it
+            return expr.cast(pl.Categorical if name in self.header else pl.String).alias(name)
 
-
-def name_key(name: str) -> str:
-    """How article names are compared (format 4): stripped, case-folded."""
-    return _name_key(name)
-
-
-def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
-    """Number identical accepted lines within the file (0 for the first) and warn on the
-    repeats; ``occurrence`` becomes part of the row key. Lines count as identical when their
-    text is (after the line break is cut); only repeated lines are grouped, so the common
-    case, no repeats, costs one hash of the line text."""
-    accepted = pl.col("status") == "accepted"
-    content = pl.col("raw").hash(seed=7)
-    frame = frame.with_columns(pl.when(accepted).then(content).alias("_h"))
-    ordered = frame.get_column("_h").drop_nulls().sort()
-    twice = ordered.filter(ordered == ordered.shift(1))  # sorting beats a hash set here
-    if twice.is_empty():
-        return frame.drop("_h").with_columns(pl.lit(0, dtype=pl.UInt32).alias("occurrence"))
-    # Only the repeated hashes form groups (the rest get null), and the new columns are
-    # added in place: a join would copy every column of a million-row frame.
-    grouped = pl.when(pl.col("_h").is_in(twice.unique().implode())).then(pl.col("_h"))
-    frame = frame.with_columns(grouped.alias("_h")).with_columns(
-        pl.when(pl.col("_h").is_not_null())
-        .then(pl.int_range(pl.len(), dtype=pl.UInt32).over("_h")).alias("occurrence"),
-        pl.when(pl.col("_h").is_not_null())
-        .then(pl.col("line").first().over("_h")).alias("_first"),
-    ).drop("_h")
-    dup = pl.col("occurrence").fill_null(0) > 0
-    note = pl.format("Gleiche Leistung wie Zeile {}; wird zusätzlich übernommen.",
-                     pl.col("_first"))
-    return frame.with_columns(
-        pl.col("occurrence").fill_null(0),
-        pl.when(dup & pl.col("warning").is_not_null())
-        .then(pl.concat_str([pl.col("warning").cast(pl.String), note], separator=" "))
-        .when(dup).then(note).otherwise(pl.col("warning").cast(pl.String))
-        .cast(pl.Categorical).alias("warning"),
-    ).drop("_first")
-
-
-def row_keys(frame: pl.DataFrame) -> list[str]:
-    """The stable content key of each row: sha256 over the normalised key fields and the
-    occurrence number (identical rows in one file get distinct keys)."""
-    prefix = pl.lit(_KEY_VERSION + "\x1e")
-    text = frame.select(pl.concat_str([
-        prefix,
-        pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
-                      + [pl.col("occurrence").cast(pl.String)], separator="\x1f"),
-    ]).cast(pl.Binary)).to_series().to_list()  # polars text is UTF-8: the same bytes
-    return list(map(methodcaller("hexdigest"), map(hashlib.sha256, text)))
+        return [
+            pl.col("customer_out").alias("customer_number"),
+            "customer_id",
+            field("article_number", pl.when(~_empty("article_number"))
+                  .then(pl.col("article_number")), pl.Categorical),
+            pl.col("n_service").cast(pl.Categorical).alias("service"),
+            pl.col("n_cycle").cast(CYCLE_DTYPE).alias("cycle"),
+            pl.col("n_cycle").replace_strict(BILLING_CYCLES, default=None,
+                                             return_dtype=pl.String)
+            .cast(CYCLE_NAME_DTYPE).alias("cycle_name"),
+            known("quantity", pl.col("n_quantity")),
+            field("quantity_text", pl.col("quantity_text")),
+            pl.col("n_amount").alias("amount"),
+            field("gross_amount", pl.col("n_gross")),
+            field("next_invoice", pl.col("n_next_invoice"), pl.Categorical),
+            field("date", pl.col("n_date"), pl.Categorical),
+            known("discount", pl.col("n_discount")),
+            pl.col("n_remarks").fill_null("").alias("remarks"),
+            field("employee", pl.col("employee")),
+            field("contract_number", pl.col("contract_number")),
+            field("order_number", pl.col("order_number")),
+        ]

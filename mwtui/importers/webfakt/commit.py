@@ -1,0 +1,111 @@
+"""Commit a checked WEBFAKT file: its accepted rows as one batch in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from mwtui.importers.webfakt.check import Progress, Steps
+from mwtui.importers.webfakt.keys import row_keys
+from mwtui.importers.webfakt.read import FileError, read_file
+from mwtui.importers.webfakt.result import CheckResult
+from mwtui.workspace.batches import record_batch
+from mwtui.workspace.models import Batch, Service, now_iso
+from mwtui.workspace.store import new_batch_id
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """What a commit wrote. ``batch_id`` is None when nothing was new (no batch created)."""
+
+    batch_id: str | None
+    committed: int
+    already_imported: int  # accepted at check time, but committed meanwhile (skipped)
+    rejected: int  # rows rejected by the check (never written)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"batch": self.batch_id, "committed": self.committed,
+                "already_imported": self.already_imported, "rejected": self.rejected}
+
+
+_OPTIONAL_FIELDS = ("article_number", "quantity_text", "gross_amount", "next_invoice", "date",
+                    "employee", "contract_number", "order_number")
+
+
+def _service_docs(frame: pl.DataFrame, keys: list[str], result: CheckResult,
+                  batch_id: str) -> list[dict[str, Any]]:
+    """Accepted rows as ``models.Service`` records (stored form). Optional fields that no
+    row of this file has are left out (``Service.from_record`` fills their defaults), which
+    keeps the workspace file small."""
+    defaults = Service(customer_number="", service="", amount="0").to_record()
+    present = [c for c in _OPTIONAL_FIELDS
+               if frame.get_column(c).dtype != pl.Null
+               and frame.get_column(c).null_count() < frame.height]
+    text = [pl.col(c).cast(pl.String).fill_null(defaults[c]) for c in (
+        "customer_number", "service", "amount", "cycle", "cycle_name", "quantity",
+        "discount", "remarks")]
+    optional = [pl.col(c).cast(pl.String).fill_null(defaults[c]) if isinstance(defaults[c], str)
+                else pl.col(c).cast(pl.String) for c in present]
+    docs = frame.select(
+        *text, *optional, "customer_id",
+        pl.col("from_catalogue").alias("filled_from_catalogue"),
+        pl.Series("row_key", keys, dtype=pl.String),
+        pl.lit(result.file_name).alias("source_file"),
+        pl.col("line").cast(pl.Int64).alias("source_line"),
+        pl.lit(result.format).alias("format"),
+        pl.lit(batch_id).alias("batch"),
+    )
+    names = docs.columns
+    columns = [docs.get_column(name).to_list() for name in names]
+    # map/zip/dict run in C: no Python bytecode per record.
+    return list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
+
+
+def _batch(result: CheckResult, batch_id: str, committed: int, skipped: int) -> Batch:
+    return Batch(
+        batch_id=batch_id, kind="webfakt", source=result.file_name,
+        finished=now_iso(), status="done",
+        counts={"rows": result.total, "accepted": result.accepted,
+                "committed": committed, "rejected": result.rejected,
+                "already_imported": skipped},
+        details={"format": result.format, "encoding": result.encoding,
+                 "sha256": result.sha256, "reasons": result.reasons},
+    )
+
+
+def commit(
+    workspace: Any,
+    result: CheckResult,
+    path: Path | str,
+    *,
+    progress: Progress | None = None,
+) -> CommitResult:
+    """Write the accepted rows of ``result`` as one batch (kind ``webfakt``) in one
+    transaction. Refuses with :class:`FileError` when the file's SHA-256 no longer matches
+    the check; rows committed meanwhile by someone else are skipped and counted."""
+    step = Steps(progress, None)
+    step("verifying file", 0.0)
+    if hashlib.sha256(read_file(path)).hexdigest() != result.sha256:
+        raise FileError(
+            f"{Path(path).name} changed since it was checked; nothing was written. "
+            "Check the file again and review the new result before committing."
+        )
+    step("preparing records", 0.2)
+    accepted = result.with_fields(result.accepted_rows())
+    batch_id = new_batch_id()
+    docs = _service_docs(accepted, row_keys(accepted), result, batch_id)
+    step("writing", 0.5)
+    with workspace.transaction() as tx:
+        stored = {d.get("row_key") for d in tx.raw("services").values()}
+        new = [doc for doc in docs if doc["row_key"] not in stored]
+        skipped = len(docs) - len(new)
+        if new:
+            tx.insert_many("services", new)
+            record_batch(tx, _batch(result, batch_id, len(new), skipped))
+    step("done", 1.0)
+    return CommitResult(batch_id if new else None, len(new), skipped, result.rejected)

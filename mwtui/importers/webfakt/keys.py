@@ -1,0 +1,61 @@
+"""Row identity: identical lines within a file and the content key of a committed row."""
+
+from __future__ import annotations
+
+import hashlib
+from operator import methodcaller
+
+import polars as pl
+
+#: The normalised fields that make a row's content key (``row_key``), in this order.
+KEY_COLUMNS: tuple[str, ...] = (
+    "customer_number", "article_number", "service", "cycle", "quantity", "quantity_text",
+    "amount", "gross_amount", "next_invoice", "date", "discount", "remarks", "employee",
+    "contract_number", "order_number",
+)
+_KEY_VERSION = "wf1"
+
+
+def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
+    """Number identical accepted lines within the file (0 for the first) and warn on the
+    repeats; ``occurrence`` becomes part of the row key. Lines count as identical when their
+    text is (after the line break is cut); only repeated lines are grouped, so the common
+    case, no repeats, costs one hash of the line text."""
+    accepted = pl.col("status") == "accepted"
+    content = pl.col("raw").hash(seed=7)
+    frame = frame.with_columns(pl.when(accepted).then(content).alias("_h"))
+    ordered = frame.get_column("_h").drop_nulls().sort()
+    twice = ordered.filter(ordered == ordered.shift(1))  # sorting beats a hash set here
+    if twice.is_empty():
+        return frame.drop("_h").with_columns(pl.lit(0, dtype=pl.UInt32).alias("occurrence"))
+    # Only the repeated hashes form groups (the rest get null), and the new columns are
+    # added in place: a join would copy every column of a million-row frame.
+    grouped = pl.when(pl.col("_h").is_in(twice.unique().implode())).then(pl.col("_h"))
+    frame = frame.with_columns(grouped.alias("_h")).with_columns(
+        pl.when(pl.col("_h").is_not_null())
+        .then(pl.int_range(pl.len(), dtype=pl.UInt32).over("_h")).alias("occurrence"),
+        pl.when(pl.col("_h").is_not_null())
+        .then(pl.col("line").first().over("_h")).alias("_first"),
+    ).drop("_h")
+    dup = pl.col("occurrence").fill_null(0) > 0
+    note = pl.format("Gleiche Leistung wie Zeile {}; wird zusätzlich übernommen.",
+                     pl.col("_first"))
+    return frame.with_columns(
+        pl.col("occurrence").fill_null(0),
+        pl.when(dup & pl.col("warning").is_not_null())
+        .then(pl.concat_str([pl.col("warning").cast(pl.String), note], separator=" "))
+        .when(dup).then(note).otherwise(pl.col("warning").cast(pl.String))
+        .cast(pl.Categorical).alias("warning"),
+    ).drop("_first")
+
+
+def row_keys(frame: pl.DataFrame) -> list[str]:
+    """The stable content key of each row: sha256 over the normalised key fields and the
+    occurrence number (identical rows in one file get distinct keys)."""
+    prefix = pl.lit(_KEY_VERSION + "\x1e")
+    text = frame.select(pl.concat_str([
+        prefix,
+        pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
+                      + [pl.col("occurrence").cast(pl.String)], separator="\x1f"),
+    ]).cast(pl.Binary)).to_series().to_list()  # polars text is UTF-8: the same bytes
+    return list(map(methodcaller("hexdigest"), map(hashlib.sha256, text)))

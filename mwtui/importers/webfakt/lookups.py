@@ -1,0 +1,83 @@
+"""What a WEBFAKT check needs from the workspace: customers, articles, committed rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def name_key(name: str) -> str:
+    """How article names are compared (format 4): stripped, case-folded."""
+    return name.strip().casefold()
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One catalogue article as the checker needs it."""
+
+    number: str
+    name: str
+    price: str  # decimal string with a dot, e.g. "38.53"
+    long_text: str = ""
+
+
+@dataclass
+class CatalogueLookups:
+    """What a check needs from the workspace, taken once from a snapshot.
+
+    - ``customers``: customer number exactly as stored -> customer id; ``None`` when several
+      customers share that exact number (a row naming it is ``ambiguous_customer``).
+    - ``articles_by_number``: article number -> article.
+    - ``articles_by_name``: article name, stripped and case-folded -> article; names that
+      several articles share are left out (no guess).
+    - ``committed_keys``: ``row_key`` of every service already in the workspace.
+    - ``committed_customers``: customer numbers that have committed services (only rows of
+      those customers need their key computed during a check).
+    """
+
+    customers: dict[str, int | None] = field(default_factory=dict)
+    articles_by_number: dict[str, ArticleInfo] = field(default_factory=dict)
+    articles_by_name: dict[str, ArticleInfo] = field(default_factory=dict)
+    committed_keys: frozenset[str] = frozenset()
+    committed_customers: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Any) -> CatalogueLookups:
+        """Build the look-ups from a ``store.Snapshot`` (or a ``Transaction``)."""
+        by_number, by_name = _articles(snapshot)
+        keys: set[str] = set()
+        owners: set[str] = set()
+        for _doc_id, doc in snapshot.items("services"):
+            if doc.get("row_key"):
+                keys.add(doc["row_key"])
+                owners.add(str(doc.get("customer_number") or ""))
+        return cls(_customers(snapshot), by_number, by_name, frozenset(keys),
+                   frozenset(owners))
+
+
+def _customers(snapshot: Any) -> dict[str, int | None]:
+    customers: dict[str, int | None] = {}
+    for doc_id, doc in snapshot.items("customers"):
+        number = str(doc.get("number") or "").strip()
+        if number:
+            customers[number] = None if number in customers else doc_id
+    return customers
+
+
+def _articles(snapshot: Any) -> tuple[dict[str, ArticleInfo], dict[str, ArticleInfo]]:
+    by_number: dict[str, ArticleInfo] = {}
+    by_name: dict[str, ArticleInfo] = {}
+    shared: set[str] = set()
+    for _doc_id, doc in snapshot.items("articles"):
+        art = ArticleInfo(str(doc.get("number") or "").strip(), str(doc.get("name") or ""),
+                          str(doc.get("price") or "0"), str(doc.get("long_text") or ""))
+        if art.number:
+            by_number[art.number] = art
+        key = name_key(art.name)
+        if key:
+            if key in by_name and by_name[key] != art:
+                shared.add(key)
+            by_name[key] = art
+    for key in shared:
+        del by_name[key]
+    return by_number, by_name
