@@ -29,6 +29,7 @@ MODE_TITLES: dict[str, str] = {
     "preview": N_("WEBFAKT import"),
     "customers": N_("Customers"),
     "services": N_("Services"),
+    "history": N_("History"),
 }
 
 SCREEN_CLASSES: dict[str, tuple[str, str]] = {
@@ -37,6 +38,7 @@ SCREEN_CLASSES: dict[str, tuple[str, str]] = {
     "preview": ("mwtui.screens.preview", "PreviewScreen"),
     "customers": ("mwtui.screens.customers", "CustomersScreen"),
     "services": ("mwtui.screens.services", "ServicesScreen"),
+    "history": ("mwtui.screens.history", "HistoryScreen"),
 }
 
 WATCH_SECONDS = 1.0
@@ -75,6 +77,8 @@ class MwtuiApp(TranslatedBindings, App[int]):
                 tooltip=N_("Customers")),
         Binding("5", "switch_mode('services')", N_("Serv"), id="mode.services",
                 tooltip=N_("Services: committed WEBFAKT services")),
+        Binding("6", "switch_mode('history')", N_("History"), id="mode.history",
+                tooltip=N_("History: every import batch with its report")),
         Binding("ctrl+t", "cycle_theme", N_("Theme"), id="app.theme", show=False,
                 tooltip=N_("Next theme (ansi-dark uses the terminal's own colours)")),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True,

@@ -6,39 +6,54 @@ import argparse
 import json
 import sys
 
-from mwtui.importers.accounting.jobs import KIND_LABELS, capabilities, label_of, period_label
+from mwtui.i18n import _
+from mwtui.i18n import formats as fmt
+from mwtui.importers.accounting.jobs import (
+    capabilities,
+    kind_label,
+    label_of,
+    period_label,
+    status_word,
+)
 from mwtui.importers.accounting.protocol import ORDER_KINDS, PERIODS
+from mwtui.importers.accounting.report import item_lines
 from mwtui.workspace.errors import UsageError
 from mwtui.workspace.models import INTEGRATIONS
 from mwtui.workspace.text import safe_text
 
+ITEMS_SHOWN = 200  # item lines printed by the human output (--json has them all)
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "import", help="import contacts or orders from sevDesk, bexio or lexware Office",
-        description="Import contacts (as customers) or orders (as activities in the default "
-        "type, with delivery notes as PDF attachments). Re-running is safe: records are "
-        "matched by their ids at the source. Ctrl-C cancels cleanly.")
+        "import", help=_("import contacts or orders from sevDesk, bexio or lexware Office"),
+        description=_("Import contacts (as customers) or orders (as activities in the default "
+                      "type, with delivery notes as PDF attachments). Re-running is safe: "
+                      "records are matched by their ids at the source. Ctrl-C cancels "
+                      "cleanly."))
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True,
                             parser_class=type(p))
-    c = what.add_parser("contacts", help="import customer contacts as customers")
+    c = what.add_parser("contacts", help=_("import customer contacts as customers"))
     _common(c)
     c.set_defaults(func=run_import_command)
-    o = what.add_parser("orders", help="import orders as activities")
+    o = what.add_parser("orders", help=_("import orders as activities"))
     _common(o)
     o.add_argument("--period", required=True, choices=PERIODS,
-                   help="orders created today, this week (Monday to today), this month, or all")
+                   help=_("orders created today, this week (Monday to today), this month, "
+                          "or all"))
     o.add_argument("--kind", choices=ORDER_KINDS, default="orderconfirmation",
-                   help="lexware Office only: order confirmations (default) or quotations")
+                   help=_("lexware Office only: order confirmations (default) or quotations"))
     o.set_defaults(func=run_import_command)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="source", required=True, choices=INTEGRATIONS,
-                   help="the accounting tool to read from")
-    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+                   help=_("the accounting tool to read from"))
+    p.add_argument("--json", action="store_true",
+                   help=_("print the result as one JSON object (with an items array)"))
     p.add_argument("--sandbox", action="store_true",
-                   help="read from the built-in sandbox (fictional data, no account needed)")
+                   help=_("read from the built-in sandbox (fictional data, no account "
+                          "needed)"))
 
 
 def run_import_command(ctx) -> int:
@@ -46,18 +61,17 @@ def run_import_command(ctx) -> int:
         ImportJob,
         ImportRequest,
         SandboxClients,
-        capabilities,
         default_factory,
     )
 
     args = ctx.args
     if args.what == "orders" and args.kind not in capabilities(args.source).order_kinds:
         offering = [n for n in INTEGRATIONS if args.kind in capabilities(n).order_kinds]
-        raise UsageError(
-            f"--kind {args.kind} is only available for "
-            f"{' and '.join(label_of(n) for n in offering)}; "
-            f"{' and '.join(label_of(n) for n in INTEGRATIONS if n not in offering)} "
-            f"import {KIND_LABELS['orderconfirmation']}.")
+        raise UsageError(_(
+            "--kind {kind} is only available for {offering}; {others} import {default}."
+        ).format(kind=args.kind, offering=" / ".join(label_of(n) for n in offering),
+                 others=" / ".join(label_of(n) for n in INTEGRATIONS if n not in offering),
+                 default=kind_label("orderconfirmation")))
     if args.what == "orders":
         request = ImportRequest("orders", args.source, args.period, args.kind)
         tz = ctx.config.timezone
@@ -69,7 +83,7 @@ def run_import_command(ctx) -> int:
                     details={"sandbox": True} if args.sandbox else None)
     job.start()
     result = job.wait(on_interrupt=lambda: print(
-        "mwtui: cancelling after the current item ...", file=sys.stderr)).result
+        _("mwtui: cancelling after the current item ..."), file=sys.stderr)).result
     if args.json:
         data = result.to_json()
         if args.sandbox:
@@ -83,27 +97,34 @@ def run_import_command(ctx) -> int:
 def _print_text(ctx, result, sandbox: bool) -> None:
     label = label_of(result.integration)
     if sandbox:
-        label += " (sandbox)"
-    scope = "contacts"
+        label = _("{label} (sandbox)").format(label=label)
+    scope = _("contacts")
     if result.what == "orders":
-        scope = f"orders {period_label(result.period)}"
+        scope = _("orders {period}").format(period=period_label(result.period))
         if len(capabilities(result.integration).order_kinds) > 1:
-            scope += f", {KIND_LABELS.get(result.kind or '', result.kind)}"
-    counts = (f"{result.created} created, {result.updated} updated, "
-              f"{result.unchanged} unchanged")
+            scope = f"{scope}, {kind_label(result.kind or '')}"
+    counts = _("{created} created, {updated} updated, {unchanged} unchanged").format(
+        created=fmt.count(result.created), updated=fmt.count(result.updated),
+        unchanged=fmt.count(result.unchanged))
     if result.what == "orders":
-        counts += f", {result.attachments_added} attachments added"
+        counts += _(", {n} attachments added").format(n=fmt.count(result.attachments_added))
         if result.missing_at_source:
-            counts += f", {result.missing_at_source} flagged missing at the source"
+            counts += _(", {n} flagged missing at the source").format(
+                n=fmt.count(result.missing_at_source))
         if result.customers_created:
-            counts += f", {result.customers_created} customers created"
-    counts += f", {len(result.failed)} failed"
-    status = "" if result.status == "done" else f" [{result.status.upper()}]"
-    ctx.out(safe_text(f"{label} {scope}: {counts}; batch {result.batch_id}{status}",
-                      one_line=True))
+            counts += _(", {n} customers created").format(n=fmt.count(result.customers_created))
+    counts += _(", {n} failed").format(n=fmt.count(len(result.failed)))
+    status = "" if result.status == "done" else f" [{status_word(result.status).upper()}]"
+    ctx.out(safe_text(_("{label} {scope}: {counts}; batch {batch}").format(
+        label=label, scope=scope, counts=counts, batch=result.batch_id) + status,
+        one_line=True))
     if result.notice:
         ctx.out(safe_text(result.notice, one_line=True))
     if result.error:
-        ctx.out(safe_text(f"error: {result.error}", one_line=True))
-    for item in result.failed:
-        ctx.out(safe_text(f"  failed {item.external_id}: {item.error}", one_line=True))
+        ctx.out(safe_text(_("error: {error}").format(error=result.error), one_line=True))
+    lines = item_lines(result.items[:ITEMS_SHOWN])
+    for line in lines:
+        ctx.out("  " + safe_text(line, one_line=True))
+    if len(result.items) > ITEMS_SHOWN:
+        ctx.out("  " + _("... and {n} more items (see --json)").format(
+            n=fmt.count(len(result.items) - ITEMS_SHOWN)))

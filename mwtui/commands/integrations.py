@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from mwtui.i18n import _
 from mwtui.workspace.config import TOKEN_ENV, URL_ENV
 from mwtui.workspace.errors import ConfigError
 from mwtui.workspace.models import INTEGRATION_LABELS, INTEGRATIONS
@@ -12,16 +13,18 @@ from mwtui.workspace.text import safe_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("integrations", help="check the sevDesk, bexio and lexware connections",
-                       description="List the integrations or test one token with one cheap, "
-                       "read-only request.")
+    p = sub.add_parser("integrations",
+                       help=_("check the sevDesk, bexio and lexware connections"),
+                       description=_("List the integrations or test one token with one "
+                                     "cheap, read-only request."))
     isub = p.add_subparsers(dest="integrations_command", metavar="ACTION", required=True)
-    lp = isub.add_parser("list", help="each integration, whether a token is set and where from")
-    lp.add_argument("--json", action="store_true", help="JSON array")
+    lp = isub.add_parser("list",
+                         help=_("each integration, whether a token is set and where from"))
+    lp.add_argument("--json", action="store_true", help=_("JSON array"))
     lp.set_defaults(func=run_list)
-    tp = isub.add_parser("test", help="reach the account with the configured token")
+    tp = isub.add_parser("test", help=_("reach the account with the configured token"))
     tp.add_argument("name", choices=INTEGRATIONS)
-    tp.add_argument("--json", action="store_true", help="JSON object")
+    tp.add_argument("--json", action="store_true", help=_("JSON object"))
     tp.set_defaults(func=run_test)
 
 
@@ -48,11 +51,14 @@ def run_list(ctx) -> int:
         ctx.out(json.dumps(rows, ensure_ascii=False))
         return 0
     for row in rows:
-        where = {"env": f"from {row['token_env']}", "config": "from the config file",
-                 "none": f"set {row['token_env']} or add it to the config file"}[row["source"]]
-        line = f"{row['label']:<15} token {row['token']:<8} ({where})  {row['base_url']}"
+        where = {"env": _("from {env}"), "config": _("from the config file"),
+                 "none": _("set {env} or add it to the config file")}[row["source"]]
+        state = _("set") if row["token"] == "set" else _("missing")
+        line = _("{label} token {state} ({where})").format(
+            label=f"{row['label']:<15}", state=f"{state:<8}",
+            where=where.format(env=row["token_env"])) + f"  {row['base_url']}"
         if row["problem"]:
-            line += f"  problem: {row['problem']}"
+            line += "  " + _("problem: {problem}").format(problem=row["problem"])
         ctx.out(safe_text(line, one_line=True))
     return 0
 

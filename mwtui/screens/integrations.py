@@ -17,14 +17,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mwtui.i18n import N_, _
 from mwtui.importers.accounting.errors import error_sentence
-from mwtui.importers.accounting.jobs import check_connection, count_line
+from mwtui.importers.accounting.jobs import check_connection, count_line, status_word
 from mwtui.screens.import_dialog import ImportDialog, client_factory
 from mwtui.screens.integrations_presenter import IntegrationState, integration_states
 from mwtui.widgets.dialogs import ConfirmDialog, TokenDialog
+from mwtui.widgets.translated import TranslatedBindings
 from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.config import TOKEN_ENV
 from mwtui.workspace.text import safe_text
+
+LAST_TEXTS = {
+    "contacts": N_("last contacts: {when} {status}; {counts}"),
+    "orders": N_("last orders: {when} {status}; {counts}"),
+}
 
 
 def state_text(state: IntegrationState) -> Text:
@@ -37,30 +44,33 @@ def state_text(state: IntegrationState) -> Text:
     text.append("\n    " + safe_text(state.token_text, one_line=True))
     text.append("\n    " + safe_text(state.endpoint, one_line=True))
     if not state.last:
-        text.append("\n    no import yet")
+        text.append("\n    " + _("no import yet"))
     for last in state.last:
-        text.append("\n    " + safe_text(
-            f"last {last.what}: {last.when} {last.status}; {count_line(last.counts)}",
+        template = _(LAST_TEXTS[last.what]) if last.what in LAST_TEXTS else "{when}"
+        text.append("\n    " + safe_text(template.format(
+            when=last.when, status=status_word(last.status), counts=count_line(last.counts)),
             one_line=True))
     return text
 
 
-class IntegrationsScreen(Screen[None]):
+class IntegrationsScreen(TranslatedBindings, Screen[None]):
     """The three accounting tools; arrows choose one, the keys act on it."""
 
+    TITLE = N_("Integrations")
+
     BINDINGS = [
-        Binding("t", "set_token", "Token", id="integrations.token",
-                tooltip="Set the API token (masked input, stored with mode 0600)"),
-        Binding("x", "remove_token", "Remove token", show=False, id="integrations.remove",
-                tooltip="Remove the stored token (asks first)"),
-        Binding("c", "test", "Test", id="integrations.test",
-                tooltip="Test the connection with one cheap request"),
-        Binding("k", "import_contacts", "Contacts", id="integrations.contacts",
-                tooltip="Import contacts as customers"),
-        Binding("o", "import_orders", "Orders", id="integrations.orders",
-                tooltip="Import orders as activities (choose the period)"),
-        Binding("f5", "reload", "Reload", show=False, id="integrations.reload",
-                tooltip="Read the token state and the last imports again"),
+        Binding("t", "set_token", N_("Token"), id="integrations.token",
+                tooltip=N_("Set the API token (masked input, stored with mode 0600)")),
+        Binding("x", "remove_token", N_("Remove token"), show=False, id="integrations.remove",
+                tooltip=N_("Remove the stored token (asks first)")),
+        Binding("c", "test", N_("Test"), id="integrations.test",
+                tooltip=N_("Test the connection with one cheap request")),
+        Binding("k", "import_contacts", N_("Contacts"), id="integrations.contacts",
+                tooltip=N_("Import contacts as customers")),
+        Binding("o", "import_orders", N_("Orders"), id="integrations.orders",
+                tooltip=N_("Import orders as activities (choose the period)")),
+        Binding("f5", "reload", N_("Reload"), show=False, id="integrations.reload",
+                tooltip=N_("Read the token state and the last imports again")),
     ]
 
     def __init__(self) -> None:
@@ -71,7 +81,8 @@ class IntegrationsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield OptionList(id="integration-list", markup=False)
-        yield Static("Arrows choose an integration; t token, c test, k contacts, o orders.",
+        yield Static(_("Arrows choose an integration; t token, c test, k contacts, "
+                       "o orders."),
                      id="integration-status", classes="status-line")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -98,7 +109,8 @@ class IntegrationsScreen(Screen[None]):
                 states = integration_states(app.config, app.workspace.snapshot(),
                                             bool(app.demo))
         except Exception as err:  # unreadable workspace: one message, screen stays usable
-            self.app.call_from_thread(self._status, f"Could not read the workspace: {err}")
+            self.app.call_from_thread(self._status, _("Could not read the workspace: {error}")
+                                      .format(error=err))
             return
         self.app.call_from_thread(self._show, states)
 
@@ -128,11 +140,11 @@ class IntegrationsScreen(Screen[None]):
             return
         notes = []
         if state.token_source == "env":
-            notes.append(f"{TOKEN_ENV[state.name]} is set in the environment; it wins over "
-                         "the config file.")
+            notes.append(_("{env} is set in the environment; it wins over the config "
+                           "file.").format(env=TOKEN_ENV[state.name]))
         if state.sandbox:
-            notes.append("Demo: imports use the sandbox; a token typed here is stored in "
-                         "your real config file.")
+            notes.append(_("Demo: imports use the sandbox; a token typed here is stored in "
+                           "your real config file."))
         self.app.push_screen(TokenDialog(state.label, " ".join(notes)),
                              lambda token: self._token_entered(state, token))
 
@@ -145,14 +157,16 @@ class IntegrationsScreen(Screen[None]):
         if state is None:
             return
         if state.token_source == "env":
-            self.notify(f"The token comes from {TOKEN_ENV[state.name]}; unset it in the "
-                        "environment that starts mwtui.", severity="warning", markup=False)
+            self.notify(_("The token comes from {env}; unset it in the environment that "
+                          "starts mwtui.").format(env=TOKEN_ENV[state.name]),
+                        severity="warning", markup=False)
             return
         if state.token_source == "none":
-            self.notify(f"No token is stored for {state.label}.", markup=False)
+            self.notify(_("No token is stored for {label}.").format(label=state.label),
+                        markup=False)
             return
         self.app.push_screen(
-            ConfirmDialog(f"Remove the stored token for {state.label}?"),
+            ConfirmDialog(_("Remove the stored token for {label}?").format(label=state.label)),
             lambda yes: self._save_token(state.name, state.label, None) if yes else None)
 
     @work(thread=True, exclusive=True, group="integrations-token")
@@ -167,7 +181,8 @@ class IntegrationsScreen(Screen[None]):
                 self.app.call_from_thread(self.notify, safe_text(str(err), one_line=True),
                                           severity="error", markup=False)
                 return
-        message = f"Token for {label} saved." if token else f"Token for {label} removed."
+        message = (_("Token for {label} saved.") if token
+                   else _("Token for {label} removed.")).format(label=label)
         self.app.call_from_thread(self.notify, message, markup=False)
         self.app.call_from_thread(self._status, message)
         self.app.call_from_thread(self._show, states)
@@ -176,7 +191,7 @@ class IntegrationsScreen(Screen[None]):
     def action_test(self) -> None:
         state = self.selected()
         if state is not None:
-            self._status(f"Testing {state.label} ...")
+            self._status(_("Testing {label} ...").format(label=state.label))
             self._test(state.name, state.label)
 
     @work(thread=True, exclusive=True, group="integrations-test")
@@ -189,12 +204,13 @@ class IntegrationsScreen(Screen[None]):
             finally:
                 client.close()
         except Exception as err:
-            message = f"{label}: connection failed: {error_sentence(err)}"
+            message = _("{label}: connection failed: {error}").format(
+                label=label, error=error_sentence(err))
             self.app.call_from_thread(self._status, message)
             self.app.call_from_thread(self.notify, safe_text(message, one_line=True),
                                       severity="error", markup=False)
             return
-        message = f"{label}: connected: {info}"
+        message = _("{label}: connected: {info}").format(label=label, info=info)
         self.app.call_from_thread(self._status, message)
         self.app.call_from_thread(self.notify, safe_text(message, one_line=True), markup=False)
 

@@ -7,19 +7,20 @@ from (never the token), the endpoint and the newest contacts and orders batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
+from mwtui.i18n import N_, _
+from mwtui.i18n import formats as fmt
 from mwtui.importers.accounting.jobs import integration_choices, token_state
 from mwtui.workspace.config import TOKEN_ENV, Config
 from mwtui.workspace.errors import ConfigError
 from mwtui.workspace.models import SOURCE_BADGES
 
 TOKEN_TEXTS = {
-    "env": "token set (environment {env})",
-    "config": "token set (config file)",
-    "none": "no token",
-    "refused": "token refused: config file readable by others (chmod 600 it)",
+    "env": N_("token set (environment {env})"),
+    "config": N_("token set (config file)"),
+    "none": N_("no token"),
+    "refused": N_("token refused: config file readable by others (chmod 600 it)"),
 }
 
 
@@ -48,19 +49,14 @@ class IntegrationState:
 
 
 def _local_time(value: Any, tz: Any) -> str:
-    try:
-        moment = datetime.fromisoformat(str(value))
-        if tz is not None and moment.tzinfo is not None:
-            moment = moment.astimezone(tz)
-        return moment.strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return str(value or "-")
+    """A date-time the operator's way, in the business timezone (one zone for all screens)."""
+    return fmt.datetime_(value) if value else "-"
 
 
 def last_batches(snapshot: Any, integration: str) -> dict[str, dict[str, Any]]:
     """The newest contacts and orders batch of an integration."""
     newest: dict[str, dict[str, Any]] = {}
-    for _, doc in snapshot.items("batches"):
+    for _doc_id, doc in snapshot.items("batches"):
         if doc.get("source") != integration or doc.get("kind") not in ("contacts", "orders"):
             continue
         current = newest.get(doc["kind"])
@@ -81,11 +77,11 @@ def last_imports(snapshot: Any, name: str, tz: Any = None) -> tuple[LastImport, 
 
 def _endpoint(config: Config, name: str, demo: bool) -> str:
     if demo:
-        return "sandbox (local, fictional data)"
+        return _("sandbox (local, fictional data)")
     try:
         return config.base_url(name)
     except ConfigError as err:
-        return f"invalid base URL ({err})"
+        return _("invalid base URL ({error})").format(error=err)
 
 
 def integration_states(config: Config, snapshot: Any, demo: bool) -> list[IntegrationState]:
@@ -97,10 +93,10 @@ def integration_states(config: Config, snapshot: Any, demo: bool) -> list[Integr
     states = []
     for name, label in integration_choices():
         token = token_state(config, name)
-        token_text = TOKEN_TEXTS[token.source].format(env=TOKEN_ENV[name])
+        token_text = _(TOKEN_TEXTS[token.source]).format(env=TOKEN_ENV[name])
         if demo:
-            token_text = "sandbox: no token needed (demo)" + (
-                f"; real {token_text}" if token.is_set else "")
+            token_text = (_("sandbox: no token needed (demo); real {token}").format(
+                token=token_text) if token.is_set else _("sandbox: no token needed (demo)"))
         states.append(IntegrationState(name, label, SOURCE_BADGES.get(name, ""), token.source,
                                        token_text, _endpoint(config, name, demo),
                                        last_imports(snapshot, name, tz), sandbox=demo))

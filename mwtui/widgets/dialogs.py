@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from mwtui.i18n import N_, _
+from mwtui.widgets.translated import TranslatedBindings
 from mwtui.workspace.text import safe_text
 
 DIALOG_CSS = """
@@ -21,13 +23,13 @@ DIALOG_CSS = """
 """
 
 
-class TokenDialog(ModalScreen[str | None]):
+class TokenDialog(TranslatedBindings, ModalScreen[str | None]):
     """Ask for a token with a masked input. Dismisses with the token or None."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TokenDialog")
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="token.cancel",
-                tooltip="Close without changing the token"),
+        Binding("escape", "cancel", N_("Cancel"), id="token.cancel",
+                tooltip=N_("Close without changing the token")),
     ]
 
     def __init__(self, label: str, note: str = "") -> None:
@@ -37,14 +39,15 @@ class TokenDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(safe_text(f"API token for {self.label}", one_line=True),
+            yield Label(safe_text(_("API token for {label}").format(label=self.label),
+                                  one_line=True),
                         classes="screen-title", markup=False)
-            yield Input(password=True, placeholder="paste the token, then Enter",
+            yield Input(password=True, placeholder=_("paste the token, then Enter"),
                         id="token-input")
             if self.note:
                 yield Label(safe_text(self.note), classes="hint", markup=False)
-            yield Label("Enter saves (config file, mode 0600), Escape cancels. "
-                        "The token is never shown.", classes="hint", markup=False)
+            yield Label(_("Enter saves (config file, mode 0600), Escape cancels. "
+                          "The token is never shown."), classes="hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#token-input", Input).focus()
@@ -53,8 +56,8 @@ class TokenDialog(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
         if not value:
-            self.notify("Type or paste a token first (Escape cancels).", severity="warning",
-                        markup=False)
+            self.notify(_("Type or paste a token first (Escape cancels)."),
+                        severity="warning", markup=False)
             return
         self.dismiss(value)
 

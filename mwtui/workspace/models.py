@@ -192,4 +192,35 @@ class Batch(Record):
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    items: list[dict[str, Any]] = field(default_factory=list)  # per-item report, bounded
+    items_omitted: int = 0  # report entries beyond the stored ones
     id: int | None = None
+
+
+#: The actions of a per-item import report (``ItemReport.action``).
+ITEM_ACTIONS: tuple[str, ...] = (
+    "created", "updated", "relinked", "notes_added", "gone", "failed")
+
+
+@dataclass
+class ItemReport:
+    """What one import did to one record: ``changes`` maps a field to ``[old, new]``
+    (``customer`` for a relink), ``attachments_added`` names the new delivery notes."""
+
+    external_id: str
+    number: str
+    action: str  # one of ITEM_ACTIONS
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    attachments_added: list[str] = field(default_factory=list)
+    error: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"external_id": self.external_id, "number": self.number, "action": self.action,
+                "changes": {k: list(v) for k, v in self.changes.items()},
+                "attachments_added": list(self.attachments_added), "error": self.error}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ItemReport:
+        return cls(str(data.get("external_id", "")), str(data.get("number") or ""),
+                   str(data.get("action", "")), dict(data.get("changes") or {}),
+                   list(data.get("attachments_added") or []), str(data.get("error") or ""))

@@ -6,12 +6,12 @@ import threading
 from pathlib import Path
 
 from support.screens import FakeClient, make_app, screen_text
-from textual.widgets import RadioSet
+from textual.widgets import Button
 
 from mwtui.demo.sandbox import SandboxState, sandbox_client
 from mwtui.screens.activities import ActivitiesScreen
 from mwtui.screens.activities_presenter import ActivityIndex
-from mwtui.screens.import_dialog import ImportDialog
+from mwtui.screens.import_dialog import ChoiceGroup, ImportDialog
 from mwtui.screens.integrations import IntegrationsScreen
 
 
@@ -25,24 +25,117 @@ async def start_dialog(app, pilot, key: str = "i") -> ImportDialog:
     return dialog
 
 
-async def test_radio_choices_build_the_request(tmp_path: Path) -> None:
+class RecordingClient(FakeClient):
+    """A FakeClient that records which period and kind were listed."""
+
+    calls: list[tuple[str, str, str]] = []
+
+    def list_orders(self, period, kind="orderconfirmation"):
+        self.calls.append((self.integration, period, kind))
+        return super().list_orders(period, kind)
+
+
+class TokenFactory:
+    """Clients that need a token (like the real ones): only ``with_token`` may start."""
+
+    needs_token = True
+
+    def __call__(self, name: str) -> FakeClient:
+        return RecordingClient(name, orders=2)
+
+
+async def test_arrows_select_and_start_imports_what_is_shown(tmp_path: Path) -> None:
     app = make_app(tmp_path)
+    RecordingClient.calls = []
+    app.client_factory = lambda name: RecordingClient(name, orders=2)
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await start_dialog(app, pilot)
-        kind_set = dialog.query_one("#import-kind", RadioSet)
+        assert app.focused is dialog.query_one("#import-integration", ChoiceGroup)
+        kind_set = dialog.query_one("#import-kind", ChoiceGroup)
         assert dialog.request().integration == "sevdesk" and not kind_set.display
-        await pilot.press("down", "enter")  # bexio
+        await pilot.press("down")  # moving selects: bexio, no Enter needed
         assert dialog.request().integration == "bexio"
+        assert "(•) bexio" in screen_text(app) and "( ) sevDesk" in screen_text(app)
         assert "valid-from" in screen_text(app) and "no delivery notes" in screen_text(app)
-        await pilot.press("down", "enter")  # lexware Office
+        await pilot.press("down")  # lexware Office
         assert kind_set.display
-        await pilot.press("tab", "down", "down", "down", "enter")  # period: all
-        await pilot.press("tab", "down", "enter")  # quotations
+        await pilot.press("tab", "down")  # period: this month -> all
+        await pilot.press("tab", "down")  # quotations
         request = dialog.request()
         assert (request.integration, request.period, request.kind) == (
             "lexware", "all", "quotation")
-        await pilot.press("escape")
-        assert isinstance(app.screen, ActivitiesScreen)
+        button = dialog.query_one("#import-start", Button)
+        assert str(button.label) == "lexware Office: import all quotations"
+        await pilot.press("tab")
+        assert app.focused is button
+        await pilot.press("enter")  # Enter on the Start button
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert RecordingClient.calls == [("lexware", "all", "quotation")]
+
+
+async def test_start_label_names_period_and_kind(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    RecordingClient.calls = []
+    app.client_factory = lambda name: RecordingClient(name, orders=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await start_dialog(app, pilot)
+        await pilot.press("down", "down", "tab", "tab", "down")
+        label = str(dialog.query_one("#import-start", Button).label)
+        assert label == "lexware Office: import quotations, this month"
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = await start_dialog(app, pilot)  # remembers integration, period and kind
+        request = dialog.request()
+        assert (request.integration, request.period, request.kind) == (
+            "lexware", "month", "quotation")
+    assert RecordingClient.calls == [("lexware", "month", "quotation")]
+
+
+async def test_opened_from_integrations_preselects_that_integration(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    app.client_factory = lambda name: RecordingClient(name, orders=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("down", "down", "o")  # lexware Office, orders
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ImportDialog)
+        assert dialog.request().integration == "lexware"
+        assert "(•) lexware Office" in screen_text(app)
+        assert app.focused is dialog.query_one("#import-integration", ChoiceGroup)
+
+
+async def test_integrations_without_token_are_shown_but_cannot_start(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    app.config.set_token("lexware", "secret-token-1234567890")
+    app.client_factory = TokenFactory()
+    RecordingClient.calls = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("o")  # sevDesk is highlighted but has no token
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ImportDialog)
+        text = screen_text(app)
+        assert "sevDesk (no token)" in text and "bexio (no token)" in text
+        assert "t on the Integrations screen sets the token" in text
+        assert dialog.request().integration == "lexware"  # the one that can run
+        await pilot.press("up", "up")  # disabled options are skipped
+        assert dialog.request().integration == "lexware"
+        dialog.query_one("#import-integration", ChoiceGroup).value = "sevdesk"
+        dialog._update()
+        assert dialog.query_one("#import-start", Button).disabled
+        await pilot.press("s")
+        await pilot.pause()
+        assert not dialog.started and RecordingClient.calls == []
 
 
 async def test_import_from_sandbox_shows_summary_and_fills_the_table(tmp_path: Path) -> None:
@@ -51,7 +144,7 @@ async def test_import_from_sandbox_shows_summary_and_fills_the_table(tmp_path: P
     app.client_factory = lambda name: sandbox_client(name, None, state)
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await start_dialog(app, pilot)
-        await pilot.press("tab", "down", "down", "down", "enter")  # period: all
+        await pilot.press("tab", "down")  # period: this month -> all
         await pilot.press("s")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -81,7 +174,7 @@ async def test_failed_items_are_listed_in_the_summary(tmp_path: Path) -> None:
         result = dialog.runner.result
         assert result.created == 2 and len(result.failed) == 1
         text = screen_text(app)
-        assert "1 item(s) failed" in text and "AB-2001 could not be read" in text
+        assert "AB-2001: failed: order AB-2001 could not be read" in text
 
 
 async def test_escape_cancels_a_running_import_and_keeps_what_was_saved(tmp_path: Path) -> None:
@@ -142,7 +235,7 @@ async def test_demo_second_import_shows_update_and_new_delivery_note(tmp_path: P
 
     async def run_once(pilot):
         dialog = await start_dialog(app, pilot)
-        await pilot.press("tab", "down", "down", "down", "enter")  # all
+        await pilot.press("tab", "down")  # this month -> all
         await pilot.press("s")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -10,6 +10,8 @@ from support.screens import make_app, make_workspace
 from mwtui.i18n import using_language
 from mwtui.workspace.models import Activity
 
+from mwtui.i18n import using_language
+
 SIZES = [(80, 24), (120, 40)]
 
 
@@ -55,6 +57,13 @@ def test_integrations_snapshot(tmp_path: Path, snap_compare, size: tuple[int, in
     app = make_app(tmp_path)
     app.config.set_token("lexware", "never-shown-token")
     assert snap_compare(app, terminal_size=size, run_before=_setup(app, "1"))
+
+
+def test_integrations_snapshot_in_german(tmp_path: Path, snap_compare) -> None:
+    with using_language("de"):
+        app = make_app(tmp_path)
+        app.config.set_token("lexware", "never-shown-token")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=_setup(app, "1"))
 
 
 def test_activity_detail_snapshot(tmp_path: Path, snap_compare) -> None:

@@ -168,6 +168,13 @@ class SandboxState:
         self.orders[order.id] = order
         return order
 
+    def remove_order(self, order_id: str) -> SbOrder:
+        """Delete an order and its delivery notes, as the operator would at the source."""
+        with self.lock:
+            for note_id in [n.id for n in self.notes.values() if n.order_id == order_id]:
+                del self.notes[note_id]
+            return self.orders.pop(order_id)
+
     def add_note(self, order_id: str, number: str, created: datetime,
                  remote_name: str | None = None, content: bytes | None = None,
                  note_id: str | None = None) -> SbNote:

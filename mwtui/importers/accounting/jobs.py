@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mwtui.i18n import N_, _
+from mwtui.i18n import formats as fmt
 from mwtui.importers.accounting.protocol import (
     AccountingClient,
     Capabilities,
@@ -30,17 +32,22 @@ ClientFactory = Callable[[str], AccountingClient]
 
 #: The period choices in words; orders are matched by their creation date.
 PERIOD_WORDS: dict[str, str] = {
-    "today": "today", "week": "this week", "month": "this month", "all": "all"}
+    "today": N_("today"), "week": N_("this week"), "month": N_("this month"), "all": N_("all")}
 KIND_LABELS: dict[str, str] = {
-    "orderconfirmation": "order confirmations",
-    "quotation": "quotations",
+    "orderconfirmation": N_("order confirmations"),
+    "quotation": N_("quotations"),
 }
-NO_DELIVERY_NOTES = "{label} has no delivery notes to import; orders are imported without PDFs."
+NO_DELIVERY_NOTES = N_("{label} has no delivery notes to import; orders are imported without "
+                       "PDFs.")
 STATUS_WORDS = {
-    "done": "Finished",
-    "cancelled": "Cancelled (what was saved is kept; the next run completes it)",
-    "failed": "Failed",
-    "running": "Running",
+    "done": N_("Finished"),
+    "cancelled": N_("Cancelled (what was saved is kept; the next run completes it)"),
+    "failed": N_("Failed"),
+    "running": N_("Running"),
+}
+STATUS_SHORT = {
+    "done": N_("done"), "cancelled": N_("cancelled"), "failed": N_("failed"),
+    "running": N_("running"), "undone": N_("undone"),
 }
 
 
@@ -48,10 +55,26 @@ def label_of(integration: str) -> str:
     return INTEGRATION_LABELS.get(integration, integration)
 
 
+def status_word(status: str) -> str:
+    """``done`` / ``abgeschlossen``: a batch status in one word."""
+    return _(STATUS_SHORT[status]) if status in STATUS_SHORT else status
+
+
+def kind_label(kind: str) -> str:
+    """``quotations`` / ``Angebote``."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
+
+def period_word(period: str | None) -> str:
+    """``this month`` / ``dieser Monat``."""
+    return _(PERIOD_WORDS[period]) if period in PERIOD_WORDS else str(period or "")
+
+
 def period_label(period: str | None) -> str:
     """``created this week`` (or ``all``)."""
-    words = PERIOD_WORDS.get(period or "", period or "")
-    return words if period == "all" else f"created {words}"
+    if period == "all" or period not in PERIOD_WORDS:
+        return period_word(period)
+    return _("created {period}").format(period=period_word(period))
 
 
 def capabilities(integration: str) -> Capabilities:
@@ -71,17 +94,23 @@ def orders_note(integration: str) -> str:
     label, caps = label_of(integration), capabilities(integration)
     notes = []
     if caps.period_basis == "valid_from":
-        notes.append(f"{label} orders have no creation date: the period is matched against "
-                     "the valid-from date.")
-    kinds = " or ".join(KIND_LABELS.get(k, k) for k in caps.order_kinds)
-    if len(caps.order_kinds) > 1:
-        notes.append(f"{label}: choose {kinds}.")
+        notes.append(_("{label} orders have no creation date: the period is matched against "
+                       "the valid-from date.").format(label=label))
     if caps.delivery_notes:
-        notes.append(f"{label}: {kinds}; delivery notes attached as PDF." if
-                     len(caps.order_kinds) == 1 else "Delivery notes are attached as PDF.")
+        notes.append(_("Delivery notes are attached as PDF."))
     else:
-        notes.append(f"{label} has no delivery notes to import.")
+        notes.append(_("{label} has no delivery notes to import.").format(label=label))
     return " ".join(notes)
+
+
+#: The Start button: what will run, in words (one whole sentence per period).
+START_LABELS: dict[str, str] = {
+    "today": N_("{label}: import {kind}, today"),
+    "week": N_("{label}: import {kind}, this week"),
+    "month": N_("{label}: import {kind}, this month"),
+    "all": N_("{label}: import all {kind}"),
+}
+ORDERS_WORD = N_("orders")
 
 
 @dataclass(frozen=True)
@@ -97,11 +126,21 @@ class ImportRequest:
         """E.g. ``orders from lexware Office (order confirmations, created this month)``."""
         label = label_of(self.integration)
         if self.what == "contacts":
-            return f"contacts from {label}"
+            return _("contacts from {label}").format(label=label)
         detail = period_label(self.period)
         if len(capabilities(self.integration).order_kinds) > 1:
-            detail = f"{KIND_LABELS.get(self.kind, self.kind)}, {detail}"
-        return f"orders from {label} ({detail})"
+            detail = f"{kind_label(self.kind)}, {detail}"
+        return _("orders from {label} ({detail})").format(label=label, detail=detail)
+
+    def start_label(self) -> str:
+        """The Start button: ``lexware Office: import quotations, this month``."""
+        label = label_of(self.integration)
+        if self.what == "contacts":
+            return _("{label}: import contacts").format(label=label)
+        several = len(capabilities(self.integration).order_kinds) > 1
+        kind = kind_label(self.kind) if several else _(ORDERS_WORD)
+        return _(START_LABELS.get(self.period, START_LABELS["month"])).format(
+            label=label, kind=kind)
 
 
 # -- client factories ------------------------------------------------------------------------
@@ -109,10 +148,21 @@ def default_factory(config: Config, demo: bool) -> ClientFactory:
     """Real clients, or in the demo the local sandboxes (see :class:`DemoClients`)."""
     if demo:
         return DemoClients(config)
+    return RealClients(config)
 
-    from mwtui.importers.accounting.clients import make_client
 
-    return lambda name: make_client(name, config)
+class RealClients:
+    """The real API clients; an integration without a token cannot start."""
+
+    needs_token = True
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def __call__(self, name: str) -> AccountingClient:
+        from mwtui.importers.accounting.clients import make_client
+
+        return make_client(name, self.config)
 
 
 class DemoClients:
@@ -140,8 +190,9 @@ class DemoClients:
         changes = shared_state(request.integration).advance()
         if not changes:
             return []
-        return ["Sandbox: the next import will find " + "; ".join(
-            f"{key.replace('_', ' ')} {value}" for key, value in changes.items())]
+        return [_("Sandbox: the next import will find changes ({changes}).").format(
+            changes="; ".join(f"{key.replace('_', ' ')} {value}"
+                              for key, value in changes.items()))]
 
 
 class SandboxClients:
@@ -176,7 +227,7 @@ def orders_notice(client: AccountingClient) -> str:
     """The notice an orders result carries when the client has no delivery notes."""
     if getattr(client, "supports_delivery_notes", False):
         return ""
-    return NO_DELIVERY_NOTES.format(label=label_of(client.integration))
+    return _(NO_DELIVERY_NOTES).format(label=label_of(client.integration))
 
 
 def run_import(workspace: Any, client: AccountingClient, request: ImportRequest, *,
@@ -266,43 +317,42 @@ def check_connection(client: AccountingClient) -> str:
 
 def count_line(counts: dict[str, int]) -> str:
     """``created 3, updated 1, unchanged 7, attachments 2, failed 0``."""
-    parts = [
-        f"created {counts.get('created', 0)}",
-        f"updated {counts.get('updated', 0)}",
-        f"unchanged {counts.get('unchanged', 0)}",
-    ]
+    c = {k: fmt.count(v) for k, v in counts.items()}
+    parts = [_("created {n}").format(n=c.get("created", 0)),
+             _("updated {n}").format(n=c.get("updated", 0)),
+             _("unchanged {n}").format(n=c.get("unchanged", 0))]
     if "attachments_added" in counts:
-        parts.append(f"attachments {counts.get('attachments_added', 0)}")
-    parts.append(f"failed {counts.get('failed', 0)}")
+        parts.append(_("attachments {n}").format(n=c.get("attachments_added", 0)))
+    parts.append(_("failed {n}").format(n=c.get("failed", 0)))
     if counts.get("missing_at_source"):
-        parts.append(f"missing at source {counts['missing_at_source']}")
+        parts.append(_("missing at source {n}").format(n=c["missing_at_source"]))
     if counts.get("customers_created"):
-        parts.append(f"new customers {counts['customers_created']}")
+        parts.append(_("new customers {n}").format(n=c["customers_created"]))
     return ", ".join(parts)
 
 
-def summary_lines(request: ImportRequest, result: Any, limit: int = 50) -> list[str]:
-    """The end-of-run summary, errors listed (plain text, not yet made display-safe)."""
+def summary_lines(request: ImportRequest, result: Any) -> list[str]:
+    """The end-of-run summary: status, counts, batch, notice; then what happened per item
+    (plain text, not yet made display-safe)."""
+    from mwtui.importers.accounting.report import item_lines
+
     status = str(getattr(result, "status", "done"))
     counts = dict(result.counts()) if hasattr(result, "counts") else {}
     if request.what == "contacts":
         counts.pop("attachments_added", None)
-    lines = [
-        f"{STATUS_WORDS.get(status, status)}: {request.describe()}",
-        count_line(counts),
-        f"Batch {getattr(result, 'batch_id', '-')}",
-    ]
+    title = _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+    lines = [f"{title}: {request.describe()}", count_line(counts),
+             _("Batch {batch}").format(batch=getattr(result, "batch_id", "-"))]
     if getattr(result, "notice", ""):
         lines.append(str(result.notice))
     if getattr(result, "error", ""):
-        lines.append(f"Error: {result.error}")
-    failed = list(getattr(result, "failed", []) or [])
-    if failed:
-        lines.append(f"{len(failed)} item(s) failed:")
-        for item in failed[:limit]:
-            lines.append(f"  {item.external_id}: {item.error}")
-        if len(failed) > limit:
-            lines.append(f"  ... and {len(failed) - limit} more (see `mwtui batches --json`)")
+        lines.append(_("Error: {error}").format(error=result.error))
+    items = list(getattr(result, "items", []) or [])
+    if items:
+        lines.append(_("What happened, per item:"))
+        lines.extend(item_lines(items))
+    else:
+        lines.append(_("Nothing changed."))
     return lines
 
 

@@ -14,7 +14,7 @@ from mwtui.importers.accounting.protocol import RemoteContact, RemoteOrder
 from mwtui.importers.accounting.sync_contacts import CustomerIndex, upsert_customer
 from mwtui.importers.accounting.sync_run import SyncResult, SyncRun
 from mwtui.workspace.activity_types import ensure_default_type
-from mwtui.workspace.models import now_iso
+from mwtui.workspace.models import ItemReport, now_iso
 from mwtui.workspace.store import Doc, Snapshot, Transaction
 
 
@@ -81,6 +81,39 @@ def _remote_fields(order: RemoteOrder, complete: bool) -> Doc:
     return fields
 
 
+#: Source-owned activity fields whose changes the item report names (old -> new).
+REPORTED_FIELDS: tuple[str, ...] = (
+    "number", "title", "status", "kind", "created", "valid_from", "net_amount",
+    "gross_amount", "currency", "missing_at_source")
+
+
+def customer_label(tx: Transaction, customer_id: int | None) -> str | None:
+    """``"7104 Schreinerei Holzwurm"`` for the report of a relink (None: no customer)."""
+    if customer_id is None:
+        return None
+    doc = tx.get("customers", customer_id) or {}
+    return " ".join(str(p) for p in (doc.get("number"), doc.get("name")) if p) or None
+
+
+def note_names(attachments: list[dict[str, Any]]) -> list[str]:
+    """The readable names of delivery notes (their number, else the source's file name)."""
+    return [str(a.get("number") or a.get("remote_name") or a.get("name") or "")
+            for a in attachments]
+
+
+def order_report(tx: Transaction, doc: Doc, new: Doc, added: list[dict[str, Any]]) -> ItemReport:
+    """What an update did to one activity: relinked, updated or notes_added."""
+    changes: dict[str, list[Any]] = {
+        f: [doc.get(f), new.get(f)] for f in REPORTED_FIELDS if doc.get(f) != new.get(f)}
+    action = "updated" if changes else "notes_added" if added else "updated"
+    if doc.get("customer_id") != new.get("customer_id"):
+        changes["customer"] = [customer_label(tx, doc.get("customer_id")),
+                               customer_label(tx, new.get("customer_id"))]
+        action = "relinked"
+    return ItemReport(str(new.get("external_id") or ""), str(new.get("number") or ""), action,
+                      changes, note_names(added))
+
+
 def apply_order(tx: Transaction, state: TxState, work: OrderWork, result: SyncResult) -> None:
     """Upsert one order's activity (and its new contact and attachments) inside ``tx``."""
     if work.contact is not None:
@@ -107,6 +140,8 @@ def apply_order(tx: Transaction, state: TxState, work: OrderWork, result: SyncRe
         state.activities[order.external_id] = doc_id
         result.created += 1
         result.attachments_added += len(work.attachments)
+        result.items.append(ItemReport(order.external_id, order.number or "", "created",
+                                       attachments_added=note_names(work.attachments)))
         return
     new: Doc = dict(doc)
     if work.full is not None:
@@ -129,6 +164,7 @@ def apply_order(tx: Transaction, state: TxState, work: OrderWork, result: SyncRe
     tx.replace("activities", key, new)
     result.updated += 1
     result.attachments_added += len(added)
+    result.items.append(order_report(tx, doc, new, added))
 
 
 @dataclass
@@ -155,3 +191,5 @@ def flag_missing(
             continue
         tx.update("activities", doc_id, {"missing_at_source": True, "updated": now_iso()})
         run.result.missing_at_source += 1
+        run.result.items.append(ItemReport(str(doc["external_id"]), str(doc.get("number") or ""),
+                                           "gone", {"missing_at_source": [False, True]}))

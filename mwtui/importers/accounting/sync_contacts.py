@@ -11,7 +11,7 @@ from typing import Any
 
 from mwtui.importers.accounting.protocol import AccountingClient, RemoteContact
 from mwtui.importers.accounting.sync_run import ProgressFn, SyncResult, SyncRun
-from mwtui.workspace.models import CONTACT_FIELDS, Customer, now_iso
+from mwtui.workspace.models import CONTACT_FIELDS, Customer, ItemReport, now_iso
 from mwtui.workspace.store import Doc, Snapshot, Transaction, Workspace
 
 
@@ -46,9 +46,13 @@ class CustomerIndex:
 
 
 def upsert_customer(
-    tx: Transaction, index: CustomerIndex, contact: RemoteContact, batch_id: str
+    tx: Transaction, index: CustomerIndex, contact: RemoteContact, batch_id: str,
+    changes: dict[str, list[Any]] | None = None,
 ) -> tuple[int, str]:
-    """Create or update the customer linked to a remote contact; never duplicates."""
+    """Create or update the customer linked to a remote contact; never duplicates.
+
+    ``changes`` (if given) receives the changed fields as ``{field: [old, new]}``.
+    """
     fields = customer_fields(contact)
     link = {"integration": contact.integration, "external_id": contact.external_id,
             "change_marker": contact.change_marker}
@@ -66,6 +70,8 @@ def upsert_customer(
     mine = [s for s in sources if s.get("integration") == contact.integration
             and str(s.get("external_id")) == contact.external_id]
     changed_fields = {k: v for k, v in fields.items() if doc.get(k, "") != v}
+    if changes is not None:
+        changes.update({k: [doc.get(k, ""), v] for k, v in changed_fields.items()})
     if mine:
         marker_changed = mine[0].get("change_marker") != contact.change_marker
         mine[0]["change_marker"] = contact.change_marker
@@ -122,12 +128,16 @@ class ContactImport:
         result = self.run.result
         index = CustomerIndex(tx, self.run.client.integration)
         for contact in chunk:
+            changes: dict[str, list[Any]] = {}
             try:
-                _, status = upsert_customer(tx, index, contact, result.batch_id)
+                _, status = upsert_customer(tx, index, contact, result.batch_id, changes)
             except Exception as err:  # one bad record does not stop the others
-                self.run.fail_item(contact.external_id, err)
+                self.run.fail_item(contact.external_id, err, contact.number or "")
                 continue
             setattr(result, status, getattr(result, status) + 1)
+            if status != "unchanged":
+                result.items.append(ItemReport(contact.external_id, contact.number or "",
+                                               status, changes if status == "updated" else {}))
 
 
 def import_contacts(

@@ -154,7 +154,7 @@ class OrderImport:
         except ImportCancelled:
             raise
         except Exception as err:
-            run.fail_item(work.summary.external_id, err)
+            run.fail_item(work.summary.external_id, err, work.summary.number or "")
             run.done += 1
             return False
         self.contact_for(work)
@@ -201,7 +201,7 @@ class OrderImport:
                 self.fetched_contacts[ext] = None
                 self.run.fail_item(work.summary.external_id,
                                    f"its contact {ext} could not be loaded: "
-                                   f"{error_sentence(err)}")
+                                   f"{error_sentence(err)}", work.summary.number or "")
         contact = self.fetched_contacts[ext]
         if contact is not None:
             work.contact = contact
@@ -239,7 +239,8 @@ class OrderImport:
             raise
         except Exception as err:
             self.run.fail_item(note.external_id, f"delivery note {note.number or ''} of order "
-                                                 f"{owner.order.number}: {error_sentence(err)}")
+                                                 f"{owner.order.number}: {error_sentence(err)}",
+                               note.number or "")
             return
         self.known_notes.add(note.external_id)
         owner.attachments.append(dataclasses.asdict(attachment))
@@ -258,7 +259,7 @@ class OrderImport:
             try:
                 apply_order(tx, state, item, self.run.result)
             except Exception as err:
-                self.run.fail_item(item.summary.external_id, err)
+                self.run.fail_item(item.summary.external_id, err, item.summary.number or "")
 
 
 def import_orders(

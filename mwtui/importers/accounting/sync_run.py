@@ -19,13 +19,14 @@ from mwtui.importers.accounting.errors import error_sentence
 from mwtui.importers.accounting.protocol import AccountingClient
 from mwtui.workspace.batches import record_batch
 from mwtui.workspace.errors import ImportCancelled
-from mwtui.workspace.models import Batch, now_iso
+from mwtui.workspace.models import Batch, ItemReport, now_iso
 from mwtui.workspace.store import Transaction, Workspace, new_batch_id
 
 log = logging.getLogger(__name__)
 
 CHUNK_ITEMS = 25  # commit at least every 25 records ...
 CHUNK_SECONDS = 2.0  # ... or every 2 s (stretched when commits themselves are slow)
+MAX_STORED_ITEMS = 5000  # per-item report entries kept in the batch record
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class SyncResult:
     customers_created: int = 0
     listed: int = 0
     failed: list[ItemError] = field(default_factory=list)
+    items: list[ItemReport] = field(default_factory=list)  # what happened, per item
     delivery_notes_supported: bool = True
     notice: str = ""
     error: str = ""  # why the whole run failed (listing error, store error)
@@ -100,6 +102,7 @@ class SyncResult:
             "failed": [{"external_id": e.external_id, "error": e.error} for e in self.failed],
             "notice": self.notice,
             "error": self.error,
+            "items": [item.to_json() for item in self.items],
         }
 
 
@@ -158,9 +161,10 @@ class SyncRun:
             self.check_cancel()
             yield item
 
-    def fail_item(self, external_id: str, err: BaseException | str) -> None:
+    def fail_item(self, external_id: str, err: BaseException | str, number: str = "") -> None:
         text = err if isinstance(err, str) else error_sentence(err)
         self.result.failed.append(ItemError(str(external_id), text))
+        self.result.items.append(ItemReport(str(external_id), number, "failed", error=text))
         log.info("import item %s failed: %s", external_id, text)
 
     def chunk_due(self, pending: int) -> bool:
@@ -173,6 +177,10 @@ class SyncRun:
         self.batch.counts = self.result.counts()
         self.batch.errors = [{"external_id": e.external_id, "error": e.error}
                              for e in self.result.failed[:500]]
+        items = self.result.items
+        stored = len(self.batch.items)  # items are only appended: convert the new ones
+        self.batch.items.extend(item.to_json() for item in items[stored:MAX_STORED_ITEMS])
+        self.batch.items_omitted = max(0, len(items) - MAX_STORED_ITEMS)
         self.batch.details = {**self.batch.details, "listed": self.result.listed,
                               "delivery_notes_supported": self.result.delivery_notes_supported}
         if self.result.notice:

@@ -1,0 +1,85 @@
+"""The Verlauf screen: every batch newest first, its per-item report, undo where it exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support.screens import FakeClient, make_app, screen_text
+from textual.widgets import OptionList
+
+from mwtui.i18n import formats as fmt
+from mwtui.importers.accounting.sync import import_orders
+from mwtui.screens.history import BatchReportScreen, HistoryScreen
+from mwtui.widgets.dialogs import ConfirmDialog
+from mwtui.workspace.batches import record_batch
+from mwtui.workspace.models import Batch, Service
+
+
+def add_webfakt_batch(ws, batch_id: str = "20260101-080000-aaaa") -> None:
+    with ws.transaction() as tx:
+        record_batch(tx, Batch(batch_id=batch_id, kind="webfakt", source="webfakt",
+                               created="2026-01-01T08:00:00+00:00", status="done",
+                               counts={"committed": 1}))
+        tx.insert("services", Service(customer_number="001", service="Hosting", amount="9.90",
+                                      batch=batch_id).to_record())
+
+
+async def open_history(app, pilot) -> HistoryScreen:
+    await pilot.press("6")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(app.screen, HistoryScreen)
+    return app.screen
+
+
+async def test_batches_newest_first_and_enter_shows_the_item_report(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    add_webfakt_batch(app.workspace)
+    result = import_orders(app.workspace, FakeClient("sevdesk", orders=3, fail_ids={"o2"}),
+                           "all")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(app, pilot)
+        assert [r.batch_id for r in screen.rows] == [result.batch_id, "20260101-080000-aaaa"]
+        text = screen_text(app)
+        assert "Orders · sevDesk · done" in text
+        assert fmt.datetime_("2026-01-01T08:00:00+00:00") in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BatchReportScreen)
+        text = screen_text(app)
+        assert "AB-2000: created" in text and "AB-2002: failed: order AB-2002" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_undo_a_webfakt_batch_after_asking(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    add_webfakt_batch(app.workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_history(app, pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.workspace.snapshot().count("services") == 0
+        assert "undone" in screen_text(app)
+
+
+async def test_undo_is_not_offered_for_an_accounting_import(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    import_orders(app.workspace, FakeClient("sevdesk", orders=1), "all")
+    before = app.workspace.snapshot().count("activities")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(app, pilot)
+        assert screen.query_one(OptionList).highlighted == 0
+        assert "only WEBFAKT batches can be undone" in screen.rows[0].undo_refusal
+        assert screen.check_action("undo", ()) is None  # shown disabled, does nothing
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.screen is screen
+    assert app.workspace.snapshot().count("activities") == before
