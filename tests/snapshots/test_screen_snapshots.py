@@ -10,8 +10,6 @@ from support.screens import make_app, make_workspace
 from mwtui.i18n import using_language
 from mwtui.workspace.models import Activity
 
-from mwtui.i18n import using_language
-
 SIZES = [(80, 24), (120, 40)]
 
 
