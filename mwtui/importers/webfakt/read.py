@@ -265,23 +265,26 @@ def find_header(
 
 
 def split_fields(
-    rows: pl.DataFrame, count: int, *, allow_extra: bool
+    rows: pl.DataFrame, count: int, *, allow_extra: bool, reason_last: bool = False
 ) -> pl.DataFrame:
     """Add ``f0..f{count-1}`` (raw fields; surrounding blanks and the formula-escape ``'``
     removed) and ``fields_ok`` to a frame with ``line`` and ``raw``; keeps ``raw``.
 
     A row is well-formed with exactly ``count`` fields, or one more when that one is empty
     (a trailing ``;``); with ``allow_extra`` (a trailing ``Grund`` column) one more of any
-    content, plus again one empty. Quoted fields (``"a;b"``) are split by the csv module.
+    content, plus again one empty. With ``reason_last`` (a rejects export with its ``Grund``
+    column) the last field of every row is the reason and the rule applies to the fields
+    before it: an exported row that lacked a field still lacks it. Quoted fields
+    (``"a;b"``) are split by the csv module.
     """
     n = count
-    names = [f"f{i}" for i in range(n + 2)]
+    names = [f"f{i}" for i in range(n + 3)]
     quoted = pl.col("raw").str.contains('"', literal=True)
     has_quotes = bool(rows.select(quoted.any()).item())
     plain = rows.filter(~quoted) if has_quotes else rows
     parts = plain.select(
         "line", "raw",
-        pl.col("raw").str.splitn(";", n + 2).struct.rename_fields(names).alias("_s"),
+        pl.col("raw").str.splitn(";", n + 3).struct.rename_fields(names).alias("_s"),
     ).unnest("_s")
     if has_quotes:
         quoted_rows = rows.filter(quoted)
@@ -289,7 +292,7 @@ def split_fields(
         cols: dict[str, list[str | None]] = {name: [] for name in names}
         for fields in split:
             for i, name in enumerate(names):
-                if i < n + 1:
+                if i < n + 2:
                     cols[name].append(fields[i] if i < len(fields) else None)
                 else:
                     cols[name].append(";".join(fields[i:]) if len(fields) > i else None)
@@ -301,7 +304,10 @@ def split_fields(
     last, beyond = pl.col(f"f{n}"), pl.col(f"f{n + 1}")
     enough = pl.col(f"f{n - 1}").is_not_null()
     ok = enough & (last.is_null() | ((last.str.strip_chars() == "") & beyond.is_null()))
-    if allow_extra:
+    if reason_last:  # the last field is the Grund: n fields before it, or n and one empty
+        ok = last.is_not_null() & (beyond.is_null() | (
+            (last.str.strip_chars() == "") & pl.col(f"f{n + 2}").is_null()))
+    elif allow_extra:
         ok = ok | (enough & last.is_not_null()
                    & (beyond.is_null() | (beyond.str.strip_chars() == "")))
     # Strip blanks and undo formula escaping only in columns that need it; one look at the
