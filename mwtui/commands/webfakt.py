@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mwtui.commands.common import resolve_input_file, write_json
+from mwtui.commands.common import resolve_input_file, write_json, write_json_parts
 from mwtui.workspace.text import safe_text
 
 
@@ -102,10 +102,8 @@ def run_check(ctx: Any) -> int:
     _path, result = _check(ctx)
     out_path, exported = _export(ctx, result)
     if ctx.args.json:
-        data = result.to_json()
-        if out_path:
-            data.update(rejects_out=out_path, exported=exported)
-        write_json(data)
+        extra = {"rejects_out": out_path, "exported": exported} if out_path else {}
+        write_json_parts(result.iter_json(extra))
         return 0
     _print_result(ctx, result)
     if out_path:

@@ -105,7 +105,8 @@ def test_a_reason_with_a_semicolon_is_quoted_and_read_back(tmp_path: Path) -> No
 def test_formula_guard_keeps_the_values(tmp_path: Path) -> None:
     bad = "9999;12101;Wartung;01;1;-5,00;01.06.2026;0;=1+2"
     exported = _export(tmp_path, bad, "unknown_customer")
-    assert exported.split(b"\r\n")[1].startswith(b"9999;12101;Wartung;01;1;'-5,00;01.06.2026;0;'=1+2;")
+    line = exported.split(b"\r\n")[1]
+    assert line.startswith(b"9999;12101;Wartung;01;1;'-5,00;01.06.2026;0;'=1+2;")
     fixed = check_bytes(exported.replace(b"9999;", b"001;"), lookups(), file_name="r.csv")
     row = fixed.rows.row(0, named=True)
     assert (fixed.accepted, row["amount"], row["remarks"]) == (1, "-5.00", "=1+2")
