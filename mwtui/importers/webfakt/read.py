@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from mwtui.i18n import _
 from mwtui.workspace.errors import MwtuiError
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -31,11 +32,12 @@ def read_file(path: Path | str) -> bytes:
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
-        raise FileError(f"No such file: {path}") from None
+        raise FileError(_("No such file: {path}").format(path=path)) from None
     except IsADirectoryError:
-        raise FileError(f"{path} is a folder, not a file.") from None
+        raise FileError(_("{path} is a folder, not a file.").format(path=path)) from None
     except OSError as err:
-        raise FileError(f"Cannot read {path}: {err.strerror or err}.") from None
+        raise FileError(_("Cannot read {path}: {error}.").format(
+            path=path, error=err.strerror or err)) from None
 
 
 def _cp1252_decode_gaps(err: UnicodeError) -> tuple[str, int]:
@@ -72,13 +74,12 @@ def decode(data: bytes) -> tuple[bytes, str]:
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as err:
-            raise FileError(
-                f"The file starts with a UTF-8 marker (BOM) but byte {err.start + 3} is not "
-                "UTF-8; save it again as UTF-8 or Windows-1252."
-            ) from None
+            raise FileError(_(
+                "The file starts with a UTF-8 marker (BOM) but byte {n} is not UTF-8; save "
+                "it again as UTF-8 or Windows-1252.").format(n=err.start + 3)) from None
         return body, "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileError("The file is UTF-16; save it as UTF-8 or Windows-1252 (ANSI) CSV.")
+        raise FileError(_("The file is UTF-16; save it as UTF-8 or Windows-1252 (ANSI) CSV."))
     if data.isascii():
         return data, "utf-8"
     if _utf8_prefix_ok(data):
@@ -239,7 +240,7 @@ def find_header(
     if head.height < 2 and lines.height > 1000:  # a long run of blank lines first
         head = lines.filter(~blank_expr()).head(2)
     if head.height == 0:
-        raise FileError(f"The file is empty: no {what} header and no rows.")
+        raise FileError(_("The file is empty: no {what} header and no rows.").format(what=what))
     wanted = {k: [header_key(f) for f in v] for k, v in layouts.items()}
     reason_key = header_key(reason_column)
     first_line, first_raw = head.row(0)
@@ -257,11 +258,11 @@ def find_header(
         for kind, names in wanted.items():
             if core == names and (len(texts) == 1 or kind in wrapped):
                 return Header(kind, texts, last, has_reason)
-    expected = "; ".join(f"format {k}: {';'.join(v)}" for k, v in layouts.items())
+    expected = "; ".join(_("format {n}: {columns}").format(n=k, columns=";".join(v))
+                         for k, v in layouts.items())
     shown = first_raw[:120]
-    raise FileError(
-        f"The first line is not a known {what} header ({shown!r}). Expected one of: {expected}."
-    )
+    raise FileError(_("The first line is not a known {what} header ({line}). Expected one "
+                      "of: {expected}.").format(what=what, line=repr(shown), expected=expected))
 
 
 def split_fields(
