@@ -82,8 +82,8 @@ class PreviewScreen(TranslatedBindings, CommitExportScreen):
     """
 
     TITLE = N_("WEBFAKT preview")
-    # Footer at 80 columns: n v c e b o r (and the app's keys); f, d, N and Escape are in
-    # the help (?), which lists every key with its tooltip.
+    # The footer at 80 columns holds n c b and the app's keys (also in German); v, e, o, r,
+    # f, d, N and Escape are in the help (?, every key with its tooltip) and the status hints.
     BINDINGS = [
         Binding("n,right_square_bracket", "jump_reject(1)", N_("Next rej."),
                 id="preview.next_reject", key_display="n",
@@ -91,19 +91,19 @@ class PreviewScreen(TranslatedBindings, CommitExportScreen):
         Binding("N,left_square_bracket", "jump_reject(-1)", N_("Previous rejected row"),
                 key_display="N", show=False, id="preview.prev_reject",
                 tooltip=N_("Cursor to the previous rejected row (also [)")),
-        Binding("v", "cycle_view", N_("View"), id="preview.view",
+        Binding("v", "cycle_view", N_("View"), id="preview.view", show=False,
                 tooltip=N_("Show all rows / accepted only / rejected only")),
         Binding("c", "commit", N_("Commit"), id="preview.commit",
                 tooltip=N_("Import the accepted rows as one batch (asks first)")),
         Binding("c", "commit_refused", N_("Commit"), show=False, id="preview.commit_refused",
                 tooltip=N_("Says why commit is not possible now")),
-        Binding("e", "export", N_("Export"), id="preview.export",
+        Binding("e", "export", N_("Export"), id="preview.export", show=False,
                 tooltip=N_("Write the rejected rows to a CSV to fix and re-import")),
-        Binding("b", "batches", N_("Batches"), id="preview.batches",
+        Binding("b", "batches", N_("History"), id="preview.batches",
                 tooltip=N_("Import history; undo a WEBFAKT batch")),
-        Binding("o", "browse", N_("Browse"), id="preview.browse",
+        Binding("o", "browse", N_("Browse"), id="preview.browse", show=False,
                 tooltip=N_("Pick the file from a folder tree")),
-        Binding("r", "recheck", N_("Re-check"), id="preview.recheck",
+        Binding("r", "recheck", N_("Re-check"), id="preview.recheck", show=False,
                 tooltip=N_("Check the file again (after fixing it or after a commit)")),
         Binding("f", "focus_file", N_("File path"), id="preview.file", show=False,
                 tooltip=N_("Type the file path (Tab completes, Enter checks)")),
