@@ -50,10 +50,10 @@ from mwtui.workspace.text import safe_text
 COLUMNS = [  # labels translated at display (columns())
     Column("line", N_("Line"), 7, align_right=True),
     Column("status", N_("St"), 4),
-    Column("customer", N_("Cust"), 8),
+    Column("customer", N_("Customer"), 8),
     Column("service", N_("Service")),
     Column("amount", N_("Amount"), 10, align_right=True),
-    Column("reason", N_("Reason"), 18),
+    Column("reason", N_("Reason"), 21),  # "Abrechnungsart falsch"
 ]
 
 STATUS_KEY = N_("St: ok accepted, ok+ from catalogue, ok! warning, REJ rejected. ? all keys")

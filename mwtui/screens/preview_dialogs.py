@@ -37,7 +37,7 @@ DIALOG_CSS = """
     padding: 0 1;
 }
 .dialog-tall { height: 90%; }
-.dialog-hint { color: $text-muted; height: auto; }
+.dialog-hint { color: $text-muted; height: auto; width: 100%; }
 """
 
 
@@ -133,14 +133,14 @@ class DetailScreen(TranslatedBindings, ModalScreen[None]):
 
 BATCH_COLUMNS = [  # labels translated at display
     Column("batch", N_("Batch"), 20),
-    Column("kind", N_("Kind"), 8),
-    Column("status", N_("Status"), 12),
+    Column("kind", N_("Kind"), 9),
+    Column("status", N_("Status"), 11),
     Column("count", N_("Rows"), 8, align_right=True),
     Column("source", N_("Source")),
 ]
 
 #: Batch statuses as the operator reads them (unknown ones are shown as stored).
-BATCH_STATUS = {"committed": N_("committed"), "undone": N_("undone")}
+BATCH_STATUS = {"done": N_("done"), "committed": N_("committed"), "undone": N_("undone")}
 #: Batch kinds (the importer's name); counts keys of the batch record.
 BATCH_COUNTS = {"committed": N_("committed"), "accepted": N_("accepted"),
                 "rejected": N_("rejected"), "already_imported": N_("already imported"),

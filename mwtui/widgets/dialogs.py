@@ -72,6 +72,7 @@ class ConfirmDialog(TranslatedBindings, ModalScreen[bool]):
     Escape answer no. Dismisses with True for yes."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog") + """
+    ConfirmDialog Label { width: 100%; }
     ConfirmDialog .dialog-buttons { height: auto; align-horizontal: right; }
     ConfirmDialog .dialog-buttons Button { margin-left: 1; min-width: 10; }
     """
