@@ -121,3 +121,17 @@ def test_streamed_json_escapes_like_json_dumps(monkeypatch, chunk: int) -> None:
     streamed = "".join(result.iter_json({"exported": 2}))
     assert streamed == json.dumps({**result.to_json(), "exported": 2}, ensure_ascii=False)
     assert json.loads(streamed)["rejects"][1]["reason"] == "field_count"
+
+
+def test_check_text_and_help_in_german(loaded, capsys) -> None:
+    assert main(["--lang", "de", "webfakt", "check", str(demo_file("webfakt_format1.csv"))]) == 0
+    out = capsys.readouterr().out
+    assert "Format 1, Zeichensatz cp1252" in out and "Abgelehnt nach Grund:" in out
+    assert "Kunde unbekannt: Bei nicht vorhandener Kundennummer" in out
+    with pytest.raises(SystemExit):
+        main(["--lang", "de", "webfakt", "check", "--help"])
+    text = capsys.readouterr().out
+    assert "DATEI" in text and "Writes nothing" not in text and "Schreibt nichts" in text
+    with pytest.raises(SystemExit):
+        main(["--lang", "de", "customers", "import", "--help"])
+    assert "Kunden aus DATEI nach Nummer anlegen" in capsys.readouterr().out
