@@ -343,7 +343,10 @@ class PreviewScreen(TranslatedBindings, CommitExportScreen):
         if self.result is None or self.summary is None:
             return
         name = self.path.name if self.path else ""
-        lines = summary_text(name, self.result.format, self.result.encoding, self.summary)
+        shown = self.query_one("#pv-summary").size.width or self.app.size.width
+        width = max(40, shown - 2)  # the summary's padding
+        lines = summary_text(name, self.result.format, self.result.encoding, self.summary,
+                             width)
         self.query_one("#pv-summary", Static).update(
             Text("\n".join(safe_text(line, one_line=True) for line in lines), no_wrap=True,
                  overflow="ellipsis")

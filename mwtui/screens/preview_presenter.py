@@ -282,10 +282,10 @@ def _status_lines(row: dict[str, Any], messages: dict[str, str] | None) -> list[
     return lines
 
 
-def summary_text(name: str, fmt_no: int, encoding: str,
-                 summary: Summary) -> tuple[str, str, str]:
+def summary_text(name: str, fmt_no: int, encoding: str, summary: Summary,
+                 width: int = 78) -> tuple[str, str, str]:
     """Three header lines: file/format/encoding, row counts, rejects per reason (short
-    names), each short enough for 80 columns in the usual case."""
+    names, most frequent first; those that do not fit in ``width`` counted as "+n more")."""
     first = _("{file} · format {format} · {encoding}").format(
         file=name, format=fmt_no, encoding=encoding)
     if summary.warnings:
@@ -296,7 +296,19 @@ def summary_text(name: str, fmt_no: int, encoding: str,
     second = _("{rows} rows: {accepted} accepted, {rejected} rejected").format(
         rows=fmt.count(summary.rows), accepted=fmt.count(summary.accepted),
         rejected=fmt.count(summary.rejected))
-    reasons = ", ".join(f"{reason_label(code)} {fmt.count(n)}"
-                        for code, n in summary.reasons.items())
-    third = _("Rejects: {reasons}").format(reasons=reasons or _("none"))
-    return first, second, third
+    return first, second, _reasons_line(summary.reasons, width)
+
+
+def _reasons_line(reasons: dict[str, int], width: int) -> str:
+    """``Rejects: Unknown customer 2, Amount 0 1`` cut to ``width`` with "+n more"."""
+    parts = [f"{reason_label(code)} {fmt.count(n)}" for code, n in reasons.items()]
+    if not parts:
+        return _("Rejects: {reasons}").format(reasons=_("none"))
+    for shown in range(len(parts), 0, -1):
+        text = ", ".join(parts[:shown])
+        if shown < len(parts):
+            text += ", " + _("+{n} more").format(n=len(parts) - shown)
+        line = _("Rejects: {reasons}").format(reasons=text)
+        if len(line) <= width:
+            return line
+    return line

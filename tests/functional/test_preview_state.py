@@ -140,3 +140,16 @@ async def test_commit_is_disabled_until_the_next_check(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert "Commit 1 accepted rows" in app.screen.question  # only the changed row is new
+
+
+async def test_many_reasons_fit_the_summary_line(tmp_path: Path) -> None:
+    from mwtui.i18n import set_language
+    from mwtui.importers.webfakt.catalogue import demo_file
+
+    set_language("de")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await check(app, pilot, demo_file("webfakt_format1.csv"))
+        third = static_text(screen, "#pv-summary").splitlines()[2]
+        assert third.startswith("Abgelehnt: Kunde unbekannt 2")
+        assert len(third) <= 78 and third.endswith("weitere")
