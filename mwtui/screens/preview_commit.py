@@ -88,7 +88,9 @@ class CommitExportScreen(Screen[None]):
                 text += " " + _("{n} already imported rows skipped.").format(
                     n=fmt.count(outcome.already_imported))
             self.notify(safe_text(text), title=_("WEBFAKT import"), markup=False, timeout=10)
-        self._status(text + " " + _("b shows batches (undo), r re-checks."))
+        hint = " " + _("b shows batches (undo), r re-checks.")
+        fits = len(text) + len(hint) <= self.size.width - 2
+        self._status(text + hint if fits else text)
 
     def _commit_refused(self, text: str) -> None:
         self._committing = False
