@@ -6,6 +6,7 @@
    workspace with 5,000 customers and the article catalogue, in a temporary folder.
 2. Times ``mwtui webfakt check FILE`` end to end as a subprocess (median of ``--repeat``),
    and its peak memory (max RSS, measured by a small launcher process: see ``LAUNCHER``).
+   Then ``check`` (text) against ``check --json`` (every reject streamed), as a ratio.
 3. Times a plain stdlib-``csv`` validator of the same rules, also as a subprocess.
 4. Times ``webfakt.commit`` of 100,000 accepted rows into an empty workspace.
 """
@@ -172,6 +173,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--commit-rows", type=int, default=100_000)
+    parser.add_argument("--json-only", action="store_true",
+                        help="stop after the check and check --json figures")
     args = parser.parse_args()
     mwtui = str(Path(sys.executable).with_name("mwtui"))
     with tempfile.TemporaryDirectory(prefix="mwtui-bench-") as tmp:
@@ -197,6 +200,17 @@ def main() -> None:
               f"{', '.join(f'{t:.2f}' for t in times)}")
         print("  " + "\n  ".join(out.splitlines()[1:3]))
         print(f"  peak memory (max RSS): {peak / 1e6:.0f} MB = {peak / size:.1f}x file size")
+
+        text_times, json_times = [], []
+        for _ in range(args.repeat):  # interleaved, so both see the same machine load
+            text_times.append(run([mwtui, "webfakt", "check", str(data)], env)[0])
+            json_times.append(run([mwtui, "webfakt", "check", str(data), "--json"], env)[0])
+        text_median, json_median = statistics.median(text_times), statistics.median(json_times)
+        print(f"webfakt check text (default 200 rejects listed): median {text_median:.2f} s; "
+              f"--json (every reject): median {json_median:.2f} s = "
+              f"{json_median / text_median:.2f}x the text output")
+        if args.json_only:
+            return
 
         script = folder / "stdlib_validator.py"
         script.write_text(STDLIB_VALIDATOR, encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,3 +23,11 @@ def write_json(data: Any) -> None:
     """``data`` as one line of JSON on stdout (non-ASCII kept as is)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False))
     sys.stdout.write("\n")
+
+
+def write_json_parts(parts: Iterable[str]) -> None:
+    """JSON text written as it is made (one line on stdout, like :func:`write_json`)."""
+    write = sys.stdout.write
+    for part in parts:
+        write(part)
+    write("\n")

@@ -23,6 +23,8 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from mwtui.i18n import N_, _
+from mwtui.i18n import formats as fmt
 from mwtui.importers import webfakt
 from mwtui.screens.preview_commit import CommitExportScreen
 from mwtui.screens.preview_dialogs import BatchesScreen, BrowseScreen, DetailScreen
@@ -40,23 +42,30 @@ from mwtui.screens.preview_presenter import (
     summary_text,
 )
 from mwtui.widgets.path_input import PathInput, complete_path, typed_path
-from mwtui.widgets.virtual_table import Column, VirtualTable
+from mwtui.widgets.translated import TranslatedBindings
+from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
 from mwtui.workspace.errors import ImportCancelled
 from mwtui.workspace.text import safe_text
 
-COLUMNS = [
-    Column("line", "Line", 7, align_right=True),
-    Column("status", "St", 4),
-    Column("customer", "Cust", 8),
-    Column("service", "Service"),
-    Column("amount", "Amount", 10, align_right=True),
-    Column("reason", "Reason", 16),
+COLUMNS = [  # labels translated at display (columns())
+    Column("line", N_("Line"), 7, align_right=True),
+    Column("status", N_("St"), 4),
+    Column("customer", N_("Customer"), 8),
+    Column("service", N_("Service")),
+    Column("amount", N_("Amount"), 10, align_right=True),
+    Column("reason", N_("Reason"), 21),  # "Abrechnungsart falsch"
 ]
 
-STATUS_KEY = "St: ok accepted, ok+ filled from catalogue, ok! warning, REJ rejected."
+STATUS_KEY = N_("St: ok accepted, ok+ from catalogue, ok! warning, REJ rejected. ? all keys")
+NO_FILE = N_("No file checked yet. Type a path and press Enter, or o to browse.")
 
 
-class PreviewScreen(CommitExportScreen):
+def columns() -> list[Column]:
+    """The table's columns with their headers in the current language."""
+    return [Column(c.key, _(c.label), c.width, c.align_right) for c in COLUMNS]
+
+
+class PreviewScreen(TranslatedBindings, CommitExportScreen):
     """Check a WEBFAKT service file, inspect accepted and rejected rows, commit, undo."""
 
     DEFAULT_CSS = """
@@ -72,30 +81,36 @@ class PreviewScreen(CommitExportScreen):
     PreviewScreen.-checking #pv-progress { display: block; }
     """
 
+    TITLE = N_("WEBFAKT preview")
+    # The footer at 80 columns holds n c b and the app's keys (also in German); v, e, o, r,
+    # f, d, N and Escape are in the help (?, every key with its tooltip) and the status hints.
     BINDINGS = [
-        Binding("n,right_square_bracket", "jump_reject(1)", "Next rej", id="preview.next_reject",
-                key_display="n", tooltip="Cursor to the next rejected row (also ])"),
-        Binding("N,left_square_bracket", "jump_reject(-1)", "Prev rej", key_display="N",
-                show=False,
-                id="preview.prev_reject", tooltip="Cursor to the previous rejected row (also [)"),
-        Binding("v", "cycle_view", "View", id="preview.view",
-                tooltip="Show all rows / accepted only / rejected only"),
-        Binding("c", "commit", "Commit", id="preview.commit",
-                tooltip="Import the accepted rows as one batch (asks first)"),
-        Binding("b", "batches", "Batches", id="preview.batches",
-                tooltip="Import history; undo a WEBFAKT batch"),
-        Binding("e", "export", "Export", id="preview.export",
-                tooltip="Write the rejected rows to a CSV to fix and re-import"),
-        Binding("o", "browse", "Browse", id="preview.browse", show=False,
-                tooltip="Pick the file from a folder tree"),
-        Binding("f", "focus_file", "File", id="preview.file", show=False,
-                tooltip="Type the file path (Tab completes, Enter checks)"),
-        Binding("r", "recheck", "Re-check", id="preview.recheck", show=False,
-                tooltip="Check the file again (after fixing it or after a commit)"),
-        Binding("d", "detail", "Detail", id="preview.detail", show=False,
-                tooltip="Every field of the highlighted row (Enter in the table too)"),
-        Binding("escape", "cancel", "Cancel", id="preview.cancel", show=False,
-                tooltip="Stop a running check; leave the path field"),
+        Binding("n,right_square_bracket", "jump_reject(1)", N_("Next rej."),
+                id="preview.next_reject", key_display="n",
+                tooltip=N_("Cursor to the next rejected row (also ])")),
+        Binding("N,left_square_bracket", "jump_reject(-1)", N_("Previous rejected row"),
+                key_display="N", show=False, id="preview.prev_reject",
+                tooltip=N_("Cursor to the previous rejected row (also [)")),
+        Binding("v", "cycle_view", N_("View"), id="preview.view", show=False,
+                tooltip=N_("Show all rows / accepted only / rejected only")),
+        Binding("c", "commit", N_("Commit"), id="preview.commit",
+                tooltip=N_("Import the accepted rows as one batch (asks first)")),
+        Binding("c", "commit_refused", N_("Commit"), show=False, id="preview.commit_refused",
+                tooltip=N_("Says why commit is not possible now")),
+        Binding("e", "export", N_("Export"), id="preview.export", show=False,
+                tooltip=N_("Write the rejected rows to a CSV to fix and re-import")),
+        Binding("b", "batches", N_("History"), id="preview.batches",
+                tooltip=N_("Import history; undo a WEBFAKT batch")),
+        Binding("o", "browse", N_("Browse"), id="preview.browse", show=False,
+                tooltip=N_("Pick the file from a folder tree")),
+        Binding("r", "recheck", N_("Re-check"), id="preview.recheck", show=False,
+                tooltip=N_("Check the file again (after fixing it or after a commit)")),
+        Binding("f", "focus_file", N_("File path"), id="preview.file", show=False,
+                tooltip=N_("Type the file path (Tab completes, Enter checks)")),
+        Binding("d", "detail", N_("Row detail"), id="preview.detail", show=False,
+                tooltip=N_("Every field of the highlighted row (Enter in the table too)")),
+        Binding("escape", "cancel", N_("Cancel"), id="preview.cancel", show=False,
+                tooltip=N_("Stop a running check; leave the path field")),
     ]
 
     # -- messages from workers -------------------------------------------------------
@@ -105,12 +120,16 @@ class PreviewScreen(CommitExportScreen):
         token: threading.Event | None = None
 
     class CheckProgress(CheckMessage):
+        """How far the check is (``step`` is English; translated at display)."""
+
         def __init__(self, step: str, fraction: float) -> None:
             super().__init__()
             self.step = step
             self.fraction = fraction
 
     class CheckDone(CheckMessage):
+        """The check finished with a result and its first view."""
+
         def __init__(self, path: Path, result: webfakt.CheckResult, view: PreviewView,
                      summary: Summary, seconds: float) -> None:
             super().__init__()
@@ -121,6 +140,8 @@ class PreviewScreen(CommitExportScreen):
             self.seconds = seconds
 
     class CheckFailed(CheckMessage):
+        """The file could not be checked (``text`` for the operator) or was cancelled."""
+
         def __init__(self, path: Path, text: str, cancelled: bool = False) -> None:
             super().__init__()
             self.path = path
@@ -128,6 +149,8 @@ class PreviewScreen(CommitExportScreen):
             self.cancelled = cancelled
 
     class ViewReady(Message):
+        """A filtered view is ready to show."""
+
         def __init__(self, view: PreviewView, line: int | None) -> None:
             super().__init__()
             self.view = view
@@ -143,20 +166,21 @@ class PreviewScreen(CommitExportScreen):
         self._cancel: threading.Event | None = None
         self._checking = False
         self._committing = False
+        self._committed = False  # the shown result was committed: commit needs a re-check
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="pv-file"):
-            yield Label("File", markup=False)
+            yield Label(_("File"), markup=False)
             yield PathInput(self._start_value(), id="pv-path", compact=True,
-                            placeholder="Path of a WEBFAKT file (Tab completes, Enter checks)")
-        yield Static(Text("No file checked yet. Type a path and press Enter, or o to browse."),
-                     id="pv-summary")
-        yield VirtualTable(COLUMNS, id="pv-table")
+                            placeholder=_("Path of a WEBFAKT file (Tab completes, Enter "
+                                          "checks)"))
+        yield Static(Text(_(NO_FILE)), id="pv-summary")
+        yield VirtualTable(columns(), id="pv-table")
         with VerticalScroll(id="pv-detail"):
             yield Static("", id="pv-detail-text")
         with Horizontal(id="pv-statusbar"):
-            yield Static(Text(STATUS_KEY), id="pv-status")
+            yield Static(Text(_(STATUS_KEY)), id="pv-status")
             yield ProgressBar(total=1.0, show_eta=False, id="pv-progress")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -187,10 +211,21 @@ class PreviewScreen(CommitExportScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim keys that need a checked file (None = shown but disabled)."""
-        needs_result = ("jump_reject", "cycle_view", "commit", "export", "detail", "recheck")
+        needs_result = ("jump_reject", "cycle_view", "commit", "export", "detail")
         if action in needs_result and (self.result is None or self._checking):
             return None
+        if action == "recheck" and (self.path is None or self._checking):
+            return None
+        if action == "commit" and self._committed:
+            return None
+        if action == "commit_refused":
+            return self._committed and not self._checking
         return True
+
+    def action_commit_refused(self) -> None:
+        """``c`` after a commit: say why nothing happens."""
+        self.notify(_("This check was committed. r checks the file again; then c commits "
+                      "what is new."), severity="warning", timeout=6)
 
     # -- checking --------------------------------------------------------------------
     @on(PathInput.Submitted, "#pv-path")
@@ -208,7 +243,7 @@ class PreviewScreen(CommitExportScreen):
         self._checking = True
         self.add_class("-checking")
         self.query_one("#pv-progress", ProgressBar).update(total=1.0, progress=0.0)
-        self._status(f"Checking {path.name} ... (Escape cancels)")
+        self._status(_("Checking {file} ... (Escape cancels)").format(file=path.name))
         self.refresh_bindings()
         self._check(path, self._cancel)
 
@@ -237,11 +272,12 @@ class PreviewScreen(CommitExportScreen):
                     path = Path(completed)
                     self.app.call_from_thread(self._set_path_value, str(path))
             if path.is_dir():
-                raise webfakt.FileError(f"{path} is a folder; pick a WEBFAKT CSV file in it.")
+                raise webfakt.FileError(_("{path} is a folder; pick a WEBFAKT CSV file in "
+                                          "it.").format(path=path))
             result = webfakt.check_file(path, self.app.workspace,  # type: ignore[attr-defined]
                                         progress=progress, cancel=cancel)
             if cancel.is_set():
-                raise ImportCancelled("Check cancelled.")
+                raise ImportCancelled(_("Check cancelled."))
             view = build_view(result.table, "all", result.with_fields)
             summary = summarise(result.table)
         except webfakt.FileError as exc:
@@ -249,10 +285,10 @@ class PreviewScreen(CommitExportScreen):
             return
         except Exception as exc:  # reported to the operator, never a crash
             if cancel.is_set():
-                post(self.CheckFailed(path, "Check cancelled.", cancelled=True))
+                post(self.CheckFailed(path, _("Check cancelled."), cancelled=True))
             else:
-                post(self.CheckFailed(
-                    path, f"Could not check {path.name}: {type(exc).__name__}: {exc}"))
+                post(self.CheckFailed(path, _("Could not check {file}: {error}").format(
+                    file=path.name, error=f"{type(exc).__name__}: {exc}")))
             return
         post(self.CheckDone(path, result, view, summary, time.perf_counter() - started))
 
@@ -263,17 +299,28 @@ class PreviewScreen(CommitExportScreen):
         if not self._checking or message.token is not self._cancel:
             return
         self.query_one("#pv-progress", ProgressBar).update(progress=message.fraction)
-        self._status(f"{message.step} ... (Escape cancels)")
+        self._status(_("{step} ... (Escape cancels)").format(step=_(message.step)))
 
     def on_preview_screen_check_failed(self, message: CheckFailed) -> None:
         if message.token is not self._cancel or not self._checking:
             return
         self._checking = False
         self.remove_class("-checking")
+        if not message.cancelled:
+            self._clear_result(message.text)
         self.refresh_bindings()
         self._status(message.text)
         if not message.cancelled:
             self.notify(safe_text(message.text), severity="error", markup=False, timeout=8)
+
+    def _clear_result(self, why: str) -> None:
+        """Forget the shown preview (its file could not be checked now)."""
+        self.result = self.view = self.summary = None
+        self._committed = False
+        self.table.set_source(ListSource([]))
+        self.query_one("#pv-summary", Static).update(
+            Text(safe_text(why), no_wrap=False, overflow="ellipsis"))
+        self._detail("")
 
     def on_preview_screen_check_done(self, message: CheckDone) -> None:
         if message.token is not self._cancel or not self._checking:
@@ -283,11 +330,12 @@ class PreviewScreen(CommitExportScreen):
         self.result = message.result
         self.path = message.path
         self.summary = message.summary
+        self._committed = False
         self.show_result()
         self._show_view(message.view, None)
         self.table.focus()
-        self._status(f"{message.path.name} checked in {message.seconds:.2f} s. "
-                     "n/N rejects, v view, Enter detail, c commit.")
+        self._status(_("Checked in {seconds} s. n/N rejects, v view, Enter detail, c "
+                       "commit.").format(seconds=fmt.decimal(message.seconds, 2)))
         self.refresh_bindings()
 
     def show_result(self) -> None:
@@ -295,7 +343,10 @@ class PreviewScreen(CommitExportScreen):
         if self.result is None or self.summary is None:
             return
         name = self.path.name if self.path else ""
-        lines = summary_text(name, self.result.format, self.result.encoding, self.summary)
+        shown = self.query_one("#pv-summary").size.width or self.app.size.width
+        width = max(40, shown - 2)  # the summary's padding
+        lines = summary_text(name, self.result.format, self.result.encoding, self.summary,
+                             width)
         self.query_one("#pv-summary", Static).update(
             Text("\n".join(safe_text(line, one_line=True) for line in lines), no_wrap=True,
                  overflow="ellipsis")
@@ -306,7 +357,7 @@ class PreviewScreen(CommitExportScreen):
         cursor = position_of_line(view, line)
         self.table.set_source(FrameSource(view), cursor=cursor)
         if len(view) == 0:
-            self._detail("No rows in this view.")
+            self._detail(_("No rows in this view."))
 
     # -- table and detail ------------------------------------------------------------
     @on(VirtualTable.RowHighlighted, "#pv-table")
@@ -337,11 +388,12 @@ class PreviewScreen(CommitExportScreen):
             return
         target = find_reject(self.view, self.table.cursor_row, direction)
         if target is None:
-            word = "next" if direction > 0 else "previous"
             if self.view.rejects.len() == 0:
-                self.notify("No rejected rows in this view.", timeout=3)
+                self.notify(_("No rejected rows in this view."), timeout=3)
+            elif direction > 0:
+                self.notify(_("No next rejected row."), timeout=3)
             else:
-                self.notify(f"No {word} rejected row.", timeout=3)
+                self.notify(_("No previous rejected row."), timeout=3)
             return
         self.table.move_cursor(target)
         self.table.focus()
@@ -350,7 +402,8 @@ class PreviewScreen(CommitExportScreen):
         if self.result is None or self.view is None:
             return
         line = self.view.line(self.table.cursor_row)
-        self._status(f"Filtering: {VIEW_LABELS[next_view(self.view.name)]} ...")
+        self._status(_("Filtering: {view} ...").format(
+            view=_(VIEW_LABELS[next_view(self.view.name)])))
         self._filter(self.result, next_view(self.view.name), line)
 
     @work(thread=True, exclusive=True, group="webfakt-view")
@@ -360,8 +413,8 @@ class PreviewScreen(CommitExportScreen):
 
     def on_preview_screen_view_ready(self, message: ViewReady) -> None:
         self._show_view(message.view, message.line)
-        self._status(f"Showing {VIEW_LABELS[message.view.name]}: {len(message.view):,} rows. "
-                     "v switches.")
+        self._status(_("Showing {view}: {n} rows. v switches.").format(
+            view=_(VIEW_LABELS[message.view.name]), n=fmt.count(len(message.view))))
 
     # -- other actions ---------------------------------------------------------------
     def action_cancel(self) -> None:
@@ -370,7 +423,7 @@ class PreviewScreen(CommitExportScreen):
             self.workers.cancel_group(self, "webfakt-check")
             self._checking = False
             self.remove_class("-checking")
-            self._status("Check cancelled.")
+            self._status(_("Check cancelled."))
             self.refresh_bindings()
             return
         if self.focused is self.query_one("#pv-path", PathInput):

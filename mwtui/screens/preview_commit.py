@@ -11,6 +11,8 @@ from pathlib import Path
 from textual import work
 from textual.screen import Screen
 
+from mwtui.i18n import _
+from mwtui.i18n import formats as fmt
 from mwtui.importers import webfakt
 from mwtui.screens.preview_dialogs import PathPromptScreen
 from mwtui.screens.preview_presenter import Summary
@@ -26,6 +28,7 @@ class CommitExportScreen(Screen[None]):
     summary: Summary | None
     path: Path | None
     _committing: bool = False
+    _committed: bool = False
 
     def _status(self, text: str) -> None:  # the screen's status line
         raise NotImplementedError
@@ -38,23 +41,23 @@ class CommitExportScreen(Screen[None]):
         if self.result is None or self.summary is None or self.path is None:
             return
         if self._committing:
-            self.notify("A commit is already running.", timeout=3)
+            self.notify(_("A commit is already running."), timeout=3)
             return
         if self.summary.accepted == 0:
-            self.notify("No accepted rows: nothing to commit.", severity="warning")
+            self.notify(_("No accepted rows: nothing to commit."), severity="warning")
             return
-        question = (
-            f"Commit {self.summary.accepted:,} accepted rows as one batch? "
-            f"{self.summary.rejected:,} rejected rows will not be imported.\n\n"
-            f"File: {self.path}"
-        )
+        question = _(
+            "Commit {accepted} accepted rows as one batch? {rejected} rejected rows will not "
+            "be imported.\n\nFile: {path}").format(
+            accepted=fmt.count(self.summary.accepted),
+            rejected=fmt.count(self.summary.rejected), path=self.path)
         result, path = self.result, self.path
-        self.app.push_screen(ConfirmDialog(question, yes="Commit"),
+        self.app.push_screen(ConfirmDialog(question, yes=_("Commit")),
                              lambda yes: self._start_commit(result, path) if yes else None)
 
     def _start_commit(self, result: webfakt.CheckResult, path: Path) -> None:
         self._committing = True
-        self._status("Committing ...")
+        self._status(_("Committing ..."))
         self._commit(result, path)
 
     @work(thread=True, exclusive=True, group="webfakt-commit")
@@ -65,29 +68,36 @@ class CommitExportScreen(Screen[None]):
             self.app.call_from_thread(self._commit_refused, str(exc))
             return
         except Exception as exc:  # shown to the operator
-            self.app.call_from_thread(self._commit_refused,
-                                      f"Commit failed: {type(exc).__name__}: {exc}")
+            self.app.call_from_thread(self._commit_refused, _("Commit failed: {error}").format(
+                error=f"{type(exc).__name__}: {exc}"))
             return
         self.app.call_from_thread(self._commit_done, outcome)
 
     def _commit_done(self, outcome: webfakt.CommitResult) -> None:
         self._committing = False
+        self._committed = True
+        self.refresh_bindings()
         if outcome.batch_id is None:
-            text = (f"Nothing new to commit: {outcome.already_imported:,} rows were already "
-                    "imported.")
+            text = _("Nothing new to commit: {n} rows were already imported.").format(
+                n=fmt.count(outcome.already_imported))
             self.notify(text, severity="warning", markup=False)
         else:
-            text = f"Committed {outcome.committed:,} rows as batch {outcome.batch_id}."
+            text = _("Committed {n} rows as batch {batch}.").format(
+                n=fmt.count(outcome.committed), batch=outcome.batch_id)
             if outcome.already_imported:
-                text += f" {outcome.already_imported:,} already imported rows skipped."
-            self.notify(safe_text(text), title="WEBFAKT import", markup=False, timeout=10)
-        self._status(text + " b shows batches (undo), r re-checks.")
+                text += " " + _("{n} already imported rows skipped.").format(
+                    n=fmt.count(outcome.already_imported))
+            self.notify(safe_text(text), title=_("WEBFAKT import"), markup=False, timeout=10)
+        hint = " " + _("b shows batches (undo), r re-checks.")
+        fits = len(text) + len(hint) <= self.size.width - 2
+        self._status(text + hint if fits else text)
 
     def _commit_refused(self, text: str) -> None:
         self._committing = False
         self._status(text)
         self.app.push_screen(
-            ConfirmDialog(f"{text}\n\nCheck the file again now?", yes="Re-check"),
+            ConfirmDialog(_("{error}\n\nCheck the file again now?").format(error=text),
+                          yes=_("Re-check")),
             lambda yes: self.action_recheck() if yes else None,
         )
 
@@ -96,12 +106,12 @@ class CommitExportScreen(Screen[None]):
         if self.result is None or self.summary is None or self.path is None:
             return
         if self.summary.rejected == 0:
-            self.notify("No rejected rows to export.", timeout=3)
+            self.notify(_("No rejected rows to export."), timeout=3)
             return
         default = self.path.with_name(self.path.stem + ".rejects.csv")
         self.app.push_screen(
-            PathPromptScreen(f"Write the {self.summary.rejected:,} rejected rows to:",
-                             str(default)),
+            PathPromptScreen(_("Write the {n} rejected rows to:").format(
+                n=fmt.count(self.summary.rejected)), str(default)),
             self._export_target,
         )
 
@@ -109,13 +119,14 @@ class CommitExportScreen(Screen[None]):
         if target is None or self.result is None:
             return
         if self.path is not None and target.resolve() == self.path.resolve():
-            self.notify("That is the checked file itself; pick another name.",
+            self.notify(_("That is the checked file itself; pick another name."),
                         severity="error")
             return
         result = self.result
         if target.exists():
             self.app.push_screen(
-                ConfirmDialog(f"{target} exists. Overwrite it?", yes="Overwrite"),
+                ConfirmDialog(_("{path} exists. Overwrite it?").format(path=target),
+                              yes=_("Overwrite")),
                 lambda yes: self._export(result, target) if yes else None,
             )
         else:
@@ -126,9 +137,11 @@ class CommitExportScreen(Screen[None]):
         try:
             written = webfakt.export_rejects(result, target)
         except (OSError, MwtuiError) as exc:
-            self.app.call_from_thread(self.notify, safe_text(f"Export failed: {exc}"),
-                                      severity="error", markup=False)
+            self.app.call_from_thread(
+                self.notify, safe_text(_("Export failed: {error}").format(error=exc)),
+                severity="error", markup=False)
             return
-        text = safe_text(f"Wrote {written:,} rejected rows to {target}.")
+        text = safe_text(_("Wrote {n} rejected rows to {path}.").format(
+            n=fmt.count(written), path=target))
         self.app.call_from_thread(self.notify, text, markup=False)
         self.app.call_from_thread(self._status, text)

@@ -16,8 +16,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Label, Static
 
+from mwtui.i18n import N_, _
+from mwtui.i18n import formats as fmt
 from mwtui.widgets.dialogs import ConfirmDialog
 from mwtui.widgets.path_input import PathInput
+from mwtui.widgets.translated import TranslatedBindings
 from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
 from mwtui.workspace.batches import can_undo, list_batches, undo_batch
 from mwtui.workspace.errors import MwtuiError
@@ -34,15 +37,15 @@ DIALOG_CSS = """
     padding: 0 1;
 }
 .dialog-tall { height: 90%; }
-.dialog-hint { color: $text-muted; height: auto; }
+.dialog-hint { color: $text-muted; height: auto; width: 100%; }
 """
 
 
-class PathPromptScreen(ModalScreen[Path | None]):
+class PathPromptScreen(TranslatedBindings, ModalScreen[Path | None]):
     """Ask for a file path (Tab completes). Enter accepts, Escape cancels."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="prompt.cancel")]
 
     def __init__(self, question: str, default: str) -> None:
         super().__init__()
@@ -53,7 +56,8 @@ class PathPromptScreen(ModalScreen[Path | None]):
         with Vertical(classes="dialog"):
             yield Label(self._question, markup=False)
             yield PathInput(safe_text(self._default, one_line=True), id="prompt-path")
-            yield Label("Enter writes, Tab completes, Escape cancels.", classes="dialog-hint")
+            yield Label(_("Enter writes, Tab completes, Escape cancels."), classes="dialog-hint",
+                        markup=False)
 
     def on_mount(self) -> None:
         field = self.query_one(PathInput)
@@ -69,14 +73,14 @@ class PathPromptScreen(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class BrowseScreen(ModalScreen[Path | None]):
+class BrowseScreen(TranslatedBindings, ModalScreen[Path | None]):
     """Pick a file from a folder tree: arrows move, Enter opens, Backspace goes up."""
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="browse.cancel"),
-        Binding("backspace", "parent", "Up a folder", id="browse.parent",
-                tooltip="Show the parent folder"),
+        Binding("escape", "cancel", N_("Cancel"), id="browse.cancel"),
+        Binding("backspace", "parent", N_("Up a folder"), id="browse.parent",
+                tooltip=N_("Show the parent folder")),
     ]
 
     def __init__(self, folder: Path) -> None:
@@ -85,8 +89,8 @@ class BrowseScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-tall"):
-            yield Label("Pick a WEBFAKT file: Enter opens, Backspace goes up, Escape cancels.",
-                        markup=False, classes="dialog-hint")
+            yield Label(_("Pick a WEBFAKT file: Enter opens, Backspace goes up, Escape "
+                          "cancels."), markup=False, classes="dialog-hint")
             yield DirectoryTree(self._folder, id="browse-tree")
 
     def on_mount(self) -> None:
@@ -106,11 +110,11 @@ class BrowseScreen(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class DetailScreen(ModalScreen[None]):
+class DetailScreen(TranslatedBindings, ModalScreen[None]):
     """The full detail of one row (raw line, every field), scrollable."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape,enter,q,d", "close", "Close", id="detail.close")]
+    BINDINGS = [Binding("escape,enter,q,d", "close", N_("Close"), id="detail.close")]
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -127,13 +131,21 @@ class DetailScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-BATCH_COLUMNS = [
-    Column("batch", "Batch", 20),
-    Column("kind", "Kind", 8),
-    Column("status", "Status", 7),
-    Column("count", "Rows", 8, align_right=True),
-    Column("source", "Source"),
+BATCH_COLUMNS = [  # labels translated at display
+    Column("batch", N_("Batch"), 20),
+    Column("kind", N_("Kind"), 9),
+    Column("status", N_("Status"), 11),
+    Column("count", N_("Rows"), 8, align_right=True),
+    Column("source", N_("Source")),
 ]
+
+#: Batch statuses as the operator reads them (unknown ones are shown as stored).
+BATCH_STATUS = {"done": N_("done"), "committed": N_("committed"), "undone": N_("undone")}
+#: Batch kinds (the importer's name); counts keys of the batch record.
+BATCH_COUNTS = {"committed": N_("committed"), "accepted": N_("accepted"),
+                "rejected": N_("rejected"), "already_imported": N_("already imported"),
+                "created": N_("created"), "updated": N_("updated"),
+                "unchanged": N_("unchanged"), "rows": N_("rows")}
 
 
 def batch_row(doc: dict[str, Any]) -> tuple[str, str, str, str, str]:
@@ -141,12 +153,26 @@ def batch_row(doc: dict[str, Any]) -> tuple[str, str, str, str, str]:
     counts = doc.get("counts") or {}
     count = counts.get("committed", counts.get("accepted", sum(
         v for v in counts.values() if isinstance(v, int))))
-    return (str(doc.get("batch_id", "")), str(doc.get("kind", "")), str(doc.get("status", "")),
-            f"{count:,}" if isinstance(count, int) else str(count),
+    status = str(doc.get("status", ""))
+    return (str(doc.get("batch_id", "")), str(doc.get("kind", "")),
+            _(BATCH_STATUS[status]) if status in BATCH_STATUS else status,
+            fmt.count(count) if isinstance(count, int) else str(count),
             Path(str(doc.get("source", ""))).name)
 
 
-class BatchesScreen(ModalScreen[None]):
+def batch_detail(doc: dict[str, Any]) -> str:
+    """Three lines about one batch: id, time, status; source; counts."""
+    counts = ", ".join(
+        f"{_(BATCH_COUNTS[k]) if k in BATCH_COUNTS else k} "
+        f"{fmt.count(v) if isinstance(v, int) else v}"
+        for k, v in (doc.get("counts") or {}).items())
+    status = str(doc.get("status", ""))
+    return (f"{doc.get('batch_id', '')} · {fmt.datetime_(doc.get('created', ''))} · "
+            f"{_(BATCH_STATUS[status]) if status in BATCH_STATUS else status}\n"
+            f"{doc.get('source', '')}\n{counts}")
+
+
+class BatchesScreen(TranslatedBindings, ModalScreen[None]):
     """Import batches, newest first; u undoes the highlighted batch when the core allows it
     (``batches.can_undo``)."""
 
@@ -155,10 +181,10 @@ class BatchesScreen(ModalScreen[None]):
     BatchesScreen #batches-detail { height: 3; }
     """
     BINDINGS = [
-        Binding("u", "undo", "Undo batch", id="batches.undo",
-                tooltip="Remove exactly the services of the highlighted WEBFAKT batch"),
-        Binding("r", "reload", "Reload", id="batches.reload", show=False),
-        Binding("escape,q", "close", "Close", id="batches.close"),
+        Binding("u", "undo", N_("Undo batch"), id="batches.undo",
+                tooltip=N_("Remove exactly the services of the highlighted WEBFAKT batch")),
+        Binding("r", "reload", N_("Reload"), id="batches.reload", show=False),
+        Binding("escape,q", "close", N_("Close"), id="batches.close"),
     ]
 
     def __init__(self) -> None:
@@ -167,9 +193,10 @@ class BatchesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-tall"):
-            yield Label("Import batches (newest first). u undoes a WEBFAKT batch, Escape "
-                        "closes.", markup=False, classes="dialog-hint")
-            yield VirtualTable(BATCH_COLUMNS, id="batches-table")
+            yield Label(_("Import batches (newest first). u undoes a WEBFAKT batch, Escape "
+                          "closes."), markup=False, classes="dialog-hint")
+            yield VirtualTable([Column(c.key, _(c.label), c.width, c.align_right)
+                                for c in BATCH_COLUMNS], id="batches-table")
             yield Static("", id="batches-detail")
 
     def on_mount(self) -> None:
@@ -192,17 +219,13 @@ class BatchesScreen(ModalScreen[None]):
             ["muted" if d.get("status") == "undone" else None for d in docs],
         ), keep_cursor=True)
         if not docs:
-            self.query_one("#batches-detail", Static).update(Text("No batches yet."))
+            self.query_one("#batches-detail", Static).update(Text(_("No batches yet.")))
 
     @on(VirtualTable.RowHighlighted, "#batches-table")
     def _highlight(self, event: VirtualTable.RowHighlighted) -> None:
         if not 0 <= event.index < len(self._batches):
             return
-        doc = self._batches[event.index]
-        counts = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
-                           for k, v in (doc.get("counts") or {}).items())
-        text = (f"{doc.get('batch_id', '')} · {doc.get('created', '')} · "
-                f"{doc.get('status', '')}\n{doc.get('source', '')}\n{counts}")
+        text = batch_detail(self._batches[event.index])
         self.query_one("#batches-detail", Static).update(Text(safe_text(text)))
 
     def _highlighted(self) -> dict[str, Any] | None:
@@ -220,8 +243,9 @@ class BatchesScreen(ModalScreen[None]):
         batch_id = str(doc.get("batch_id", ""))
         count = batch_row(doc)[3]
         self.app.push_screen(
-            ConfirmDialog(f"Undo batch {batch_id}? Its {count} imported services will be "
-                          "removed from the workspace.", yes="Undo"),
+            ConfirmDialog(_("Undo batch {batch}? Its {n} imported services will be removed "
+                            "from the workspace.").format(batch=batch_id, n=count),
+                          yes=_("Undo")),
             lambda yes: self._undo(batch_id) if yes else None,
         )
 
@@ -235,7 +259,8 @@ class BatchesScreen(ModalScreen[None]):
             return
         removed = sum(result.removed.values())
         self.app.call_from_thread(
-            self.notify, f"Batch {safe_text(batch_id)} undone: {removed:,} services removed.",
+            self.notify, _("Batch {batch} undone: {n} services removed.").format(
+                batch=safe_text(batch_id), n=fmt.count(removed)),
             markup=False,
         )
         self.app.call_from_thread(self.action_reload)

@@ -14,11 +14,15 @@ from typing import Any
 
 import polars as pl
 
+from mwtui.i18n import N_, _, ngettext
+from mwtui.i18n import formats as fmt
+from mwtui.importers.webfakt.reasons import reason_label
+
 VIEWS: tuple[str, ...] = ("all", "accepted", "rejected")
-VIEW_LABELS: dict[str, str] = {
-    "all": "all rows",
-    "accepted": "accepted only",
-    "rejected": "rejected only",
+VIEW_LABELS: dict[str, str] = {  # translate at display: _(VIEW_LABELS[name])
+    "all": N_("all rows"),
+    "accepted": N_("accepted only"),
+    "rejected": N_("rejected only"),
 }
 
 #: Columns the table shows, taken from the frame for the visible window only.
@@ -170,23 +174,15 @@ def summarise(rows: pl.DataFrame) -> Summary:
                    int(counts["from_catalogue"] or 0), reasons)
 
 
-def german_number(value: object) -> str:
-    """``"1234.5"`` -> ``"1.234,50"`` for amounts; anything else unchanged as text."""
-    if value is None:
-        return ""
-    text = str(value)
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    formatted = f"{number:,.2f}"
-    return formatted.replace(",", "_").replace(".", ",").replace("_", ".")
+def amount_text(value: object) -> str:
+    """An amount as the operator reads it (``1.234,50`` in German); text kept as is."""
+    return fmt.money(value) if value is not None else ""
 
 
 def status_mark(status: object, warning: object, from_catalogue: object) -> str:
     """Short status cell: ``REJ``, ``ok``, ``ok!`` (warning), ``ok+`` (from catalogue)."""
     if status == "rejected":
-        return "REJ"
+        return _("REJ")
     mark = "ok"
     if from_catalogue:
         mark += "+"
@@ -204,8 +200,8 @@ def table_rows(view: PreviewView, start: int, stop: int) -> list[tuple[object, .
             status_mark(row.get("status"), row.get("warning"), row.get("from_catalogue")),
             row.get("customer_number") or "",
             row.get("service") or "",
-            german_number(row.get("amount")),
-            row.get("reason") or ("warning" if row.get("warning") else ""),
+            amount_text(row.get("amount")),
+            reason_label(row.get("reason")) or (_("warning") if row.get("warning") else ""),
         ))
     return out
 
@@ -236,25 +232,12 @@ def detail_lines(row: dict[str, Any], fields: Sequence[str], headers: Sequence[s
     order. Each field shows the raw text and, where it differs, the parsed value; a field
     that was empty in the file and filled from the article catalogue is marked so.
     """
-    lines: list[str] = []
-    line_no = row.get("line")
-    if row.get("status") == "rejected":
-        reason = row.get("reason") or ""
-        column = row.get("column") or ""
-        where = f" in {column} = {row.get('value') or ''!r}" if column else ""
-        lines.append(f"Line {line_no}: REJECTED ({reason}){where}")
-        message = row.get("message") or (messages or {}).get(reason, "")
-        if message:
-            lines.append(f"  {message}")
-    else:
-        lines.append(f"Line {line_no}: accepted")
-    if row.get("warning"):
-        lines.append(f"Warning: {row['warning']}")
+    lines = _status_lines(row, messages)
     catalogue = bool(row.get("from_catalogue"))
     if catalogue:
-        lines.append("Filled from the article catalogue (marked * below).")
+        lines.append(_("Filled from the article catalogue (marked * below)."))
     raw = row.get("raw") or ""
-    lines.append(f"Raw: {raw}")
+    lines.append(_("Raw: {line}").format(line=raw))
     raw_fields = split_raw(raw)
     for i, (name, header) in enumerate(zip(fields, headers, strict=False)):
         raw_value = raw_fields[i].strip() if i < len(raw_fields) else ""
@@ -264,24 +247,68 @@ def detail_lines(row: dict[str, Any], fields: Sequence[str], headers: Sequence[s
         if name == "cycle" and row.get("cycle_name"):
             parsed_text = f"{parsed_text} ({row['cycle_name']})"
         if name == "customer_number" and row.get("customer_id") is not None:
-            parsed_text = f"{parsed_text} (customer #{row['customer_id']})"
+            parsed_text = _("{number} (customer #{id})").format(number=parsed_text,
+                                                               id=row["customer_id"])
         if parsed_text and parsed_text != raw_value:
             lines.append(f"  {header}: {raw_value!r} -> {parsed_text}{mark}")
         else:
             lines.append(f"  {header}: {raw_value!r}{mark}")
     extra = raw_fields[len(fields):]
     if any(x.strip() for x in extra):
-        lines.append(f"  (extra fields: {';'.join(extra)})")
+        lines.append("  " + _("(extra fields: {fields})").format(fields=";".join(extra)))
     return lines
 
 
-def summary_text(name: str, fmt: int, encoding: str, summary: Summary) -> tuple[str, str, str]:
-    """Three header lines: file/format/encoding, row counts, rejects per reason."""
-    first = f"{name} · format {fmt} · {encoding} · {summary.warnings:,} warnings"
+def _status_lines(row: dict[str, Any], messages: dict[str, str] | None) -> list[str]:
+    """The first lines of a row's detail: accepted or rejected (why), any warning."""
+    line_no = row.get("line")
+    if row.get("status") == "rejected":
+        reason = row.get("reason") or ""
+        column = row.get("column") or ""
+        label = reason_label(reason)
+        if column:
+            first = _("Line {line}: REJECTED ({reason}) in {column} = {value}").format(
+                line=line_no, reason=label, column=column, value=repr(row.get("value") or ""))
+        else:
+            first = _("Line {line}: REJECTED ({reason})").format(line=line_no, reason=label)
+        lines = [first]
+        message = row.get("message") or (messages or {}).get(reason, "")
+        if message:
+            lines.append(f"  {message}")
+    else:
+        lines = [_("Line {line}: accepted").format(line=line_no)]
+    if row.get("warning"):
+        lines.append(_("Warning: {text}").format(text=row["warning"]))
+    return lines
+
+
+def summary_text(name: str, fmt_no: int, encoding: str, summary: Summary,
+                 width: int = 78) -> tuple[str, str, str]:
+    """Three header lines: file/format/encoding, row counts, rejects per reason (short
+    names, most frequent first; those that do not fit in ``width`` counted as "+n more")."""
+    first = _("{file} · format {format} · {encoding}").format(
+        file=name, format=fmt_no, encoding=encoding)
+    if summary.warnings:
+        first += " · " + ngettext("{n} warning", "{n} warnings", summary.warnings).format(
+            n=fmt.count(summary.warnings))
     if summary.from_catalogue:
-        first += f" · {summary.from_catalogue:,} from catalogue"
-    second = (f"{summary.rows:,} rows: {summary.accepted:,} accepted, "
-              f"{summary.rejected:,} rejected")
-    third = "Rejects: " + (
-        ", ".join(f"{code} {n:,}" for code, n in summary.reasons.items()) or "none")
-    return first, second, third
+        first += " · " + _("{n} from catalogue").format(n=fmt.count(summary.from_catalogue))
+    second = _("{rows} rows: {accepted} accepted, {rejected} rejected").format(
+        rows=fmt.count(summary.rows), accepted=fmt.count(summary.accepted),
+        rejected=fmt.count(summary.rejected))
+    return first, second, _reasons_line(summary.reasons, width)
+
+
+def _reasons_line(reasons: dict[str, int], width: int) -> str:
+    """``Rejects: Unknown customer 2, Amount 0 1`` cut to ``width`` with "+n more"."""
+    parts = [f"{reason_label(code)} {fmt.count(n)}" for code, n in reasons.items()]
+    if not parts:
+        return _("Rejects: {reasons}").format(reasons=_("none"))
+    for shown in range(len(parts), 0, -1):
+        text = ", ".join(parts[:shown])
+        if shown < len(parts):
+            text += ", " + _("+{n} more").format(n=len(parts) - shown)
+        line = _("Rejects: {reasons}").format(reasons=text)
+        if len(line) <= width:
+            return line
+    return line

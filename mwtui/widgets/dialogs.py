@@ -65,7 +65,7 @@ class TokenDialog(TranslatedBindings, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(TranslatedBindings, ModalScreen[bool]):
     """A yes/no question with the safe answer first in focus.
 
     Focus starts on the No button, so Enter alone never confirms: Enter presses the focused
@@ -73,29 +73,34 @@ class ConfirmDialog(ModalScreen[bool]):
     Escape answer no. Dismisses with True for yes."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog") + """
+    ConfirmDialog Label { width: 100%; }
     ConfirmDialog .dialog-buttons { height: auto; align-horizontal: right; }
     ConfirmDialog .dialog-buttons Button { margin-left: 1; min-width: 10; }
     """
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Confirm"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Keep as it is"),
-        Binding("left,right", "app.focus_previous", "Other button", show=False),
+        Binding("y,j", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Confirm")),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no",
+                tooltip=N_("Keep as it is")),
+        Binding("left,right", "app.focus_previous", N_("Other button"), show=False),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str | None = None, no: str | None = None) -> None:
+        """``yes``/``no``: button labels already in the operator's language (default: the
+        translated "Yes"/"No")."""
         super().__init__()
         self.question = question
-        self.yes = yes
-        self.no = no
+        self.yes = yes if yes is not None else _("Yes")
+        self.no = no if no is not None else _("No")
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(safe_text(self.question), markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(safe_text(f"{self.yes} (y)", one_line=True), id="confirm-yes",
-                             variant="primary")
-                yield Button(safe_text(f"{self.no} (n)", one_line=True), id="confirm-no")
-            yield Label("y: yes    n / Escape: no    Enter: the highlighted button",
+                yield Button(safe_text(_("{label} (y)").format(label=self.yes), one_line=True),
+                             id="confirm-yes", variant="primary")
+                yield Button(safe_text(_("{label} (n)").format(label=self.no), one_line=True),
+                             id="confirm-no")
+            yield Label(_("y: yes    n / Escape: no    Enter: the highlighted button"),
                         classes="hint", markup=False)
 
     def on_mount(self) -> None:

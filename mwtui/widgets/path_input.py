@@ -10,6 +10,9 @@ from textual.binding import Binding
 from textual.suggester import Suggester
 from textual.widgets import Input
 
+from mwtui.i18n import N_, ngettext
+from mwtui.i18n import formats as fmt
+from mwtui.widgets.translated import TranslatedBindings
 from mwtui.workspace.text import safe_text
 
 
@@ -82,12 +85,12 @@ class PathSuggester(Suggester):
         return await asyncio.to_thread(complete_path, value)
 
 
-class PathInput(Input):
+class PathInput(TranslatedBindings, Input):
     """Input for a file path: Tab accepts the grey completion, else moves focus on."""
 
     BINDINGS = [
-        Binding("tab", "complete", "Complete", show=False, id="path.complete",
-                tooltip="Complete the path from the folder's entries"),
+        Binding("tab", "complete", N_("Complete"), show=False, id="path.complete",
+                tooltip=N_("Complete the path from the folder's entries")),
     ]
 
     def __init__(self, value: str = "", **kwargs: object) -> None:
@@ -101,7 +104,8 @@ class PathInput(Input):
             self.cursor_position = len(self.value)
         elif len(names) > 1:
             shown = "  ".join(names[:12]) + ("  ..." if len(names) > 12 else "")
-            self.notify(safe_text(shown), title=f"{len(names)} matches", timeout=4,
-                        markup=False)
+            title = ngettext("{n} match", "{n} matches", len(names)).format(
+                n=fmt.count(len(names)))
+            self.notify(safe_text(shown), title=title, timeout=4, markup=False)
         else:
             self.screen.focus_next()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,55 @@ def test_help_everywhere(argv, capsys) -> None:
         main([*argv, "--help"])
     assert done.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+SAMPLES = ["webfakt_format1.csv", "webfakt_format2.csv", "webfakt_format3.csv",
+           "webfakt_format4.csv"]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_check_json_streams_the_same_bytes_in_every_language(loaded, capsys, tmp_path: Path,
+                                                             name: str) -> None:
+    from mwtui.importers.webfakt import check_file
+    from mwtui.workspace.store import Workspace
+
+    path = str(demo_file(name))
+    out = tmp_path / "rejects.csv"
+    outputs = []
+    for lang in ("en", "de"):
+        assert main(["--lang", lang, "webfakt", "check", path, "--json",
+                     "--rejects-out", str(out)]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    result = check_file(Path(path), Workspace.open(Path(os.environ["MWTUI_DB"])))
+    expected = {**result.to_json(), "rejects_out": str(out), "exported": result.rejected}
+    assert outputs[0] == json.dumps(expected, ensure_ascii=False) + "\n"
+    assert result.rejected > 0
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 100_000])
+def test_streamed_json_escapes_like_json_dumps(monkeypatch, chunk: int) -> None:
+    from support.webfakt import HEADER1, check
+
+    from mwtui.importers.webfakt import result as result_module
+
+    monkeypatch.setattr(result_module, "_JSON_CHUNK", chunk)
+    text = HEADER1 + '\n9999;1;"a;""b\\";01;1;1,00;;0;x\x01\x1f\u2028ä€😀\n1;2\n3\n'
+    result = check(text)
+    streamed = "".join(result.iter_json({"exported": 2}))
+    assert streamed == json.dumps({**result.to_json(), "exported": 2}, ensure_ascii=False)
+    assert json.loads(streamed)["rejects"][1]["reason"] == "field_count"
+
+
+def test_check_text_and_help_in_german(loaded, capsys) -> None:
+    assert main(["--lang", "de", "webfakt", "check", str(demo_file("webfakt_format1.csv"))]) == 0
+    out = capsys.readouterr().out
+    assert "Format 1, Zeichensatz cp1252" in out and "Abgelehnt nach Grund:" in out
+    assert "Kunde unbekannt: Bei nicht vorhandener Kundennummer" in out
+    with pytest.raises(SystemExit):
+        main(["--lang", "de", "webfakt", "check", "--help"])
+    text = capsys.readouterr().out
+    assert "DATEI" in text and "Writes nothing" not in text and "Schreibt nichts" in text
+    with pytest.raises(SystemExit):
+        main(["--lang", "de", "customers", "import", "--help"])
+    assert "Kunden aus DATEI nach Nummer anlegen" in capsys.readouterr().out

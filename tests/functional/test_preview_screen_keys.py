@@ -49,18 +49,18 @@ async def test_check_jump_commit_undo(tmp_path: Path) -> None:
         summary = static_text(screen, "#pv-summary")
         assert "format 1" in summary and "cp1252" in summary
         assert "5 rows: 3 accepted, 2 rejected" in summary
-        assert "unknown_customer 1" in summary and "bad_cycle 1" in summary
+        assert "Unknown customer 1" in summary and "Billing type wrong 1" in summary
         table = screen.table
         assert table.has_focus and table.cursor_row == 0
 
         await pilot.press("n")
         assert table.cursor_row == 1
         detail = static_text(screen, "#pv-detail-text")
-        assert "Line 3: REJECTED (unknown_customer) in Kunden-Nr. = '999'" in detail
+        assert "Line 3: REJECTED (Unknown customer) in Kunden-Nr. = '999'" in detail
         assert "Raw: 999;12101;Homepagewartung" in detail
         await pilot.press("n")
         assert table.cursor_row == 3
-        assert "Line 6: REJECTED (bad_cycle)" in static_text(screen, "#pv-detail-text")
+        assert "Line 6: REJECTED (Billing type wrong)" in static_text(screen, "#pv-detail-text")
         await pilot.press("n")  # no further reject: cursor stays
         assert table.cursor_row == 3
         await pilot.press("N")

@@ -6,13 +6,14 @@ import polars as pl
 from support.preview import synthetic_rows
 from textual.app import App, ComposeResult
 
+from mwtui.i18n import using_language
 from mwtui.screens.preview import COLUMNS
 from mwtui.screens.preview_frame_source import FrameSource
 from mwtui.screens.preview_presenter import (
+    amount_text,
     build_view,
     detail_lines,
     find_reject,
-    german_number,
     position_of_line,
     summarise,
 )
@@ -52,7 +53,7 @@ async def test_million_rows_render_and_page_down() -> None:
         assert table.cursor_row == 999_999
         last = line_text(table, table.size.height - 1)
         assert last.split()[0] == "1000001"
-        assert "unknown_customer" in last  # every fifth row is rejected
+        assert "Unknown customer" in last  # every fifth row is rejected
         await pilot.press("pageup")
         await pilot.pause()
         assert table.cursor_row == 999_999 - page
@@ -115,7 +116,11 @@ def test_detail_marks_catalogue_fields_and_shows_raw() -> None:
     assert "Artikelnummer: '12101'\n" in text  # unchanged, not marked
 
 
-def test_german_amounts() -> None:
-    assert german_number("1234.5") == "1.234,50"
-    assert german_number(None) == ""
-    assert german_number("abc") == "abc"
+def test_amounts_in_the_operators_format() -> None:
+    assert amount_text("1234.5") == "1,234.50"
+    assert amount_text(None) == ""
+    assert amount_text("abc") == "abc"
+    with using_language("de"):
+        assert amount_text("1234.5") == "1.234,50"
+    with using_language("de", region="de_CH"):
+        assert amount_text("1234.5") == "1'234.50"

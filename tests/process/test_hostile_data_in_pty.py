@@ -100,4 +100,4 @@ def test_control_sequences_in_data_never_reach_the_terminal(tmp_path: Path) -> N
     assert "\u202e".encode() not in out, "a bidi override reached the terminal"
     assert b"[bold]" in out, "markup was interpreted instead of shown"
     assert b"x[red].csv" in out, "the file name was not shown literally"
-    assert b"unknown_customer" in out, "the hostile WEBFAKT file was not previewed"
+    assert b"Unknown customer" in out, "the hostile WEBFAKT file was not previewed"

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from mwtui.i18n import _
 from mwtui.importers.webfakt.read import (
     blank_expr,
     decode,
@@ -104,7 +105,8 @@ def _parse(data: bytes, kind: str, header: tuple[str, ...], fields: tuple[str, .
            file_name: str) -> tuple[pl.DataFrame, str]:
     utf8, encoding = decode(data)
     lines = read_lines(utf8)
-    found = find_header(lines, {1: header}, reason_column="Grund", what=f"{kind} list")
+    what = _("article list") if kind == "articles" else _("customer list")
+    found = find_header(lines, {1: header}, reason_column="Grund", what=what)
     body = lines.filter((pl.col("line") > found.last_line) & ~blank_expr())
     split = split_fields(body, len(fields), allow_extra=found.has_reason_column)
     return split.rename({f"f{i}": name for i, name in enumerate(fields)}), encoding

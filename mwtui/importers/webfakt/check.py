@@ -24,6 +24,7 @@ from typing import Any
 
 import polars as pl
 
+from mwtui.i18n import N_, _
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, REASON_COLUMN
 from mwtui.importers.webfakt.keys import add_occurrence, row_keys
 from mwtui.importers.webfakt.lookups import CatalogueLookups
@@ -56,7 +57,7 @@ class Steps:
 
     def __call__(self, step: str, fraction: float) -> None:
         if self.cancel is not None and self.cancel.is_set():
-            raise ImportCancelled("Check cancelled; nothing was written.")
+            raise ImportCancelled(_("Check cancelled; nothing was written."))
         if self.progress is not None:
             self.progress(step, fraction)
 
@@ -107,21 +108,21 @@ def _check_owned(holder: list[bytes], lookups: CatalogueLookups, *, file_name: s
     body = _read_body(holder, step)
     fmt = body.header.kind
     table = _check_rows(body, lookups, step)
-    step("finding duplicates", 0.85)
+    step(N_("finding duplicates"), 0.85)
     table = add_occurrence(table).with_columns(pl.lit(None).alias("row_key"))
     result = CheckResult(format=fmt, encoding=body.encoding, sha256=body.sha256,
                          file_name=file_name, size=body.size, header_lines=body.header.lines,
                          has_reason_column=body.header.has_reason_column, table=table,
                          line_ending=body.line_ending, lookups=lookups)
     result.table = _mark_already_imported(result, lookups)
-    step("done", 1.0)
+    step(N_("done"), 1.0)
     return result
 
 
 def _read_body(holder: list[bytes], step: Steps) -> _Body:
     """Decode the bytes, find the header and keep the non-blank data lines."""
     data = holder.pop()
-    step("reading", 0.0)
+    step(N_("reading"), 0.0)
     size = len(data)
     line_ending = "\r\n" if b"\r\n" in data[:65536] else "\n"
     # hashlib releases the GIL on large inputs: the digest runs beside the decoding.
@@ -130,13 +131,13 @@ def _read_body(holder: list[bytes], step: Steps) -> _Body:
     hasher.start()
     try:
         blocks, encoding = decode_blocks(data)
-        step("splitting lines", 0.1)
+        step(N_("splitting lines"), 0.1)
         lines = read_lines(blocks)  # decodes block by block while polars reads them
     finally:
         hasher.join()
     del blocks, data  # the source bytes go now (unless the caller holds them)
     header = find_header(lines, _HEADER_NAMES, reason_column=REASON_COLUMN, wrapped=(3,),
-                         what="WEBFAKT service list")
+                         what=_("WEBFAKT service list"))
     body = lines.filter((pl.col("line") > header.last_line) & ~blank_expr())
     return _Body(body, header, encoding, digests[0], size, line_ending)
 
@@ -164,7 +165,7 @@ def _check_rows(body: _Body, lookups: CatalogueLookups, step: Steps) -> pl.DataF
             pending.append(pool.submit(rules.run, lines.slice(start, _CHUNK_ROWS)))
             if len(pending) >= _CHECK_THREADS:
                 chunks.append(pending.popleft().result())
-                step("checking rows", 0.2 + 0.6 * start / total)
+                step(N_("checking rows"), 0.2 + 0.6 * start / total)
         while pending:
             chunks.append(pending.popleft().result())
     del lines

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from mwtui.i18n import _
 from mwtui.workspace.errors import MwtuiError
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -31,11 +32,12 @@ def read_file(path: Path | str) -> bytes:
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
-        raise FileError(f"No such file: {path}") from None
+        raise FileError(_("No such file: {path}").format(path=path)) from None
     except IsADirectoryError:
-        raise FileError(f"{path} is a folder, not a file.") from None
+        raise FileError(_("{path} is a folder, not a file.").format(path=path)) from None
     except OSError as err:
-        raise FileError(f"Cannot read {path}: {err.strerror or err}.") from None
+        raise FileError(_("Cannot read {path}: {error}.").format(
+            path=path, error=err.strerror or err)) from None
 
 
 def _cp1252_decode_gaps(err: UnicodeError) -> tuple[str, int]:
@@ -72,13 +74,12 @@ def decode(data: bytes) -> tuple[bytes, str]:
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as err:
-            raise FileError(
-                f"The file starts with a UTF-8 marker (BOM) but byte {err.start + 3} is not "
-                "UTF-8; save it again as UTF-8 or Windows-1252."
-            ) from None
+            raise FileError(_(
+                "The file starts with a UTF-8 marker (BOM) but byte {n} is not UTF-8; save "
+                "it again as UTF-8 or Windows-1252.").format(n=err.start + 3)) from None
         return body, "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileError("The file is UTF-16; save it as UTF-8 or Windows-1252 (ANSI) CSV.")
+        raise FileError(_("The file is UTF-16; save it as UTF-8 or Windows-1252 (ANSI) CSV."))
     if data.isascii():
         return data, "utf-8"
     if _utf8_prefix_ok(data):
@@ -239,7 +240,7 @@ def find_header(
     if head.height < 2 and lines.height > 1000:  # a long run of blank lines first
         head = lines.filter(~blank_expr()).head(2)
     if head.height == 0:
-        raise FileError(f"The file is empty: no {what} header and no rows.")
+        raise FileError(_("The file is empty: no {what} header and no rows.").format(what=what))
     wanted = {k: [header_key(f) for f in v] for k, v in layouts.items()}
     reason_key = header_key(reason_column)
     first_line, first_raw = head.row(0)
@@ -257,31 +258,34 @@ def find_header(
         for kind, names in wanted.items():
             if core == names and (len(texts) == 1 or kind in wrapped):
                 return Header(kind, texts, last, has_reason)
-    expected = "; ".join(f"format {k}: {';'.join(v)}" for k, v in layouts.items())
+    expected = "; ".join(_("format {n}: {columns}").format(n=k, columns=";".join(v))
+                         for k, v in layouts.items())
     shown = first_raw[:120]
-    raise FileError(
-        f"The first line is not a known {what} header ({shown!r}). Expected one of: {expected}."
-    )
+    raise FileError(_("The first line is not a known {what} header ({line}). Expected one "
+                      "of: {expected}.").format(what=what, line=repr(shown), expected=expected))
 
 
 def split_fields(
-    rows: pl.DataFrame, count: int, *, allow_extra: bool
+    rows: pl.DataFrame, count: int, *, allow_extra: bool, reason_last: bool = False
 ) -> pl.DataFrame:
     """Add ``f0..f{count-1}`` (raw fields; surrounding blanks and the formula-escape ``'``
     removed) and ``fields_ok`` to a frame with ``line`` and ``raw``; keeps ``raw``.
 
     A row is well-formed with exactly ``count`` fields, or one more when that one is empty
     (a trailing ``;``); with ``allow_extra`` (a trailing ``Grund`` column) one more of any
-    content, plus again one empty. Quoted fields (``"a;b"``) are split by the csv module.
+    content, plus again one empty. With ``reason_last`` (a rejects export with its ``Grund``
+    column) the last field of every row is the reason and the rule applies to the fields
+    before it: an exported row that lacked a field still lacks it. Quoted fields
+    (``"a;b"``) are split by the csv module.
     """
     n = count
-    names = [f"f{i}" for i in range(n + 2)]
+    names = [f"f{i}" for i in range(n + 3)]
     quoted = pl.col("raw").str.contains('"', literal=True)
     has_quotes = bool(rows.select(quoted.any()).item())
     plain = rows.filter(~quoted) if has_quotes else rows
     parts = plain.select(
         "line", "raw",
-        pl.col("raw").str.splitn(";", n + 2).struct.rename_fields(names).alias("_s"),
+        pl.col("raw").str.splitn(";", n + 3).struct.rename_fields(names).alias("_s"),
     ).unnest("_s")
     if has_quotes:
         quoted_rows = rows.filter(quoted)
@@ -289,7 +293,7 @@ def split_fields(
         cols: dict[str, list[str | None]] = {name: [] for name in names}
         for fields in split:
             for i, name in enumerate(names):
-                if i < n + 1:
+                if i < n + 2:
                     cols[name].append(fields[i] if i < len(fields) else None)
                 else:
                     cols[name].append(";".join(fields[i:]) if len(fields) > i else None)
@@ -301,7 +305,10 @@ def split_fields(
     last, beyond = pl.col(f"f{n}"), pl.col(f"f{n + 1}")
     enough = pl.col(f"f{n - 1}").is_not_null()
     ok = enough & (last.is_null() | ((last.str.strip_chars() == "") & beyond.is_null()))
-    if allow_extra:
+    if reason_last:  # the last field is the Grund: n fields before it, or n and one empty
+        ok = last.is_not_null() & (beyond.is_null() | (
+            (last.str.strip_chars() == "") & pl.col(f"f{n + 2}").is_null()))
+    elif allow_extra:
         ok = ok | (enough & last.is_not_null()
                    & (beyond.is_null() | (beyond.str.strip_chars() == "")))
     # Strip blanks and undo formula escaping only in columns that need it; one look at the

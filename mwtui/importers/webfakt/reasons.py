@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mwtui.i18n import N_, _
+
 #: Reason codes, in the order rows are checked (a row reports the first failing check), with
 #: the message shown to the operator (German, the seed's sentences where it has one).
 REASONS: dict[str, str] = {
@@ -23,6 +25,31 @@ REASONS: dict[str, str] = {
     "zero_amount": "Leistungen ohne Wert werden nicht übernommen.",
     "already_imported": "Diese Leistung wurde bereits importiert.",
 }
+
+
+#: Short names of the reasons for tables and summaries (translated at display; the detail
+#: keeps the full sentence of :data:`REASONS`).
+REASON_LABELS: dict[str, str] = {
+    "field_count": N_("Field count"),
+    "unknown_customer": N_("Unknown customer"),
+    "ambiguous_customer": N_("Customer ambiguous"),
+    "bad_cycle": N_("Billing type wrong"),
+    "bad_quantity": N_("Quantity wrong"),
+    "bad_amount": N_("Amount wrong"),
+    "bad_discount": N_("Discount wrong"),
+    "bad_date": N_("Date wrong"),
+    "unknown_article": N_("Article unknown"),
+    "missing_service": N_("Service missing"),
+    "zero_amount": N_("Amount 0"),
+    "already_imported": N_("Already imported"),
+}
+
+
+def reason_label(code: object) -> str:
+    """The short name of a reason code in the current language (the code if unknown)."""
+    text = "" if code is None else str(code)
+    label = REASON_LABELS.get(text)
+    return _(label) if label else text
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,16 @@
-"""Export the rejected rows of a WEBFAKT check in the file's own layout, to fix and re-import."""
+"""Export the rejected rows of a WEBFAKT check in the file's own layout, to fix and re-import.
+
+Each rejected line is written as it was in the file (same fields, encoding and line
+ending), followed by one ``;`` and its ``Grund`` cell. Nothing is padded or cut: an
+exported line that is not fixed is rejected again for the same reason, and a fixed one is
+accepted (the re-check takes the last field of every row as the ``Grund``).
+
+The round trip wins over the spreadsheet guard, and the guard is kept only because it
+does not touch the round trip: a cell starting with ``= + - @``, tab or CR gets one
+leading ``'`` (inside its quotes, if quoted), which the reader removes again
+(``read.unescape_formula``), so the re-check sees the same values and the same number of
+fields. Every other character of the line is kept byte for byte.
+"""
 
 from __future__ import annotations
 
@@ -31,28 +43,58 @@ def _header_lines(result: CheckResult) -> list[str]:
     return header
 
 
-def _cells(raw: str, width: int, has_reason_column: bool) -> list[str]:
-    """The fields of a raw line, cut or padded to the format's ``width``."""
-    cells = split_line(raw)
-    surplus = cells[width:]
-    if surplus and (has_reason_column or not any(c.strip() for c in surplus)):
-        cells = cells[:width]
-    return cells + [""] * (width - len(cells))
+def raw_fields(raw: str) -> list[str]:
+    """The fields of ``raw`` as written (quotes kept), split at ``;`` outside quotes."""
+    fields: list[str] = []
+    quoted = False
+    start = 0
+    for i, char in enumerate(raw):
+        if char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted:
+            fields.append(raw[start:i])
+            start = i + 1
+    fields.append(raw[start:])
+    return fields
+
+
+def _guard(field: str) -> str:
+    """``field`` (as written) with the formula escape where a spreadsheet would run it."""
+    if field[:1] == '"' and field[1:2] in _FORMULA_START:
+        return '"\'' + field[1:]
+    return _escape_cell(field) if field[:1] != '"' else field
+
+
+def exported_line(raw: str, has_reason_column: bool) -> str:
+    """The data part of an exported line: ``raw`` with its fields guarded; the old
+    ``Grund`` (last field) dropped when the checked file was itself an export."""
+    fields = raw_fields(raw)
+    if has_reason_column and len(fields) > 1:
+        fields.pop()
+    return ";".join(_guard(field) for field in fields)
+
+
+def _reason_cell(message: str) -> str:
+    """The ``Grund`` cell as CSV text (quoted when it holds ``;`` or quotes)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", quotechar='"', lineterminator="").writerow(
+        [_escape_cell(message)])
+    return buffer.getvalue()
 
 
 def export_rejects(result: CheckResult, out_path: Path | str) -> int:
-    """Write the rejected rows to ``out_path`` in the file's layout, encoding and ``;`` plus
-    a ``Grund`` column; cells that a spreadsheet would run as a formula get a leading ``'``
-    (stripped again on import). Returns the number of rows written."""
-    width = len(result.fields)
+    """Write the rejected rows to ``out_path``: the header plus ``Grund``, then every
+    rejected line unchanged plus its reason, in the file's encoding and line ending.
+    Returns the number of rows written."""
+    end = result.line_ending
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quotechar='"', lineterminator=result.line_ending)
     for text in _header_lines(result):
-        buffer.write(text + result.line_ending)
+        buffer.write(text + end)
     rejected = result.rejected_rows().select("raw", "message")
     for raw, message in rejected.iter_rows():
-        cells = _cells(raw, width, result.has_reason_column)
-        writer.writerow([_escape_cell(c) for c in [*cells, message or ""]])
+        line = exported_line(raw, result.has_reason_column)
+        reason = _reason_cell(message or "")
+        buffer.write(f"{line};{reason}{end}")
     payload = encode_text(buffer.getvalue(), result.encoding)
     target = Path(out_path)
     tmp = target.with_name(f".{target.name}.tmp")

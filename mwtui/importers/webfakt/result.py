@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -17,6 +19,26 @@ from mwtui.importers.webfakt.formats import (
 from mwtui.importers.webfakt.lookups import CatalogueLookups
 from mwtui.importers.webfakt.reasons import REASONS, Reject, RowWarning
 from mwtui.importers.webfakt.rules import RowCheck
+
+_JSON_CHUNK = 100_000
+
+
+def _json_text(name: str) -> pl.Expr:
+    """The JSON literal of a text column, exactly as ``json.dumps(ensure_ascii=False)``
+    writes it (polars escapes the same characters the same way), ``null`` for null."""
+    encoded = pl.struct(pl.col(name).cast(pl.String)).struct.json_encode()
+    return encoded.str.slice(len(name) + 4).str.strip_suffix("}")
+
+
+#: One reject as JSON text, keys and spacing as ``json.dumps`` of ``Reject.to_json()``.
+_REJECT_JSON = pl.concat_str([
+    pl.lit('{"line": '), pl.col("line").cast(pl.String),
+    pl.lit(', "column": '), _json_text("column"),
+    pl.lit(', "value": '), _json_text("value"),
+    pl.lit(', "reason": '), _json_text("reason"),
+    pl.lit(', "message": '), _json_text("message"),
+    pl.lit("}"),
+])
 
 
 @dataclass
@@ -162,6 +184,21 @@ class CheckResult:
         return {"file": self.file_name, "sha256": self.sha256, "format": self.format,
                 "encoding": self.encoding, "rows": self.total, "accepted": self.accepted,
                 "rejected": self.rejected, "reasons": self.reasons}
+
+    def iter_json(self, extra: dict[str, Any] | None = None) -> Iterator[str]:
+        """``json.dumps({**self.to_json(), **extra}, ensure_ascii=False)`` in pieces,
+        without building the rejects as Python objects: polars writes each reject as JSON
+        text, a chunk of rows at a time. ``extra`` keys must not be keys of ``to_json``."""
+        head = json.dumps(self.summary_json(), ensure_ascii=False)
+        yield head[:-1] + ', "rejects": ['
+        rejected = self.rejected_rows()
+        for start in range(0, rejected.height, _JSON_CHUNK):
+            part = rejected.slice(start, _JSON_CHUNK).select(_REJECT_JSON.alias("j"))
+            text = part.get_column("j").str.join(", ").item()
+            yield text if start == 0 else ", " + text
+        tail = {"filled_from_catalogue": self.filled_from_catalogue,
+                "warnings": [w.to_json() for w in self.warnings], **(extra or {})}
+        yield "], " + json.dumps(tail, ensure_ascii=False)[1:]
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's JSON: file, sha256, format, encoding, rows, accepted, rejected, reasons,

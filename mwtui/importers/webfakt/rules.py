@@ -249,7 +249,7 @@ class RowCheck:
     def run(self, lines: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
         """Check ``lines`` (columns ``line`` and ``raw``, any order) in one query."""
         split = split_fields(lines.select("line", "raw"), len(self.fields),
-                             allow_extra=self.allow_extra)
+                             allow_extra=False, reason_last=self.allow_extra)
         frame = split.rename({f"f{i}": name for i, name in enumerate(self.fields)})
         frame = self._with_articles(frame.with_columns(pl.col("customer_number").fill_null("")))
         # A valid amount of at most _SHORT characters is 0 exactly when it has no digit 1-9
