@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,11 @@ _OPTIONAL_FIELDS = ("article_number", "quantity_text", "gross_amount", "next_inv
                     "employee", "contract_number", "order_number")
 
 
-def _service_docs(frame: pl.DataFrame, keys: list[str], result: CheckResult,
-                  batch_id: str) -> list[dict[str, Any]]:
-    """Accepted rows as ``models.Service`` records (stored form). Optional fields that no
-    row of this file has are left out (``Service.from_record`` fills their defaults), which
-    keeps the workspace file small."""
+def _service_frame(frame: pl.DataFrame, keys: list[str], result: CheckResult,
+                   batch_id: str) -> pl.DataFrame:
+    """Accepted rows as ``models.Service`` records (stored form), one column per field.
+    Optional fields that no row of this file has are left out (``Service.from_record``
+    fills their defaults), which keeps the partition small."""
     defaults = Service(customer_number="", service="", amount="0").to_record()
     present = [c for c in _OPTIONAL_FIELDS
                if frame.get_column(c).dtype != pl.Null
@@ -51,7 +50,7 @@ def _service_docs(frame: pl.DataFrame, keys: list[str], result: CheckResult,
         "discount", "remarks")]
     optional = [pl.col(c).cast(pl.String).fill_null(defaults[c]) if isinstance(defaults[c], str)
                 else pl.col(c).cast(pl.String) for c in present]
-    docs = frame.select(
+    return frame.select(
         *text, *optional, "customer_id",
         pl.col("from_catalogue").alias("filled_from_catalogue"),
         pl.Series("row_key", keys, dtype=pl.String),
@@ -60,10 +59,6 @@ def _service_docs(frame: pl.DataFrame, keys: list[str], result: CheckResult,
         pl.lit(result.format).alias("format"),
         pl.lit(batch_id).alias("batch"),
     )
-    names = docs.columns
-    columns = [docs.get_column(name).to_list() for name in names]
-    # map/zip/dict run in C: no Python bytecode per record.
-    return list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
 
 
 def _batch(result: CheckResult, batch_id: str, committed: int, skipped: int) -> Batch:
@@ -98,14 +93,16 @@ def commit(
     step("preparing records", 0.2)
     accepted = result.with_fields(result.accepted_rows())
     batch_id = new_batch_id()
-    docs = _service_docs(accepted, row_keys(accepted), result, batch_id)
+    docs = _service_frame(accepted, row_keys(accepted), result, batch_id)
+    del accepted
     step("writing", 0.5)
     with workspace.transaction() as tx:
-        stored = {d.get("row_key") for d in tx.raw("services").values()}
-        new = [doc for doc in docs if doc["row_key"] not in stored]
-        skipped = len(docs) - len(new)
-        if new:
-            tx.insert_many("services", new)
-            record_batch(tx, _batch(result, batch_id, len(new), skipped))
+        stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
+        known = pl.Series(list(stored), dtype=pl.String).implode()
+        new = docs.filter(~pl.col("row_key").is_in(known)) if stored else docs
+        skipped = docs.height - new.height
+        if new.height:
+            tx.insert_frame("services", new, batch_id)
+            record_batch(tx, _batch(result, batch_id, new.height, skipped))
     step("done", 1.0)
-    return CommitResult(batch_id if new else None, len(new), skipped, result.rejected)
+    return CommitResult(batch_id if new.height else None, new.height, skipped, result.rejected)
