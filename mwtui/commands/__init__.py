@@ -10,6 +10,7 @@ MODULES: tuple[str, ...] = (
     "mwtui.commands.imports",
     "mwtui.commands.integrations",
     "mwtui.commands.webfakt",
+    "mwtui.commands.workspace",
 )
 
 

@@ -176,7 +176,14 @@ class Workspace:
                 raise StoreError(f"No workspace at {ws.path}. Start mwtui once to create it.")
             ws.create()
         ws.snapshot()  # validates now, with a clear message, before any screen opens
+        ws._tidy()
         return ws
+
+    def _tidy(self) -> None:
+        """Delete what a killed writer left behind, if the lock is free right now (a
+        busy or read-only workspace is simply left as it is)."""
+        with contextlib.suppress(StoreError, OSError), self._locked(timeout=0.5):
+            layout.collect_garbage(self.path, layout.read_manifest(self.path))
 
     def create(self) -> None:
         """Create the folder (or finish a migration); no-op if another process won."""
@@ -262,11 +269,6 @@ class Workspace:
             tx = Transaction(self.path, layout.read_manifest(self.path))
             yield tx
             tx.commit()
-
-    def collect_garbage(self) -> None:
-        """Delete files no manifest names (left by a crash); takes the lock."""
-        with self._locked():
-            layout.collect_garbage(self.path, layout.read_manifest(self.path))
 
 
 def _migration_pending(ws: Workspace) -> bool:
