@@ -1,8 +1,10 @@
-"""Service partitions: one NDJSON file per batch, written once, and its row-key index.
+"""Service partitions: one file per batch, written once, and its row-key index.
 
-A partition holds the documents of one batch, one JSON object per line, in id order. Its
-index (``.keys``) holds ``row_key<TAB>customer_number`` per line, so the already-imported
-check reads about 80 bytes a row instead of the whole row.
+A partition holds the documents of one batch in id order: a WEBFAKT commit writes Parquet
+(straight from the polars frame, no Python object per row); other inserts write JSON lines
+(lossless for any JSON document). The index (``.keys``) holds
+``row_key<TAB>customer_number`` per line, so the already-imported check reads about 80
+bytes a row instead of the whole row.
 """
 
 from __future__ import annotations
@@ -41,13 +43,12 @@ def write_docs_keys(path: Path, docs: list[dict[str, Any]]) -> bool:
 
 
 def write_frame(path: Path, keys_path: Path, frame: pl.DataFrame) -> None:
-    """Write a polars frame of documents (one column a field) and its index, in chunks:
+    """Write a polars frame of documents (one column a field) as Parquet, and its index:
     no Python object per row."""
     import polars as pl
 
-    def rows() -> Iterator[bytes]:
-        for start in range(0, frame.height, CHUNK_ROWS):
-            yield frame.slice(start, CHUNK_ROWS).write_ndjson().encode("utf-8")
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="lz4", statistics=False)
 
     def keys() -> Iterator[bytes]:
         index = frame.select(pl.col("row_key"),
@@ -56,7 +57,8 @@ def write_frame(path: Path, keys_path: Path, frame: pl.DataFrame) -> None:
             yield index.slice(start, CHUNK_ROWS).write_csv(
                 separator="\t", include_header=False, line_terminator="\n").encode("utf-8")
 
-    write_new(path, rows())
+    write_new(path, [buffer.getbuffer()])  # type: ignore[list-item]
+    del buffer
     write_new(keys_path, keys())
 
 
@@ -75,25 +77,40 @@ def read_docs(path: Path) -> list[dict[str, Any]]:
     raw = _read(path)
     try:
         with gc_paused():
+            if path.suffix == ".parquet":
+                return read_frame(path, raw).to_dicts()
             return [load_bytes(line) for line in raw.splitlines() if line]
     except (ValueError, UnicodeDecodeError) as err:
-        raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not valid "
-                               f"JSON lines ({err}). It was left untouched.") from None
+        raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not a "
+                               f"valid partition ({err}). It was left untouched.") from None
+
+
+def read_frame(path: Path, raw: bytes | None = None) -> pl.DataFrame:
+    """A partition as a polars frame (ValueError when damaged)."""
+    import polars as pl
+
+    raw = _read(path) if raw is None else raw
+    try:
+        if path.suffix == ".parquet":
+            return pl.read_parquet(io.BytesIO(raw))
+        return pl.read_ndjson(io.BytesIO(raw), infer_schema_length=None)
+    except pl.exceptions.PolarsError as err:
+        raise ValueError(str(err)) from None
 
 
 def read_keys(path: Path) -> tuple[list[str], list[str]]:
-    """Row keys and their customer numbers from an index file."""
-    text = _read(path).decode("utf-8")
-    keys: list[str] = []
-    owners: list[str] = []
-    if "\"" not in text:  # the common case: no quoting, split in C
-        for line in text.splitlines():
-            key, _tab, owner = line.partition("\t")
-            keys.append(key)
-            owners.append(owner)
-        return keys, owners
-    for row in csv.reader(io.StringIO(text), delimiter="\t"):
-        if row:
-            keys.append(row[0])
-            owners.append(row[1] if len(row) > 1 else "")
-    return keys, owners
+    """Row keys and their customer numbers from an index file (parsed by polars)."""
+    import polars as pl
+
+    raw = _read(path)
+    if not raw:
+        return [], []
+    try:
+        frame = pl.read_csv(io.BytesIO(raw), separator="\t", has_header=False,
+                            new_columns=["key", "owner"],
+                            schema_overrides={"key": pl.String, "owner": pl.String})
+    except pl.exceptions.PolarsError as err:
+        raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not a key "
+                               f"index ({err}). It was left untouched.") from None
+    owners = frame.get_column("owner").fill_null("").unique().to_list()
+    return frame.get_column("key").to_list(), owners

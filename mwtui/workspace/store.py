@@ -29,6 +29,7 @@ from mwtui.workspace.errors import StoreError, WorkspaceLocked
 from mwtui.workspace.files import describe_os_error, dump_bytes, load_bytes
 from mwtui.workspace.layout import MANIFEST, partition_ids
 from mwtui.workspace.models import ActivityType, now_iso
+from mwtui.workspace.partitions import read_frame
 from mwtui.workspace.tables import (
     SERVICES,
     Doc,
@@ -140,7 +141,7 @@ class Snapshot:
             rows = [{"id": i, **d} for i, d in self.items(SERVICES)
                     if batch is None or str(d.get("batch")) == batch]
             return pl.DataFrame(rows, infer_schema_length=None)
-        frames = [pl.read_ndjson(lazy.folder / p["file"], infer_schema_length=None)
+        frames = [read_frame(lazy.folder / p["file"])
                   .with_columns(pl.Series("id", list(partition_ids(p)), dtype=pl.Int64))
                   for p in lazy.manifest.partitions if batch is None or p["batch"] == batch]
         return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()

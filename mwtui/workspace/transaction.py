@@ -305,7 +305,8 @@ class Transaction:
         if parts:
             (self.folder / PARTS).mkdir(exist_ok=True)
         for n, (entry, docs) in enumerate(parts):
-            entry["file"] = f"{PARTS}/p{tag}-{n}.ndjson"
+            suffix = "ndjson" if isinstance(docs, list) else "parquet"
+            entry["file"] = f"{PARTS}/p{tag}-{n}.{suffix}"
             keys = f"{PARTS}/p{tag}-{n}.keys"
             written += [self.folder / entry["file"], self.folder / keys]
             if isinstance(docs, list):
