@@ -72,14 +72,22 @@ def _read(path: Path) -> bytes:
         raise StoreError(describe_os_error(err, path, "read")) from err
 
 
-def read_docs(path: Path) -> list[dict[str, Any]]:
-    """All documents of a partition; a damaged one raises ``WorkspaceCorrupt``."""
+def iter_docs(path: Path) -> Iterator[dict[str, Any]]:
+    """The documents of a partition, a slice at a time: a million-row batch is never held
+    as a million dicts."""
     raw = _read(path)
     try:
-        with gc_paused():
-            if path.suffix == ".parquet":
-                return read_frame(path, raw).to_dicts()
-            return [load_bytes(line) for line in raw.splitlines() if line]
+        if path.suffix == ".parquet":
+            frame = read_frame(path, raw)
+            del raw
+            for start in range(0, frame.height, CHUNK_ROWS):
+                with gc_paused():
+                    chunk = frame.slice(start, CHUNK_ROWS).to_dicts()
+                yield from chunk
+            return
+        for line in raw.splitlines():
+            if line:
+                yield load_bytes(line)
     except (ValueError, UnicodeDecodeError) as err:
         raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not a "
                                f"valid partition ({err}). It was left untouched.") from None

@@ -12,7 +12,7 @@ from tinydb.storages import Storage
 from mwtui.workspace.errors import StoreError, WorkspaceCorrupt
 from mwtui.workspace.files import describe_os_error, load_bytes
 from mwtui.workspace.layout import PARTS, Manifest, partition_ids
-from mwtui.workspace.partitions import read_docs, read_keys
+from mwtui.workspace.partitions import iter_docs, read_keys
 
 Doc = dict[str, Any]
 SERVICES = PARTS
@@ -43,8 +43,7 @@ def load_table(folder: Path, name: str, file: str) -> dict[str, Doc]:
 def iter_partitions(folder: Path, manifest: Manifest) -> Iterator[tuple[int, Doc]]:
     """Every service across the partitions, in id order, one partition in memory at once."""
     for part in sorted(manifest.partitions, key=lambda p: min(partition_ids(p), default=0)):
-        docs = read_docs(folder / part["file"])
-        yield from zip(partition_ids(part), docs, strict=False)
+        yield from zip(partition_ids(part), iter_docs(folder / part["file"]), strict=False)
 
 
 def committed_keys(folder: Path, manifest: Manifest) -> tuple[frozenset[str], frozenset[str]]:
