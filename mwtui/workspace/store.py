@@ -183,7 +183,7 @@ class Workspace:
     def _tidy(self) -> None:
         """Delete what a killed writer left behind, if the lock is free right now (a
         busy or read-only workspace is simply left as it is)."""
-        with contextlib.suppress(StoreError, OSError), self._locked(timeout=0.5):
+        with contextlib.suppress(StoreError, OSError), self._locked(timeout=0):
             layout.collect_garbage(self.path, layout.read_manifest(self.path))
 
     def create(self) -> None:
