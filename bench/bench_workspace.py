@@ -164,7 +164,7 @@ def main() -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} CPUs, load average {load:.2f} before the run")
-    keep = os.environ.get("MWTUI_BENCH_KEEP")  # a folder: keep big.json there
+    keep = os.environ.get("MWTUI_BENCH_KEEP")  # a folder: keep the big.json folder there
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(keep) if keep else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -172,7 +172,7 @@ def main() -> int:
         t0 = time.perf_counter()
         ws = build(folder / "big.json")
         built = time.perf_counter() - t0
-        size_mb = ws.path.stat().st_size / (1024 * 1024)
+        size_mb = sum(p.stat().st_size for p in ws.path.rglob("*") if p.is_file()) / 2**20
         print(f"workspace: {ACTIVITIES:,} activities, {CUSTOMERS:,} customers, "
               f"{size_mb:.1f} MB, built in one transaction in {built:.2f} s")
         figures = asyncio.run(measure_app(ws, folder / "config.toml"))

@@ -11,6 +11,7 @@ MODULES: tuple[str, ...] = (
     "mwtui.commands.integrations",
     "mwtui.commands.webfakt",
     "mwtui.commands.attachments",
+    "mwtui.commands.workspace",
 )
 
 

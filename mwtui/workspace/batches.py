@@ -67,7 +67,6 @@ def undo_batch(workspace: Workspace, batch_id: str) -> UndoResult:
             raise MwtuiError(refusal)
         removed: dict[str, int] = {}
         for table in UNDOABLE[doc.get("kind", "")]:
-            ids = [i for i, d in tx.items(table) if d.get("batch") == batch_id]
-            removed[table] = tx.remove(table, ids)
+            removed[table] = tx.remove_batch(table, batch_id)  # drops its partition files
         tx.update("batches", doc_id, {"status": "undone", "undone": now_iso()})
     return UndoResult(batch_id, removed)

@@ -272,7 +272,7 @@ async def test_unreadable_workspace_and_failing_write_are_one_message(tmp_path: 
     app = make_app(tmp_path, ws)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await loaded(app, pilot)
-        ws.path.write_text("{ not json")  # damaged behind the app's back
+        ws.manifest_path.write_text("{ not json")  # damaged behind the app's back
         await pilot.press("f5")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,7 +87,7 @@ async def test_a_vanished_workspace_is_said_once(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
-        app.workspace.path.unlink()
+        shutil.rmtree(app.workspace.path)
         await asyncio.sleep(2.5)
         await pilot.pause()
         gone = [n for n in app._notifications if "gone" in str(n.message)]

@@ -114,7 +114,7 @@ async def test_write_failure_while_running_shows_one_message_and_leaves_file_int
     app = _app_with(tmp_path, breakable)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
-        before = app.workspace.path.read_bytes()
+        before = app.workspace.manifest_path.read_bytes()
 
         def failing_replace(src, dst, *args, **kwargs):
             raise OSError(err_no, os.strerror(err_no))
@@ -125,7 +125,7 @@ async def test_write_failure_while_running_shows_one_message_and_leaves_file_int
         assert phrase in text, text
         assert "Traceback" not in text
         monkeypatch.undo()
-        assert app.workspace.path.read_bytes() == before
+        assert app.workspace.manifest_path.read_bytes() == before
         await _close_and_check_usable(app, pilot)
         # Once the disk is fine again, the same import works.
         await _import_all(app, pilot)

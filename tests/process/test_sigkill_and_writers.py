@@ -1,8 +1,9 @@
-"""Process-level safety: SIGKILL mid-write and several writers at once."""
+"""Process-level safety: SIGKILL in the middle of multi-file transactions, and several
+writers at once. Each transaction below writes several files (a service partition and its
+key index, the batch table, customers, activities, a PDF) or drops a partition (undo)."""
 
 from __future__ import annotations
 
-import json
 import random
 import signal
 import subprocess
@@ -12,99 +13,153 @@ import time
 from pathlib import Path
 
 from mwtui.workspace.store import Workspace
+from tests.support.store import orphans
 
-BATCH_SIZE = 40
+REPO = Path(__file__).resolve().parents[2]
 
+# Prints one line per committed transaction: "<op> <batch>".
 WRITER = textwrap.dedent(
     """
-    import sys
+    import random, sys
+    from dataclasses import asdict
+    from mwtui.importers.accounting.attachments import store_pdf
+    from mwtui.workspace.batches import record_batch, undo_batch
+    from mwtui.workspace.models import Batch
     from mwtui.workspace.store import Workspace
     ws = Workspace.open(sys.argv[1])
-    start = int(sys.argv[2])
-    size = int(sys.argv[3])
-    i = start
-    while True:
-        with ws.transaction() as tx:
-            tx.insert_many("services", [{"batch": i, "n": n, "pad": "x" * 200}
-                                        for n in range(size)])
-        print(i, flush=True)
-        i += 1
+    rng, start, size = random.Random(int(sys.argv[2])), int(sys.argv[2]), int(sys.argv[3])
+    for i in range(start, start + 100000):
+        op, batch = rng.choice(["commit", "commit", "undo", "orders", "customers"]), f"b{i}"
+        if op == "undo":
+            done = [d["batch_id"] for _, d in ws.snapshot().items("batches")
+                    if d["kind"] == "webfakt" and d["status"] == "done"]
+            if not done:
+                continue
+            batch = rng.choice(done)
+            undo_batch(ws, batch)
+        elif op == "orders":
+            pdf = store_pdf(ws.attachments_dir, b"%PDF-1.4 " + batch.encode() * 50)
+            with ws.transaction() as tx:
+                tx.upsert_by("customers", [{"key": "c" + batch, "name": batch}],
+                             lambda d: d.get("key"))
+                tx.insert("activities", {"number": batch, "batch": batch, "source": "sevdesk",
+                                         "attachments": [asdict(pdf)]})
+                record_batch(tx, Batch(batch, "orders", "x", status="done",
+                                       counts={"activities": 1}))
+        else:
+            with ws.transaction() as tx:
+                if op == "commit":
+                    tx.insert_many("services", [{"batch": batch, "row_key": f"{batch}-{n}",
+                                                 "customer_number": "1", "pad": "x" * 200}
+                                                for n in range(size)])
+                tx.upsert_by("customers", [{"key": "c" + batch, "name": batch}],
+                             lambda d: d.get("key"))
+                record_batch(tx, Batch(batch, "webfakt" if op == "commit" else "customers",
+                                       "x", status="done", counts={"committed": size}))
+        print(op, batch, flush=True)
     """
 )
 
 
-def _batches(path: Path) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for _, doc in Workspace(path).snapshot().items("services"):
-        counts[doc["batch"]] = counts.get(doc["batch"], 0) + 1
-    return counts
+def _check_consistent(path: Path, printed: list[tuple[str, str]]) -> int:
+    """The workspace equals a committed state: every batch with all its records or none."""
+    ws = Workspace.open(path)
+    snap = ws.snapshot()
+    batches = {d["batch_id"]: d for _, d in snap.items("batches")}
+    services: dict[str, int] = {}
+    for _, doc in snap.items("services"):
+        services[doc["batch"]] = services.get(doc["batch"], 0) + 1
+    customers = {d["key"] for _, d in snap.items("customers")}
+    activities = {d["number"]: d for _, d in snap.items("activities")}
+    for batch_id, doc in batches.items():
+        assert "c" + batch_id in customers, f"batch {batch_id} without its customer"
+        want = (doc["counts"]["committed"] if doc["status"] == "done" else 0) \
+            if doc["kind"] == "webfakt" else 0
+        assert services.get(batch_id, 0) == want, f"batch {batch_id} half-written/undone"
+        if doc["kind"] == "orders":
+            pdf = activities[batch_id]["attachments"][0]["name"]
+            assert (ws.attachments_dir / pdf).is_file(), "an activity's PDF is missing"
+    assert set(services) <= set(batches), "services without their batch record"
+    assert {k[1:] for k in customers} <= set(batches), "a customer without its batch"
+    for op, batch in printed:  # everything acknowledged is there
+        assert batch in batches, (op, batch)
+        if op == "undo":
+            assert batches[batch]["status"] == "undone"
+    assert not orphans(ws), "files no manifest names were left behind"
+    return len(batches)
 
 
-def test_sigkill_at_random_moments_never_loses_or_corrupts_committed_batches(
-    tmp_path: Path,
-) -> None:
+def test_sigkill_at_random_moments_in_multi_file_transactions(tmp_path: Path) -> None:
     path = tmp_path / "ws.json"
     Workspace.open(path)
     rng = random.Random(1234)
-    next_batch = 0
-    for _round in range(50):
+    printed: list[tuple[str, str]] = []
+    for round_ in range(50):
         proc = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), str(next_batch), str(BATCH_SIZE)],
-            stdout=subprocess.PIPE, text=True,
+            [sys.executable, "-c", WRITER, str(path), str(round_ * 100000), "40"],
+            stdout=subprocess.PIPE, text=True, cwd=REPO,
         )
         assert proc.stdout is not None
         first = proc.stdout.readline()  # at least one commit per round
         assert first.strip(), "writer failed to start"
-        time.sleep(rng.uniform(0.0, 0.05))
+        time.sleep(rng.uniform(0.0, 0.08))
         proc.send_signal(signal.SIGKILL)
         rest, _ = proc.communicate()
-        printed = [int(x) for x in (first + rest).split()]
-        last_printed = printed[-1]
-        counts = _batches(path)  # opens the file: must be valid JSON every time
-        committed = sorted(counts)
-        # Everything printed is there; at most one more batch committed before the kill.
-        assert committed[: last_printed + 1] == list(range(last_printed + 1))
-        assert committed[-1] in (last_printed, last_printed + 1)
-        assert all(n == BATCH_SIZE for n in counts.values()), "a batch was half-written"
-        next_batch = committed[-1] + 1
-    assert next_batch >= 50
+        printed += [tuple(line.split()) for line in (first + rest).splitlines()]
+        _check_consistent(path, printed)
+    assert len(printed) >= 50
 
 
-UPSERTER = textwrap.dedent(
+MIXED = textwrap.dedent(
     """
     import sys
+    from mwtui.workspace.batches import record_batch, undo_batch
+    from mwtui.workspace.models import Batch
     from mwtui.workspace.store import Workspace
     ws = Workspace(sys.argv[1])
     proc = sys.argv[2]
     for step in range(200):
         key = f"k{(step * 7) % 50}"
-        with ws.transaction() as tx:
-            found = tx.find("customers", lambda d: d.get("key") == key)
-            if found:
-                doc_id, doc = found[0]
-                tx.update("customers", doc_id, {"hits": doc["hits"] + [f"{proc}:{step}"]})
-            else:
-                tx.insert("customers", {"key": key, "hits": [f"{proc}:{step}"]})
+        kind = step % 4
+        if kind in (0, 1):  # upsert: read-modify-write of a shared record
+            with ws.transaction() as tx:
+                found = tx.find("customers", lambda d: d.get("key") == key)
+                if found:
+                    doc_id, doc = found[0]
+                    tx.update("customers", doc_id, {"hits": doc["hits"] + [f"{proc}:{step}"]})
+                else:
+                    tx.insert("customers", {"key": key, "hits": [f"{proc}:{step}"]})
+        elif kind == 2:  # a commit: partition, key index and batch record
+            batch = f"{proc}-{step}"
+            with ws.transaction() as tx:
+                tx.insert_many("services", [{"batch": batch, "row_key": f"{batch}-{n}"}
+                                            for n in range(5)])
+                record_batch(tx, Batch(batch, "webfakt", "x", status="done"))
+        elif step % 8 == 3:  # undo this process's previous commit
+            undo_batch(ws, f"{proc}-{step - 1}")
     """
 )
 
 
-def test_four_processes_upserting_overlapping_keys_lose_and_duplicate_nothing(
-    tmp_path: Path,
-) -> None:
+def test_four_processes_with_mixed_writes_lose_and_double_nothing(tmp_path: Path) -> None:
     path = tmp_path / "ws.json"
     Workspace.open(path)
-    procs = [
-        subprocess.Popen([sys.executable, "-c", UPSERTER, str(path), f"p{n}"],
-                         stderr=subprocess.PIPE, text=True)
-        for n in range(4)
-    ]
+    procs = [subprocess.Popen([sys.executable, "-c", MIXED, str(path), f"p{n}"],
+                              stderr=subprocess.PIPE, text=True, cwd=REPO) for n in range(4)]
     for proc in procs:
-        _, err = proc.communicate(timeout=240)
+        _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
-    docs = [d for _, d in Workspace(path).snapshot().items("customers")]
+    snap = Workspace(path).snapshot()
+    docs = [d for _, d in snap.items("customers")]
     keys = [d["key"] for d in docs]
     assert len(keys) == len(set(keys)) == 50
     hits = [h for d in docs for h in d["hits"]]
-    assert len(hits) == len(set(hits)) == 800
-    json.loads(path.read_text())
+    assert len(hits) == len(set(hits)) == 4 * 100
+    batches = {d["batch_id"]: d["status"] for _, d in snap.items("batches")}
+    assert len(batches) == 4 * 50
+    assert sum(s == "undone" for s in batches.values()) == 4 * 25
+    per_batch: dict[str, int] = {}
+    for _, doc in snap.items("services"):
+        per_batch[doc["batch"]] = per_batch.get(doc["batch"], 0) + 1
+    assert per_batch == {b: 5 for b, s in batches.items() if s == "done"}
+    assert len(snap.committed_keys()[0]) == 5 * 4 * 25

@@ -12,6 +12,7 @@ import pytest
 from mwtui.workspace import store as store_module
 from mwtui.workspace.errors import StoreError, WorkspaceCorrupt
 from mwtui.workspace.store import TABLES, Workspace
+from tests.support.store import folder_files, orphans
 
 
 def test_new_workspace_has_tables_and_exactly_one_default_type(tmp_path: Path) -> None:
@@ -48,11 +49,12 @@ def test_next_id_is_read_fresh_after_another_process_wrote(tmp_path: Path) -> No
 
 def test_exception_inside_transaction_writes_nothing(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "ws.json")
-    before = ws.path.read_bytes()
+    before = folder_files(ws)
     with pytest.raises(RuntimeError), ws.transaction() as tx:
         tx.insert("customers", {"name": "lost"})
+        tx.insert_many("services", [{"batch": "b", "row_key": "k"}])
         raise RuntimeError("boom")
-    assert ws.path.read_bytes() == before
+    assert folder_files(ws) == before
 
 
 def test_upsert_by_natural_key_creates_updates_and_reports_unchanged(tmp_path: Path) -> None:
@@ -78,10 +80,11 @@ def test_upsert_by_natural_key_creates_updates_and_reports_unchanged(tmp_path: P
 
 def test_unchanged_transaction_does_not_rewrite_the_file(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "ws.json")
-    stat_before = ws.path.stat()
+    marker, before = ws.change_marker(), folder_files(ws)
     with ws.transaction() as tx:
         list(tx.items("customers"))
-    assert ws.path.stat().st_ino == stat_before.st_ino
+    assert ws.change_marker() == marker
+    assert folder_files(ws) == before
 
 
 def test_backups_rotate_and_keep_previous_versions(tmp_path: Path) -> None:
@@ -92,7 +95,9 @@ def test_backups_rotate_and_keep_previous_versions(tmp_path: Path) -> None:
     backups = ws.backup_paths()
     assert all(p.exists() for p in backups)
     newest = json.loads(backups[0].read_text())
-    assert len(newest["customers"]) == 4  # the state before the last write
+    customers = json.loads((ws.path / newest["tables"]["customers"]).read_text())
+    assert len(customers["customers"]) == 4  # the state before the last write
+    assert not orphans(ws)
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"[1, 2, 3]", b"\xff\xfe\x00garbage", b""])
@@ -127,29 +132,28 @@ def test_failed_write_gives_clear_error_and_leaves_file_identical(
     ws = Workspace.open(tmp_path / "ws.json")
     with ws.transaction() as tx:
         tx.insert("customers", {"name": "kept"})
-    before = ws.path.read_bytes()
+    before = folder_files(ws)
     monkeypatch.setattr(store_module.os, "write", _failing_write(err_no))
     with pytest.raises(StoreError) as info, ws.transaction() as tx:
         tx.insert("customers", {"name": "new"})
     assert phrase in str(info.value)
     assert str(ws.path) in str(info.value)
     monkeypatch.undo()
-    assert ws.path.read_bytes() == before
-    assert not list(tmp_path.glob(".ws.json.*.tmp")), "temp file left behind"
+    assert folder_files(ws) == before, "a file was changed or left behind"
     assert [d["name"] for _, d in Workspace(ws.path).snapshot().items("customers")] == ["kept"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
 def test_read_only_folder_gives_clear_error(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "ws.json")
-    before = ws.path.read_bytes()
-    tmp_path.chmod(0o500)
+    before = folder_files(ws)
+    ws.path.chmod(0o500)
     try:
         with pytest.raises(StoreError, match="read-only"), ws.transaction() as tx:
             tx.insert("customers", {"name": "new"})
     finally:
-        tmp_path.chmod(0o700)
-    assert ws.path.read_bytes() == before
+        ws.path.chmod(0o700)
+    assert folder_files(ws) == before
 
 
 def test_read_only_workspace_can_still_be_read(tmp_path: Path, monkeypatch) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -37,33 +36,48 @@ _OPTIONAL_FIELDS = ("article_number", "quantity_text", "gross_amount", "next_inv
                     "employee", "contract_number", "order_number")
 
 
-def _service_docs(frame: pl.DataFrame, keys: list[str], result: CheckResult,
-                  batch_id: str) -> list[dict[str, Any]]:
-    """Accepted rows as ``models.Service`` records (stored form). Optional fields that no
-    row of this file has are left out (``Service.from_record`` fills their defaults), which
-    keeps the workspace file small."""
+def _service_frame(frame: pl.DataFrame, keys: pl.Series, result: CheckResult,
+                   batch_id: str) -> tuple[pl.DataFrame, set[str]]:
+    """Accepted rows as ``models.Service`` records (stored form), one column per field,
+    and the optional fields that some row has."""
     defaults = Service(customer_number="", service="", amount="0").to_record()
-    present = [c for c in _OPTIONAL_FIELDS
+    present = {c for c in _OPTIONAL_FIELDS
                if frame.get_column(c).dtype != pl.Null
-               and frame.get_column(c).null_count() < frame.height]
+               and frame.get_column(c).null_count() < frame.height}
     text = [pl.col(c).cast(pl.String).fill_null(defaults[c]) for c in (
         "customer_number", "service", "amount", "cycle", "cycle_name", "quantity",
         "discount", "remarks")]
     optional = [pl.col(c).cast(pl.String).fill_null(defaults[c]) if isinstance(defaults[c], str)
-                else pl.col(c).cast(pl.String) for c in present]
-    docs = frame.select(
-        *text, *optional, "customer_id",
+                else pl.col(c).cast(pl.String) for c in _OPTIONAL_FIELDS]
+    return frame.select(
+        *text, *optional, pl.col("customer_id").cast(pl.Int64),
         pl.col("from_catalogue").alias("filled_from_catalogue"),
-        pl.Series("row_key", keys, dtype=pl.String),
+        keys.alias("row_key"),
         pl.lit(result.file_name).alias("source_file"),
         pl.col("line").cast(pl.Int64).alias("source_line"),
         pl.lit(result.format).alias("format"),
         pl.lit(batch_id).alias("batch"),
-    )
-    names = docs.columns
-    columns = [docs.get_column(name).to_list() for name in names]
-    # map/zip/dict run in C: no Python bytecode per record.
-    return list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
+    ), present
+
+
+def _service_docs(result: CheckResult, batch_id: str) -> pl.DataFrame:
+    """The accepted rows as service records, prepared a slice at a time (the full fields
+    of a million rows at once cost several times the file in memory). Optional fields
+    that no row of this file has are left out (``Service.from_record`` fills their
+    defaults), which keeps the partition small."""
+    accepted = result.accepted_rows()
+    parts: list[pl.DataFrame] = []
+    present: set[str] = set()
+    for start in range(0, max(accepted.height, 1), _SLICE_ROWS):
+        rows = result.with_fields(accepted.slice(start, _SLICE_ROWS))
+        part, has = _service_frame(rows, row_keys(rows), result, batch_id)
+        parts.append(part)
+        present |= has
+    docs = pl.concat(parts, how="vertical_relaxed")
+    return docs.drop([c for c in _OPTIONAL_FIELDS if c not in present])
+
+
+_SLICE_ROWS = 100_000
 
 
 def _batch(result: CheckResult, batch_id: str, committed: int, skipped: int) -> Batch:
@@ -96,16 +110,16 @@ def commit(
             "Check the file again and review the new result before committing."
         )
     step("preparing records", 0.2)
-    accepted = result.with_fields(result.accepted_rows())
     batch_id = new_batch_id()
-    docs = _service_docs(accepted, row_keys(accepted), result, batch_id)
+    docs = _service_docs(result, batch_id)
     step("writing", 0.5)
     with workspace.transaction() as tx:
-        stored = {d.get("row_key") for d in tx.raw("services").values()}
-        new = [doc for doc in docs if doc["row_key"] not in stored]
-        skipped = len(docs) - len(new)
-        if new:
-            tx.insert_many("services", new)
-            record_batch(tx, _batch(result, batch_id, len(new), skipped))
+        stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
+        known = pl.Series(list(stored), dtype=pl.String).implode()
+        new = docs.filter(~pl.col("row_key").is_in(known)) if stored else docs
+        skipped = docs.height - new.height
+        if new.height:
+            tx.insert_frame("services", new, batch_id)
+            record_batch(tx, _batch(result, batch_id, new.height, skipped))
     step("done", 1.0)
-    return CommitResult(batch_id if new else None, len(new), skipped, result.rejected)
+    return CommitResult(batch_id if new.height else None, new.height, skipped, result.rejected)

@@ -49,13 +49,22 @@ def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("_first")
 
 
-def row_keys(frame: pl.DataFrame) -> list[str]:
+def row_keys(frame: pl.DataFrame) -> pl.Series:
     """The stable content key of each row: sha256 over the normalised key fields and the
-    occurrence number (identical rows in one file get distinct keys)."""
+    occurrence number (identical rows in one file get distinct keys). Hashed a slice at a
+    time, so a million rows never exist as a million Python strings at once."""
     prefix = pl.lit(_KEY_VERSION + "\x1e")
     text = frame.select(pl.concat_str([
         prefix,
         pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
                       + [pl.col("occurrence").cast(pl.String)], separator="\x1f"),
-    ]).cast(pl.Binary)).to_series().to_list()  # polars text is UTF-8: the same bytes
-    return list(map(methodcaller("hexdigest"), map(hashlib.sha256, text)))
+    ]).cast(pl.Binary)).to_series()  # polars text is UTF-8: the same bytes
+    parts = [pl.Series("row_key", list(map(_HEX, map(hashlib.sha256,
+                                                       text.slice(start, _SLICE).to_list()))),
+                       dtype=pl.String)
+             for start in range(0, len(text), _SLICE)]
+    return pl.concat(parts) if parts else pl.Series("row_key", [], dtype=pl.String)
+
+
+_SLICE = 100_000
+_HEX = methodcaller("hexdigest")

@@ -45,14 +45,8 @@ class CatalogueLookups:
     def from_snapshot(cls, snapshot: Any) -> CatalogueLookups:
         """Build the look-ups from a ``store.Snapshot`` (or a ``Transaction``)."""
         by_number, by_name = _articles(snapshot)
-        keys: set[str] = set()
-        owners: set[str] = set()
-        for _doc_id, doc in snapshot.items("services"):
-            if doc.get("row_key"):
-                keys.add(doc["row_key"])
-                owners.add(str(doc.get("customer_number") or ""))
-        return cls(_customers(snapshot), by_number, by_name, frozenset(keys),
-                   frozenset(owners))
+        keys, owners = snapshot.committed_keys()  # the store's row-key index, not services
+        return cls(_customers(snapshot), by_number, by_name, keys, owners)
 
 
 def _customers(snapshot: Any) -> dict[str, int | None]:

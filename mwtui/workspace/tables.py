@@ -1,0 +1,103 @@
+"""Reading the committed files of one manifest lazily, and TinyDB over loaded tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from mwtui.workspace.errors import StoreError, WorkspaceCorrupt
+from mwtui.workspace.files import describe_os_error, load_bytes
+from mwtui.workspace.layout import PARTS, Manifest, partition_ids
+from mwtui.workspace.partitions import iter_docs, read_keys
+
+Doc = dict[str, Any]
+SERVICES = PARTS
+
+
+def load_table(folder: Path, name: str, file: str) -> dict[str, Doc]:
+    """One table file (TinyDB's format ``{"<table>": {"<id>": doc}}``)."""
+    path = folder / file
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError(f"{path} is missing: the workspace changed while it was read, or "
+                         "a file was deleted. Reload and try again.") from None
+    except OSError as err:
+        raise StoreError(describe_os_error(err, path, "read")) from err
+    try:
+        data = load_bytes(raw)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not valid "
+                               f"JSON ({err}). It was left untouched.") from None
+    table = data.get(name) if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not a "
+                               f"{name} table. It was left untouched.")
+    return table
+
+
+def iter_partitions(folder: Path, manifest: Manifest) -> Iterator[tuple[int, Doc]]:
+    """Every service across the partitions, in id order, one partition in memory at once."""
+    for part in sorted(manifest.partitions, key=lambda p: min(partition_ids(p), default=0)):
+        yield from zip(partition_ids(part), iter_docs(folder / part["file"]), strict=False)
+
+
+def committed_keys(folder: Path, manifest: Manifest) -> tuple[frozenset[str], frozenset[str]]:
+    """Row keys of every committed service and the customer numbers that own them."""
+    keys: set[str] = set()
+    owners: set[str] = set()
+    for part in manifest.partitions:
+        if part.get("keys"):
+            k, o = read_keys(folder / part["keys"])
+            keys.update(k)
+            owners.update(o)
+    return frozenset(keys), frozenset(owners)
+
+
+class LazyTables(dict):  # type: ignore[type-arg]
+    """``{table: {"<id>": doc}}`` of one committed state; a table file is parsed the first
+    time the table is looked up. Services are only materialised when asked for as a dict."""
+
+    def __init__(self, folder: Path, manifest: Manifest,
+                 reuse: LazyTables | None = None) -> None:
+        super().__init__()
+        self.folder = folder
+        self.manifest = manifest
+        if reuse is not None:  # files never change: a table read before is still valid
+            for name, file in manifest.tables.items():
+                if reuse.manifest.tables.get(name) == file and dict.__contains__(reuse, name):
+                    self[name] = dict.__getitem__(reuse, name)
+
+    def __missing__(self, name: str) -> dict[str, Doc]:
+        if name == SERVICES:
+            table = {str(i): doc for i, doc in iter_partitions(self.folder, self.manifest)}
+        elif name in self.manifest.tables:
+            table = load_table(self.folder, name, self.manifest.tables[name])
+        else:
+            return {}
+        self[name] = table
+        return table
+
+    def is_loaded(self, name: str) -> bool:
+        return dict.__contains__(self, name)
+
+
+class ReadOnlyStorage(Storage):
+    """TinyDB storage over a snapshot: queries work, a write raises (never lost)."""
+
+    def __init__(self, tables: Any) -> None:
+        self.tables = tables
+
+    def read(self) -> Any:
+        return self.tables
+
+    def write(self, data: Any) -> None:
+        raise StoreError("A snapshot is read-only; write inside workspace.transaction().")
+
+
+def read_only_db(tables: Any) -> TinyDB:
+    return TinyDB(storage=ReadOnlyStorage, tables=tables)
