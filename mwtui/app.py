@@ -32,6 +32,9 @@ MODE_TITLES: dict[str, str] = {
     "history": N_("History"),
 }
 
+SCREENS = Binding.Group(N_("Screens"), compact=True)
+"""The screen keys share one footer entry ("123456 Ansichten"), so the footer fits 80 columns."""
+
 SCREEN_CLASSES: dict[str, tuple[str, str]] = {
     "integrations": ("mwtui.screens.integrations", "IntegrationsScreen"),
     "activities": ("mwtui.screens.activities", "ActivitiesScreen"),
@@ -67,18 +70,11 @@ class MwtuiApp(TranslatedBindings, App[int]):
     BINDINGS = [
         Binding("f1,question_mark", "help", N_("Help"), id="app.help", key_display="?",
                 tooltip=N_("Every key of this screen")),
-        Binding("1", "switch_mode('integrations')", N_("Integr"), id="mode.integrations",
-                tooltip=N_("Integrations: tokens, tests, imports")),
-        Binding("2", "switch_mode('activities')", N_("Activ"), id="mode.activities",
-                tooltip=N_("Activities (imported jobs)")),
-        Binding("3", "switch_mode('preview')", N_("WEBFAKT"), id="mode.preview",
-                tooltip=N_("Preview and commit a WEBFAKT service file")),
-        Binding("4", "switch_mode('customers')", N_("Cust"), id="mode.customers",
-                tooltip=N_("Customers")),
-        Binding("5", "switch_mode('services')", N_("Serv"), id="mode.services",
-                tooltip=N_("Services: committed WEBFAKT services")),
-        Binding("6", "switch_mode('history')", N_("History"), id="mode.history",
-                tooltip=N_("History: every import batch with its report")),
+        *(
+            Binding(str(number), f"switch_mode('{mode}')", title, id=f"mode.{mode}",
+                    group=SCREENS, tooltip=N_("Switch to this screen"))
+            for number, (mode, title) in enumerate(MODE_TITLES.items(), start=1)
+        ),
         Binding("ctrl+t", "cycle_theme", N_("Theme"), id="app.theme", show=False,
                 tooltip=N_("Next theme (ansi-dark uses the terminal's own colours)")),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True,
@@ -168,11 +164,6 @@ class MwtuiApp(TranslatedBindings, App[int]):
         """Textual's palette with a translated placeholder."""
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(translated_palette())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide the key of the screen already shown (the footer has 80 columns)."""
-        current = action == "switch_mode" and parameters and parameters[0] == self.current_mode
-        return not current
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

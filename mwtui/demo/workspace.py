@@ -42,9 +42,13 @@ def create_demo_workspace(base: Path | None = None) -> Workspace:
 
 
 def is_empty_workspace(path: Path) -> bool:
-    """True for a missing or zero-byte file, or a workspace without records (only the
-    default activity type); a corrupt file raises (it is not ours to overwrite)."""
-    if not path.exists() or path.stat().st_size == 0:
+    """True for a missing path, a zero-byte file, an empty folder, or a workspace without
+    records (only the default activity type); a corrupt one raises (not ours to overwrite)."""
+    if not path.exists():
+        return True
+    if path.is_dir() and not any(path.iterdir()):
+        return True
+    if path.is_file() and path.stat().st_size == 0:
         return True
     snapshot = Workspace(path).snapshot()
     return all(snapshot.count(table) == 0 for table in TABLES if table != "activity_types")
@@ -53,7 +57,7 @@ def is_empty_workspace(path: Path) -> bool:
 def seed_demo_workspace(path: Path) -> Workspace:
     """Fill the (new or empty, see :func:`is_empty_workspace`) workspace at ``path`` with
     the demo data, and put the sample WEBFAKT files in ``samples/`` beside it."""
-    if path.exists() and path.stat().st_size == 0:
+    if path.is_file() and path.stat().st_size == 0:
         path.unlink()
     workspace = Workspace.open(path)
     populate(workspace)

@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from mwtui.i18n import N_
+from mwtui.widgets.translated import TranslatedBindings
 from mwtui.workspace.text import safe_text
 
 
@@ -86,17 +88,17 @@ def _fit(text: str, width: int, right: bool) -> str:
     return (" " * pad + text) if right else (text + " " * pad)
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(TranslatedBindings, ScrollView, can_focus=True):
     """A keyboard-driven table over a TableSource; renders only visible lines."""
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown,space", "page(1)", N_("Page down"), show=False),
+        Binding("home,g", "jump(0)", N_("First"), show=False),
+        Binding("end,G", "jump(-1)", N_("Last"), show=False),
+        Binding("enter", "select", N_("Open"), show=False),
     ]
 
     COMPONENT_CLASSES = {

@@ -131,11 +131,16 @@ def test_named_demo_fills_an_empty_workspace(tmp_path: Path, app_runs) -> None:
 
 
 def test_named_demo_refuses_a_workspace_with_data(demo_db, app_runs, capsys) -> None:
-    before = demo_db.read_bytes()
+    before = folder_digest(demo_db)
     assert main(["--demo", "--db", str(demo_db)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "already holds a workspace with data" in err
-    assert demo_db.read_bytes() == before and app_runs == []
+    assert folder_digest(demo_db) == before and app_runs == []
+
+
+def folder_digest(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` with its bytes (the workspace is a folder)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_temporary_demo_is_removed_unless_kept(app_runs, capsys) -> None:

@@ -52,7 +52,8 @@ def untranslated_on_screen(
             continue
         if needle in german:  # "Vorschau" cannot contain English, but "Import" may
             continue
-        pattern = r"(?<!\w)" + re.escape(needle) + r"(?!\w)"
+        # word boundaries, and never inside a file name or path ("customers.csv")
+        pattern = r"(?<![\w./-])" + re.escape(needle) + r"(?!\w|\.\w)"
         if re.search(pattern, screen):
             found.append(msgid)
     return sorted(found)
