@@ -18,12 +18,23 @@ from pathlib import Path
 from typing import Any
 
 from mwtui.workspace.errors import StoreError, WorkspaceCorrupt
-from mwtui.workspace.files import describe_os_error, fsync_dir, load_bytes, replace_atomically
+from mwtui.workspace.files import (
+    describe_os_error,
+    file_mode,
+    fsync_dir,
+    is_temp_name,
+    load_bytes,
+    replace_atomically,
+)
+from mwtui.workspace.problems import N_, StoreProblem
 
 MANIFEST = "MANIFEST"
 FORMAT = 2
 BACKUPS = 3
 PARTS = "services"
+
+READ_ONLY = N_("The workspace file {path} is read-only; nothing was written. Make it "
+               "writable (chmod u+w) or open another workspace with --db.")
 
 
 @dataclass
@@ -110,12 +121,22 @@ def _rotate_backups(folder: Path) -> None:
         os.link(current, paths[0])
 
 
-def commit_manifest(folder: Path, manifest: Manifest) -> None:
+def writable_mode(folder: Path) -> int:
+    """The permission bits every new file of the workspace gets: those of the current
+    ``MANIFEST`` (a group-shared 0660 stays 0660). A read-only manifest is refused."""
+    mode = file_mode(folder / MANIFEST)
+    if not mode & 0o200:
+        raise StoreProblem(READ_ONLY, path=folder / MANIFEST)
+    return mode
+
+
+def commit_manifest(folder: Path, manifest: Manifest, mode: int = 0o600) -> None:
     """The commit point: the new manifest replaces the old one atomically."""
     from mwtui.workspace.files import dump_bytes
 
     _rotate_backups(folder)
-    replace_atomically(folder / MANIFEST, dump_bytes(manifest.to_json()), shown=folder)
+    replace_atomically(folder / MANIFEST, dump_bytes(manifest.to_json()), shown=folder,
+                       mode=mode)
 
 
 def collect_garbage(folder: Path, manifest: Manifest) -> None:
@@ -131,7 +152,9 @@ def collect_garbage(folder: Path, manifest: Manifest) -> None:
         with contextlib.suppress(OSError):
             for entry in os.scandir(sub):
                 rel = entry.name if sub == folder else f"{PARTS}/{entry.name}"
-                if entry.is_file() and not entry.name.startswith(MANIFEST) and rel not in keep:
+                if is_temp_name(entry.name) or (
+                        entry.is_file() and not entry.name.startswith(MANIFEST)
+                        and rel not in keep):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
                         removed = True
