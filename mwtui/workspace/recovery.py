@@ -9,12 +9,13 @@ manifest backup back.
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mwtui.workspace import layout
+from mwtui.workspace import layout, owner
 from mwtui.workspace.errors import StoreError
-from mwtui.workspace.files import dump_bytes, file_mode, replace_atomically
+from mwtui.workspace.files import dump_bytes, file_mode, is_temp_name, replace_atomically
 from mwtui.workspace.layout import MANIFEST
 from mwtui.workspace.problems import N_, StoreProblem
 
@@ -87,3 +88,19 @@ def restore_newest(folder: Path) -> Path:
                                mode=file_mode(backup))
             return backup
     raise StoreProblem(NO_BACKUP, path=folder)
+
+
+def sweep_dead_temps(folder: Path) -> int:
+    """Remove temp files (``.<name>.<pid>.<random>.tmp``) whose writing process on this
+    host has ended, e.g. PDFs of a killed import. Returns how many were removed."""
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            parts = entry.name.split(".")
+            if not (is_temp_name(entry.name) and len(parts) >= 5 and parts[-3].isdigit()):
+                continue
+            if owner.pid_gone(int(parts[-3])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed

@@ -181,8 +181,9 @@ class Workspace:
         return ws
 
     def _tidy(self) -> None:
-        """Delete what a killed writer left behind, if the lock is free right now (a
-        busy or read-only workspace is simply left as it is)."""
+        """Delete what a killed writer left behind: its temp PDFs, and, if the lock is
+        free right now, unnamed files (a busy or read-only workspace is left as it is)."""
+        recovery.sweep_dead_temps(self.attachments_dir)  # PDFs of a killed import
         with contextlib.suppress(StoreError, OSError), self._locked(timeout=0):
             layout.collect_garbage(self.path, layout.read_manifest(self.path))
 
