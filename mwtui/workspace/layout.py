@@ -55,7 +55,10 @@ class Manifest:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("it is not a workspace manifest")
         tables, parts = data.get("tables"), data.get("partitions")
-        if not isinstance(tables, dict) or not isinstance(parts, list):
+        if not isinstance(tables, dict) or not isinstance(parts, list) \
+                or not all(isinstance(f, str) for f in tables.values()) \
+                or not all(_part_ok(p) for p in parts) \
+                or not isinstance(data.get("next_ids") or {}, dict):
             raise ValueError("it is not a workspace manifest")
         return cls(int(data.get("generation", 0)), dict(tables), list(parts),
                    dict(data.get("next_ids") or {}))
@@ -71,6 +74,15 @@ class Manifest:
             if part.get("keys"):
                 names.add(part["keys"])
         return names
+
+
+def _part_ok(part: Any) -> bool:
+    """A partition entry has a batch, a file and either explicit ids or a range."""
+    if not isinstance(part, dict) or not isinstance(part.get("file"), str):
+        return False
+    if "ids" in part:
+        return isinstance(part["ids"], list) and all(isinstance(i, int) for i in part["ids"])
+    return isinstance(part.get("first"), int) and isinstance(part.get("count"), int)
 
 
 def partition_ids(part: dict[str, Any]) -> range | list[int]:
@@ -97,7 +109,7 @@ def read_manifest(folder: Path, name: str = MANIFEST) -> Manifest:
 
 def corrupt_message(folder: Path, path: Path, why: str) -> str:
     backups = [p for p in backup_paths(folder) if p.exists()]
-    hint = (f" The previous state is in {backups[0]}; copy it over {folder / MANIFEST} to "
+    hint = (f" The previous state is in {backups[0]}; run `mwtui workspace restore` to "
             "restore it." if backups else " Restore the workspace from your own backup.")
     return (f"Workspace file {path} cannot be opened: {why}. It was left untouched.{hint}")
 
