@@ -35,9 +35,9 @@ def test_deleted_manifest_refuses_writes_and_restore_brings_the_data_back(
     ws = _with_customers(tmp_path / "ws.json", 4)
     (ws.path / "MANIFEST").unlink()
     for _ in range(4):  # each write is refused; no backup is rotated away
-        with pytest.raises(StoreError, match="mwtui workspace restore"):
-            with ws.transaction() as tx:
-                tx.insert("customers", {"number": "new"})
+        with pytest.raises(StoreError, match="mwtui workspace restore"), \
+                ws.transaction() as tx:
+            tx.insert("customers", {"number": "new"})
     assert not (ws.path / "MANIFEST").exists()
     assert [p.name for p in ws.backup_paths() if p.exists()] == \
         ["MANIFEST.bak.1", "MANIFEST.bak.2", "MANIFEST.bak.3"]
@@ -57,9 +57,8 @@ def test_folder_deleted_while_open_is_noticed_and_not_recreated(tmp_path: Path) 
     watcher = WorkspaceWatcher(ws)
     shutil.rmtree(ws.path)
     assert watcher.poll() == "vanished"
-    with pytest.raises(StoreError, match="traces of it remain"):
-        with ws.transaction() as tx:
-            tx.insert("customers", {"number": "x"})
+    with pytest.raises(StoreError, match="traces of it remain"), ws.transaction() as tx:
+        tx.insert("customers", {"number": "x"})
     with pytest.raises(StoreError, match="traces of it remain"):
         Workspace.open(ws.path)  # what the next start of the app does
     assert not ws.path.exists()
@@ -107,9 +106,8 @@ def test_read_only_workspace_is_refused_not_overwritten(tmp_path: Path) -> None:
     ws = _with_customers(tmp_path / "ws.json", 1)
     (ws.path / "MANIFEST").chmod(0o444)
     before = folder_files(ws)
-    with pytest.raises(StoreError, match="read-only"):
-        with ws.transaction() as tx:
-            tx.insert("customers", {"number": "2"})
+    with pytest.raises(StoreError, match="read-only"), ws.transaction() as tx:
+        tx.insert("customers", {"number": "2"})
     assert folder_files(ws) == before
     assert (ws.path / "MANIFEST").stat().st_mode & 0o777 == 0o444
 
