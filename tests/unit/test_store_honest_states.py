@@ -126,3 +126,21 @@ def test_list_json_escapes_c1_and_bidi_controls(capsys) -> None:
     out = capsys.readouterr().out
     assert not any(ch in out for ch in "\x9b\u202e\u2066\u2028")
     assert json.loads(out)[0]["name"] == hostile  # the value is exact for a JSON reader
+
+
+def test_import_whose_last_bookkeeping_write_fails_exits_non_zero(
+        monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from mwtui.importers.accounting import sync_run
+    from mwtui.workspace.errors import StoreError
+
+    real = sync_run.record_batch
+
+    def failing_at_the_end(tx, batch):  # the disk fills up just before the last write
+        if batch.status != "running":
+            raise StoreError("Could not write: the disk is full.")
+        return real(tx, batch)
+
+    monkeypatch.setattr(sync_run, "record_batch", failing_at_the_end)
+    code = main(["import", "contacts", "--from", "bexio", "--sandbox", "--json"])
+    assert code == 1
+    assert json.loads(capsys.readouterr().out)["status"] == "failed"
