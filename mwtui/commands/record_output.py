@@ -5,10 +5,10 @@ The keys are documented in the README; add keys, never rename them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
+from mwtui.commands.common import dumps_safe
 from mwtui.workspace.store import Doc, Snapshot
 
 LIST_KINDS: tuple[str, ...] = ("customers", "activities", "services", "articles", "batches")
@@ -128,7 +128,7 @@ def write_json_array(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
     out.write("[")
     for record in records:
         out.write("\n  " if count == 0 else ",\n  ")
-        out.write(json.dumps(record, ensure_ascii=False))
+        out.write(dumps_safe(record))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

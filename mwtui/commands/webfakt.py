@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from mwtui.commands.common import resolve_input_file, write_json, write_json_parts
@@ -70,12 +71,21 @@ def _check(ctx: Any):
     return path, check_file(path, ctx.workspace)
 
 
-def _export(ctx: Any, result: Any) -> tuple[str | None, int]:
+def _reserve(ctx: Any) -> Any:
+    """The ``--rejects-out`` file checked (and its temp file made) before any commit."""
+    if not ctx.args.rejects_out:
+        return None
+    from mwtui.importers.webfakt.rejects_export import reserve_target
+
+    return reserve_target(ctx.args.rejects_out)
+
+
+def _export(ctx: Any, result: Any, reserved: Any = None) -> tuple[str | None, int]:
     if not ctx.args.rejects_out:
         return None, 0
     from mwtui.importers.webfakt import export_rejects
 
-    count = export_rejects(result, ctx.args.rejects_out)
+    count = export_rejects(result, ctx.args.rejects_out, reserved)
     return ctx.args.rejects_out, count
 
 
@@ -141,16 +151,34 @@ def run_check(ctx: Any) -> int:
 
 def run_commit(ctx: Any) -> int:
     from mwtui.importers.webfakt import commit
+    from mwtui.workspace.errors import MwtuiError
 
     path, result = _check(ctx)
-    done = commit(ctx.workspace, result, path)
-    out_path, exported = _export(ctx, result)
+    reserved = _reserve(ctx)  # an unwritable PATH is refused before anything is committed
+    try:
+        done = commit(ctx.workspace, result, path)
+    except BaseException:
+        if reserved is not None:
+            reserved.discard()
+        raise
+    try:
+        out_path, exported = _export(ctx, result, reserved)
+    except MwtuiError as err:  # committed all the same: say so, with the batch id
+        _report_commit(ctx, result, done, None, 0)
+        print(f"mwtui: {err}", file=sys.stderr)
+        return 1
+    _report_commit(ctx, result, done, out_path, exported)
+    return 0
+
+
+def _report_commit(ctx: Any, result: Any, done: Any, out_path: str | None,
+                   exported: int) -> None:
     if ctx.args.json:
         data = {**result.to_json(), **done.to_json()}
         if out_path:
             data.update(rejects_out=out_path, exported=exported)
         write_json(data)
-        return 0
+        return
     _print_result(ctx, result)
     if done.batch_id:
         ctx.out(_("Committed {n} service(s) as batch {batch} (undo: mwtui undo {batch}).")
@@ -165,7 +193,6 @@ def run_commit(ctx: Any) -> int:
     else:
         ctx.out(_("Nothing committed: no row was accepted."))
     _wrote(ctx, out_path, exported)
-    return 0
 
 
 def run_catalogue(ctx: Any) -> int:

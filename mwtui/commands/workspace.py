@@ -1,12 +1,16 @@
-"""``mwtui workspace migrate``: convert a single-file workspace into the folder layout."""
+"""``mwtui workspace migrate`` (single file to folder) and ``mwtui workspace restore``
+(the newest intact manifest backup back in place)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from mwtui.commands.common import write_json
-from mwtui.i18n import _
+from mwtui.i18n import _, ngettext
+from mwtui.i18n import formats as fmt
 from mwtui.workspace.migrate import backup_path
+from mwtui.workspace.problems import Problem
 from mwtui.workspace.store import Workspace
 
 
@@ -20,6 +24,36 @@ def register(sub: argparse._SubParsersAction) -> None:
                          "also does this on first open.")
     m.add_argument("--json", action="store_true", help="JSON result")
     m.set_defaults(func=run_migrate)
+    r = inner.add_parser("restore", help=_("put the newest intact backup of the workspace "
+                                           "back in place"),
+                         description=_("Restore a workspace whose manifest was deleted or "
+                                       "damaged from its newest intact backup "
+                                       "(MANIFEST.bak.1 to .3). An intact workspace is "
+                                       "left alone."))
+    r.add_argument("--json", action="store_true", help=_("JSON result"))
+    r.set_defaults(func=run_restore)
+
+
+def run_restore(ctx) -> int:  # type: ignore[no-untyped-def]
+    """Restore the newest intact backup; say which one."""
+    from mwtui.workspace.config import workspace_path
+
+    ws = Workspace(workspace_path(ctx.args.db))
+    try:
+        used = ws.restore()
+    except Problem as err:
+        print(f"mwtui: {err.text(_)}", file=sys.stderr)
+        return 1
+    customers = ws.snapshot().count("customers")
+    if ctx.args.json:
+        write_json({"workspace": str(ws.path), "restored_from": str(used),
+                    "customers": customers})
+    else:
+        held = ngettext("{n} customer", "{n} customers", customers).format(
+            n=fmt.count(customers))
+        ctx.out(_("Workspace {path} restored from {backup} ({held}).").format(
+            path=ws.path, backup=used.name, held=held))
+    return 0
 
 
 def run_migrate(ctx) -> int:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mwtui.workspace import owner
 from mwtui.workspace.errors import MwtuiError
 from mwtui.workspace.models import Batch, now_iso
 from mwtui.workspace.store import Snapshot, Transaction, Workspace
@@ -21,18 +22,30 @@ def find_batch(items: Any, batch_id: str) -> tuple[int, dict[str, Any]] | None:
 
 
 def record_batch(tx: Transaction, batch: Batch) -> int:
-    """Insert or replace the batch record (by ``batch_id``) inside a transaction."""
+    """Insert or replace the batch record (by ``batch_id``) inside a transaction. A
+    running batch names its process (``owner``), so a dead one shows as interrupted."""
+    record = batch.to_record()
+    if record.get("status") == "running":
+        record["owner"] = owner.current()
     found = find_batch(tx.items, batch.batch_id)
     if found:
-        tx.replace("batches", found[0], batch.to_record())
+        tx.replace("batches", found[0], record)
         return found[0]
-    return tx.insert("batches", batch.to_record())
+    return tx.insert("batches", record)
+
+
+def shown_batch(doc: dict[str, Any]) -> dict[str, Any]:
+    """The batch as the operator should see it: "running" whose process died is
+    "interrupted" (the record itself is not changed)."""
+    if doc.get("status") == "running" and owner.is_dead(doc.get("owner")):
+        return {**doc, "status": "interrupted"}
+    return doc
 
 
 def list_batches(snapshot: Snapshot) -> list[tuple[int, dict[str, Any]]]:
-    """All batches, newest first."""
-    return sorted(snapshot.items("batches"), key=lambda item: item[1].get("created", ""),
-                  reverse=True)
+    """All batches, newest first (a dead "running" one as "interrupted")."""
+    return sorted(((i, shown_batch(d)) for i, d in snapshot.items("batches")),
+                  key=lambda item: item[1].get("created", ""), reverse=True)
 
 
 @dataclass

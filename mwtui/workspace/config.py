@@ -97,7 +97,16 @@ def normalise_base_url(value: str, name: str) -> str:
     host = parts.hostname
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
-    port = f":{parts.port}" if parts.port else ""
+    try:
+        number = parts.port
+    except ValueError:  # "port out of range" or not a number
+        number = 0
+    if number == 0 and parts.netloc.rsplit("]", 1)[-1].count(":"):
+        raise ConfigError(
+            f"The port in the base URL for {name} must be a number from 1 to 65535, "
+            f"got {value!r}."
+        )
+    port = f":{number}" if number else ""
     return f"{parts.scheme}://{host}{port}"
 
 

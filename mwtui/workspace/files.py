@@ -85,15 +85,28 @@ def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
             view = view[written:]
 
 
-def write_new(path: Path, chunks: Iterable[bytes]) -> None:
-    """Create ``path`` (it must not exist), write ``chunks``, fsync. On failure the file
-    is removed and ``StoreError`` raised."""
+def temp_name(path: Path) -> Path:
+    """An unpredictable hidden name next to ``path`` for a temp file (128 random bits)."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(16)}.tmp")
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether ``name`` is a temp file made by :func:`temp_name` (left by a killed write)."""
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def write_new(path: Path, chunks: Iterable[bytes], mode: int = 0o600) -> None:
+    """Create ``path`` (it must not exist; a symlink there is refused), give it ``mode``
+    (umask aside), write ``chunks``, fsync. On failure the file is removed and
+    ``StoreError`` raised."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except OSError as err:
         raise StoreError(describe_os_error(err, path, "write")) from err
     try:
         try:
+            if mode != 0o600:
+                os.fchmod(fd, mode)
             _write_all(fd, chunks)
             os.fsync(fd)
         finally:
@@ -116,11 +129,21 @@ def synced_file(path: Path) -> None:
         raise StoreError(describe_os_error(err, path, "write")) from err
 
 
-def replace_atomically(path: Path, payload: bytes, shown: Path | None = None) -> None:
+def file_mode(path: Path, default: int = 0o600) -> int:
+    """The permission bits of ``path`` (``default`` when it is missing), so that a
+    replacement keeps a group-shared mode such as 0660."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return default
+
+
+def replace_atomically(path: Path, payload: bytes, shown: Path | None = None,
+                       mode: int = 0o600) -> None:
     """Write ``payload`` to a temp file next to ``path``, fsync, ``os.replace``, fsync the
     folder: readers see the old or the new file, never a part."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    write_new(tmp, [payload])
+    tmp = temp_name(path)
+    write_new(tmp, [payload], mode)
     try:
         os.replace(tmp, path)
         fsync_dir(path.parent)

@@ -18,12 +18,23 @@ from pathlib import Path
 from typing import Any
 
 from mwtui.workspace.errors import StoreError, WorkspaceCorrupt
-from mwtui.workspace.files import describe_os_error, fsync_dir, load_bytes, replace_atomically
+from mwtui.workspace.files import (
+    describe_os_error,
+    file_mode,
+    fsync_dir,
+    is_temp_name,
+    load_bytes,
+    replace_atomically,
+)
+from mwtui.workspace.problems import N_, StoreProblem
 
 MANIFEST = "MANIFEST"
 FORMAT = 2
 BACKUPS = 3
 PARTS = "services"
+
+READ_ONLY = N_("The workspace file {path} is read-only; nothing was written. Make it "
+               "writable (chmod u+w) or open another workspace with --db.")
 
 
 @dataclass
@@ -44,7 +55,10 @@ class Manifest:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("it is not a workspace manifest")
         tables, parts = data.get("tables"), data.get("partitions")
-        if not isinstance(tables, dict) or not isinstance(parts, list):
+        if not isinstance(tables, dict) or not isinstance(parts, list) \
+                or not all(isinstance(f, str) for f in tables.values()) \
+                or not all(_part_ok(p) for p in parts) \
+                or not isinstance(data.get("next_ids") or {}, dict):
             raise ValueError("it is not a workspace manifest")
         return cls(int(data.get("generation", 0)), dict(tables), list(parts),
                    dict(data.get("next_ids") or {}))
@@ -60,6 +74,15 @@ class Manifest:
             if part.get("keys"):
                 names.add(part["keys"])
         return names
+
+
+def _part_ok(part: Any) -> bool:
+    """A partition entry has a batch, a file and either explicit ids or a range."""
+    if not isinstance(part, dict) or not isinstance(part.get("file"), str):
+        return False
+    if "ids" in part:
+        return isinstance(part["ids"], list) and all(isinstance(i, int) for i in part["ids"])
+    return isinstance(part.get("first"), int) and isinstance(part.get("count"), int)
 
 
 def partition_ids(part: dict[str, Any]) -> range | list[int]:
@@ -86,7 +109,7 @@ def read_manifest(folder: Path, name: str = MANIFEST) -> Manifest:
 
 def corrupt_message(folder: Path, path: Path, why: str) -> str:
     backups = [p for p in backup_paths(folder) if p.exists()]
-    hint = (f" The previous state is in {backups[0]}; copy it over {folder / MANIFEST} to "
+    hint = (f" The previous state is in {backups[0]}; run `mwtui workspace restore` to "
             "restore it." if backups else " Restore the workspace from your own backup.")
     return (f"Workspace file {path} cannot be opened: {why}. It was left untouched.{hint}")
 
@@ -110,12 +133,22 @@ def _rotate_backups(folder: Path) -> None:
         os.link(current, paths[0])
 
 
-def commit_manifest(folder: Path, manifest: Manifest) -> None:
+def writable_mode(folder: Path) -> int:
+    """The permission bits every new file of the workspace gets: those of the current
+    ``MANIFEST`` (a group-shared 0660 stays 0660). A read-only manifest is refused."""
+    mode = file_mode(folder / MANIFEST)
+    if not mode & 0o200:
+        raise StoreProblem(READ_ONLY, path=folder / MANIFEST)
+    return mode
+
+
+def commit_manifest(folder: Path, manifest: Manifest, mode: int = 0o600) -> None:
     """The commit point: the new manifest replaces the old one atomically."""
     from mwtui.workspace.files import dump_bytes
 
     _rotate_backups(folder)
-    replace_atomically(folder / MANIFEST, dump_bytes(manifest.to_json()), shown=folder)
+    replace_atomically(folder / MANIFEST, dump_bytes(manifest.to_json()), shown=folder,
+                       mode=mode)
 
 
 def collect_garbage(folder: Path, manifest: Manifest) -> None:
@@ -131,7 +164,9 @@ def collect_garbage(folder: Path, manifest: Manifest) -> None:
         with contextlib.suppress(OSError):
             for entry in os.scandir(sub):
                 rel = entry.name if sub == folder else f"{PARTS}/{entry.name}"
-                if entry.is_file() and not entry.name.startswith(MANIFEST) and rel not in keep:
+                if is_temp_name(entry.name) or (
+                        entry.is_file() and not entry.name.startswith(MANIFEST)
+                        and rel not in keep):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
                         removed = True

@@ -112,8 +112,15 @@ def _install(staging: Path, path: Path) -> None:
         raise StoreError(describe_os_error(err, path, "create")) from err
 
 
+def through_link(path: Path) -> Path:
+    """Where a symlinked workspace path points: the folder is built there, so that the
+    link stays a link and keeps reaching the workspace."""
+    return path.resolve() if path.is_symlink() else path
+
+
 def write_new_workspace(path: Path, data: dict[str, Any]) -> None:
     """Create the workspace folder at ``path`` from ``data`` in one atomic rename."""
+    path = through_link(path)
     _clear_staging(path)
     staging = path.with_name(f".{path.name}.new-{secrets.token_hex(4)}")
     try:
@@ -126,6 +133,7 @@ def write_new_workspace(path: Path, data: dict[str, Any]) -> None:
 def migrate_locked(path: Path) -> bool:
     """Migrate the single-file workspace at ``path`` (or finish an interrupted migration
     from its backup). Call with the lock held. Returns False when there was nothing to do."""
+    path = through_link(path)
     backup = backup_path(path)
     if path.is_file():
         source = path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mwtui.workspace.errors import MwtuiError
+from mwtui.workspace.errors import MwtuiError, StoreError
 from mwtui.workspace.text import safe_text
 
 
@@ -30,3 +30,7 @@ class Problem(MwtuiError):
         """The sentence in the language of ``translate`` (e.g. ``mwtui.i18n._``), on one
         line and free of control characters."""
         return safe_text(translate(self.template).format(**self.fields), one_line=True)
+
+
+class StoreProblem(Problem, StoreError):
+    """A translatable refusal about the workspace on disk (caught like ``StoreError``)."""

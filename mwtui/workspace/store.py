@@ -24,7 +24,7 @@ from filelock import Timeout as FileLockTimeout
 from filelock import UnixFileLock
 from tinydb import TinyDB
 
-from mwtui.workspace import layout
+from mwtui.workspace import layout, recovery
 from mwtui.workspace.errors import StoreError, WorkspaceLocked
 from mwtui.workspace.files import describe_os_error, dump_bytes, load_bytes
 from mwtui.workspace.layout import MANIFEST, partition_ids
@@ -181,8 +181,9 @@ class Workspace:
         return ws
 
     def _tidy(self) -> None:
-        """Delete what a killed writer left behind, if the lock is free right now (a
-        busy or read-only workspace is simply left as it is)."""
+        """Delete what a killed writer left behind: its temp PDFs, and, if the lock is
+        free right now, unnamed files (a busy or read-only workspace is left as it is)."""
+        recovery.sweep_dead_temps(self.attachments_dir)  # PDFs of a killed import
         with contextlib.suppress(StoreError, OSError), self._locked(timeout=0):
             layout.collect_garbage(self.path, layout.read_manifest(self.path))
 
@@ -192,22 +193,31 @@ class Workspace:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StoreError(describe_os_error(err, self.path.parent, "create")) from err
+        lock_existed = self.lock_path.exists()  # before taking it: taking creates it
         with self._locked():
-            self._ensure_layout()
+            self._ensure_layout(lock_existed)
 
     def _needs_layout(self) -> bool:
         return not self.manifest_path.is_file()
 
-    def _ensure_layout(self) -> None:
-        """Under the lock: migrate an old file, finish a crashed migration, or create."""
+    def _ensure_layout(self, lock_existed: bool = True) -> None:
+        """Under the lock: migrate an old file, finish a crashed migration, or create a
+        new workspace, but only where no trace of an earlier one is left."""
         from mwtui.workspace import migrate
 
         if self.manifest_path.is_file():
             return
         if self.path.is_file() or _migration_pending(self):
             migrate.migrate_locked(self.path)
-        else:
-            migrate.write_new_workspace(self.path, initial_data())
+            return
+        recovery.refuse_if_traces(self, lock_existed)
+        migrate.write_new_workspace(self.path, initial_data())
+
+    def restore(self) -> Path:
+        """Put the newest intact ``MANIFEST`` backup back as the current state (under the
+        lock); returns the backup used. Refused when the current manifest is intact."""
+        with self._locked():
+            return recovery.restore_newest(self.path)
 
     # -- locking ---------------------------------------------------------------------------
     @contextlib.contextmanager

@@ -34,10 +34,16 @@ def load_table(folder: Path, name: str, file: str) -> dict[str, Doc]:
         raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not valid "
                                f"JSON ({err}). It was left untouched.") from None
     table = data.get(name) if isinstance(data, dict) else None
-    if not isinstance(table, dict):
+    if not isinstance(table, dict) or not _well_formed(table):
         raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not a "
                                f"{name} table. It was left untouched.")
     return table
+
+
+def _well_formed(table: dict[str, Any]) -> bool:
+    """Every entry is ``"<id>": {record}`` (a damaged or hand-edited file is refused)."""
+    return all(isinstance(doc, dict) and isinstance(key, str) and key.isdigit()
+               for key, doc in table.items())
 
 
 def iter_partitions(folder: Path, manifest: Manifest) -> Iterator[tuple[int, Doc]]:

@@ -18,7 +18,13 @@ from tinydb.storages import Storage
 
 from mwtui.workspace.errors import StoreError
 from mwtui.workspace.files import dump_bytes, write_new
-from mwtui.workspace.layout import PARTS, Manifest, collect_garbage, commit_manifest
+from mwtui.workspace.layout import (
+    PARTS,
+    Manifest,
+    collect_garbage,
+    commit_manifest,
+    writable_mode,
+)
 from mwtui.workspace.layout import partition_ids as _ids
 from mwtui.workspace.partitions import write_docs, write_docs_keys, write_frame
 from mwtui.workspace.tables import SERVICES, Doc, committed_keys, iter_partitions, load_table
@@ -61,6 +67,7 @@ class Transaction:
 
     def __init__(self, folder: Path, manifest: Manifest) -> None:
         self.folder = folder
+        self.mode = writable_mode(folder)  # refuses a read-only workspace up front
         self.manifest = manifest.copy()
         self.changed = False
         self._loaded: dict[str, dict[str, Doc]] = {}
@@ -278,7 +285,11 @@ class Transaction:
         written: list[Path] = []
         try:
             self._write_files(manifest, written)
-            commit_manifest(self.folder, manifest)
+            if self.mode != 0o600:  # keep a group-shared mode on every new file
+                for path in written:
+                    if path.exists():
+                        path.chmod(self.mode)
+            commit_manifest(self.folder, manifest, self.mode)
         except BaseException:
             for path in written:
                 with contextlib.suppress(OSError):

@@ -12,6 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from mwtui.workspace.batches import list_batches
 from mwtui.workspace.store import Workspace
 from tests.support.store import orphans
 
@@ -29,8 +30,16 @@ WRITER = textwrap.dedent(
     ws = Workspace.open(sys.argv[1])
     rng, start, size = random.Random(int(sys.argv[2])), int(sys.argv[2]), int(sys.argv[3])
     for i in range(start, start + 100000):
-        op, batch = rng.choice(["commit", "commit", "undo", "orders", "customers"]), f"b{i}"
-        if op == "undo":
+        op, batch = rng.choice(["commit", "commit", "undo", "orders", "customers", "import"]), \
+            f"b{i}"
+        if op == "import":  # an import's batch is "running" until its last write
+            with ws.transaction() as tx:
+                tx.upsert_by("customers", [{"key": "c" + batch, "name": batch}],
+                             lambda d: d.get("key"))
+                record_batch(tx, Batch(batch, "contacts", "x"))
+            with ws.transaction() as tx:
+                record_batch(tx, Batch(batch, "contacts", "x", status="done"))
+        elif op == "undo":
             done = [d["batch_id"] for _, d in ws.snapshot().items("batches")
                     if d["kind"] == "webfakt" and d["status"] == "done"]
             if not done:
@@ -86,6 +95,11 @@ def _check_consistent(path: Path, printed: list[tuple[str, str]]) -> int:
         if op == "undo":
             assert batches[batch]["status"] == "undone"
     assert not orphans(ws), "files no manifest names were left behind"
+    temps = [p for p in [*ws.path.rglob("*"), *ws.attachments_dir.glob(".*")]
+             if p.name.endswith(".tmp")]
+    assert not temps, f"temp files of a killed write were left: {temps}"
+    stuck = [d["batch_id"] for _, d in list_batches(snap) if d["status"] == "running"]
+    assert not stuck, f"batches of a killed process still shown as running: {stuck}"
     return len(batches)
 
 

@@ -83,7 +83,8 @@ def store_pdf(
     digest = hashlib.sha256(content).hexdigest()
     name = f"{digest}.pdf"  # only hex digits and ".pdf": nothing from the remote side
     dir_fd = _open_dir(folder)
-    tmp = f".{digest[:16]}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    # the pid lets the next open remove it if this process is killed (recovery.py)
+    tmp = f".{digest[:16]}.{os.getpid()}.{secrets.token_hex(16)}.tmp"
     try:
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,

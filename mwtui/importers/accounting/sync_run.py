@@ -216,6 +216,8 @@ class SyncRun:
                 record_batch(tx, self.batch)
         except Exception as err:  # the batch record is bookkeeping: report, do not mask
             log.warning("could not record the end of batch %s: %s", self.batch.batch_id, err)
+            self.result.status = "failed"  # its record still says running: not "done"
+            self.result.error = self.result.error or error_sentence(err)
         self.report("done")
         return self.result
 

@@ -14,9 +14,11 @@ fields. Every other character of the line is kept byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import secrets
 from pathlib import Path
 
 from mwtui.importers.webfakt.formats import REASON_COLUMN
@@ -82,9 +84,11 @@ def _reason_cell(message: str) -> str:
     return buffer.getvalue()
 
 
-def export_rejects(result: CheckResult, out_path: Path | str) -> int:
+def export_rejects(result: CheckResult, out_path: Path | str,
+                   reserved: ReservedTarget | None = None) -> int:
     """Write the rejected rows to ``out_path``: the header plus ``Grund``, then every
     rejected line unchanged plus its reason, in the file's encoding and line ending.
+    ``reserved`` is the target checked before a commit (:func:`reserve_target`).
     Returns the number of rows written."""
     end = result.line_ending
     buffer = io.StringIO()
@@ -96,11 +100,54 @@ def export_rejects(result: CheckResult, out_path: Path | str) -> int:
         reason = _reason_cell(message or "")
         buffer.write(f"{line};{reason}{end}")
     payload = encode_text(buffer.getvalue(), result.encoding)
-    target = Path(out_path)
-    tmp = target.with_name(f".{target.name}.tmp")
+    target = reserved or reserve_target(out_path)
     try:
-        tmp.write_bytes(payload)
-        os.replace(tmp, target)
-    except OSError as err:
-        raise FileError(f"Cannot write {target}: {err.strerror or err}.") from None
+        target.write(payload)
+    finally:
+        target.discard()
     return rejected.height
+
+
+class ReservedTarget:
+    """A rejects file to be written: a new temp file beside it, made exclusively under an
+    unpredictable name (a planted symlink cannot redirect the write)."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.tmp = target.with_name(f".{target.name}.{secrets.token_hex(16)}.tmp")
+        try:
+            fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except OSError as err:
+            raise FileError(f"Cannot write {target}: {err.strerror or err}.") from None
+        os.close(fd)
+
+    def write(self, payload: bytes) -> None:
+        """Fill the temp file and rename it over the target."""
+        try:
+            fd = os.open(self.tmp, os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW)
+            try:
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(self.tmp, self.target)
+        except OSError as err:
+            raise FileError(f"Cannot write {self.target}: {err.strerror or err}.") from None
+
+    def discard(self) -> None:
+        """Remove the temp file if it is still there (nothing was written)."""
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+
+
+def reserve_target(out_path: Path | str) -> ReservedTarget:
+    """Check that ``out_path`` can be written, before anything is committed: it must be
+    a regular file or new, in a folder we can write. Raises ``FileError``."""
+    target = Path(out_path)
+    if target.is_dir():
+        raise FileError(f"Cannot write {target}: it is a folder; give a file name.")
+    if target.exists() and not target.is_file():
+        raise FileError(f"Cannot write {target}: it is not a regular file.")
+    return ReservedTarget(target)
