@@ -195,3 +195,13 @@ def N_(message: str) -> str:
     """Mark a string for extraction without translating it (for import-time constants,
     class attributes, ``BINDINGS``); translate it with ``_()`` where it is shown."""
     return message
+
+
+def _install_problem_translator() -> None:
+    """Core refusals (``mwtui.workspace.problems``) print in the current language."""
+    from mwtui.workspace import problems
+
+    problems.install_translator(_)
+
+
+_install_problem_translator()

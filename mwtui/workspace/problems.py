@@ -2,7 +2,9 @@
 
 The core raises ``Problem(TEMPLATE, field=value)`` where ``TEMPLATE`` is an English msgid
 marked with :func:`N_` (Babel extracts it into the catalogue); the screen or the CLI shows
-``err.text(_)`` in the operator's language.
+``err.text(_)`` in the operator's language; ``str(err)`` does the same once
+``mwtui.i18n`` has installed its translator (:func:`install_translator`), so every place
+that prints an error speaks the operator's language.
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ def N_(message: str) -> str:
     return message
 
 
+_translate: Callable[[str], str] = str
+
+
+def install_translator(translate: Callable[[str], str]) -> None:
+    """Use ``translate`` (``mwtui.i18n._``) when a Problem is turned into text."""
+    global _translate
+    _translate = translate
+
+
 class Problem(MwtuiError):
     """A refusal: an English msgid ``template`` with named ``fields``."""
 
@@ -30,6 +41,9 @@ class Problem(MwtuiError):
         """The sentence in the language of ``translate`` (e.g. ``mwtui.i18n._``), on one
         line and free of control characters."""
         return safe_text(translate(self.template).format(**self.fields), one_line=True)
+
+    def __str__(self) -> str:
+        return self.text(_translate)
 
 
 class StoreProblem(Problem, StoreError):
