@@ -1,0 +1,153 @@
+"""Bounded input: a file-size limit, overlong lines cut out while reading, field limits.
+
+A file is read in chunks of a few MB. A physical line longer than :data:`LINE_LIMIT` bytes
+is never held whole: only a short prefix of it is kept (to show where it was) and its line
+number is noted, so the check rejects that row (``line_too_long``). Memory therefore
+grows with the data that is kept, never with one hostile line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from mwtui.importers.webfakt.read import max_file_bytes, open_file, too_large
+
+LINE_LIMIT = 64 * 1024  # bytes of one physical line, line break not counted
+_CHUNK = 1 << 22  # bytes read at a time
+_PREFIX = 60  # bytes kept of an overlong line
+
+#: Characters a field of the service lists and the catalogue files may hold, by field name.
+#: Numbers and codes are short; names, services and long texts longer.
+FIELD_LIMITS: dict[str, int] = {
+    "customer_number": 40, "number": 40, "article_number": 40, "cycle": 40,
+    "quantity": 100, "amount": 100, "gross_amount": 100, "discount": 100, "price": 100,
+    "date": 40, "next_invoice": 40, "zip": 20, "phone": 100, "email": 320,
+    "contract_number": 100, "order_number": 100, "employee": 200, "city": 200,
+    "name": 1000, "street": 1000, "service": 2000, "quantity_text": 2000,
+    "remarks": 32_000, "long_text": 32_000,
+}
+
+NUL_SIGN = "\u2400"  # shown in place of a NUL byte in a rejected value
+
+
+@dataclass
+class Bounded:
+    """A file as read: overlong lines cut to a prefix, and what was learnt on the way."""
+
+    data: bytes  # the file's bytes with every overlong line cut to a short prefix
+    size: int  # bytes of the file as read
+    sha256: str  # of the file as read (not of ``data``)
+    long_lines: tuple[int, ...]  # 1-based numbers of the cut lines
+
+
+def _prefix(line: bytes) -> bytes:
+    """The start of an overlong line, not cut inside a UTF-8 character."""
+    end = min(_PREFIX, len(line))
+    while 0 < end < len(line) and 0x80 <= line[end] < 0xC0:
+        end -= 1
+    return line[:end]
+
+
+class _Cutter:
+    """Takes a file chunk by chunk and keeps it with its overlong lines cut."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.carry = b""  # the unfinished last line (at most ``limit`` bytes)
+        self.skipping = False  # inside an overlong line, waiting for its end
+        self.lines = 0  # line breaks kept so far
+        self.long: list[int] = []
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.sha.update(chunk)
+        self.size += len(chunk)
+        if self.skipping:
+            end = chunk.find(b"\n")
+            if end < 0:
+                return
+            self.parts.append(b"\n")
+            self.lines += 1
+            self.skipping = False
+            chunk = chunk[end + 1:]
+        data = self.carry + chunk if self.carry else chunk
+        cut = data.rfind(b"\n") + 1
+        self.carry = data[cut:]
+        if cut:
+            self._keep(data[:cut] if cut < len(data) else data)
+        if len(self.carry) > self.limit:
+            self.long.append(self.lines + 1)
+            self.parts.append(_prefix(self.carry))
+            self.carry, self.skipping = b"", True
+
+    def _keep(self, body: bytes) -> None:
+        """Keep ``body`` (whole lines; the file's last may lack its break)."""
+        lines = body.split(b"\n")
+        if max(map(len, lines)) > self.limit:
+            for index, line in enumerate(lines):
+                if len(line) > self.limit:
+                    self.long.append(self.lines + index + 1)
+                    lines[index] = _prefix(line)
+            body = b"\n".join(lines)
+        self.lines += len(lines) - 1
+        self.parts.append(body)
+
+    def finish(self) -> Bounded:
+        if self.carry:
+            self._keep(self.carry)
+            self.carry = b""
+        data = self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
+        self.parts.clear()
+        return Bounded(data, self.size, self.sha.hexdigest(), tuple(self.long))
+
+
+def bound_bytes(data: bytes, *, limit: int = LINE_LIMIT) -> Bounded:
+    """:class:`Bounded` of bytes already in memory (``check_bytes``)."""
+    cutter = _Cutter(limit)
+    for start in range(0, len(data), _CHUNK):
+        cutter.feed(data[start:start + _CHUNK])
+    return cutter.finish()
+
+
+def read_bounded(path: Path | str, *, max_bytes: int | None = None,
+                 limit: int = LINE_LIMIT) -> Bounded:
+    """Read ``path`` in chunks as :class:`Bounded`. A file larger than ``max_bytes`` (the
+    configured limit by default), missing or unreadable is a :class:`FileError`."""
+    most = max_file_bytes() if max_bytes is None else max_bytes
+    cutter = _Cutter(limit)
+    with open_file(path, most) as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            cutter.feed(chunk)
+            if cutter.size > most:  # grew while read, or not a plain file
+                raise too_large(path, cutter.size, most)
+    return cutter.finish()
+
+
+def field_checks(frame: pl.DataFrame, fields: Iterable[tuple[str, str]]
+                 ) -> list[tuple[pl.Expr, str, str, pl.Expr]]:
+    """The NUL and length checks ``(fails, reason, column, value)`` of ``fields`` (pairs of
+    field name and header name) that can fail in ``frame``: columns without a NUL byte or
+    no longer than their limit in bytes cost nothing."""
+    fields = [(name, header) for name, header in fields if name in frame.columns]
+    if not fields:
+        return []
+    found = frame.select(
+        *[pl.col(n).str.contains("\x00", literal=True).any().alias(f"z{i}")
+          for i, (n, _h) in enumerate(fields)],
+        *[pl.col(n).str.len_bytes().max().alias(f"m{i}") for i, (n, _h) in enumerate(fields)],
+    ).row(0)
+    nul = [(pl.col(n).str.contains("\x00", literal=True), "nul_byte", h,
+            pl.col(n).str.replace_all("\x00", NUL_SIGN, literal=True))
+           for (n, h), hit in zip(fields, found[:len(fields)], strict=True) if hit]
+    long = [(pl.col(n).str.len_chars() > FIELD_LIMITS[n], "field_too_long", h,
+             pl.col(n).str.slice(0, _PREFIX))
+            for (n, h), most in zip(fields, found[len(fields):], strict=True)
+            if n in FIELD_LIMITS and (most or 0) > FIELD_LIMITS[n]]
+    return nul + long
