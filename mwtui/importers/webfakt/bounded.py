@@ -54,65 +54,71 @@ def _prefix(line: bytes) -> bytes:
 
 
 class _Cutter:
-    """Takes a file chunk by chunk and keeps it with its overlong lines cut."""
+    """Takes a file in pieces that end at a line break (or inside an overlong line) and
+    keeps it with its overlong lines cut. Normal files are kept as they come, uncopied."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.parts: list[bytes] = []
-        self.carry = b""  # the unfinished last line (at most ``limit`` bytes)
+        self.counted = 0  # parts whose line breaks are in ``lines``
+        self.lines = 0
         self.skipping = False  # inside an overlong line, waiting for its end
-        self.lines = 0  # line breaks kept so far
         self.long: list[int] = []
         self.sha = hashlib.sha256()
         self.size = 0
 
-    def feed(self, chunk: bytes) -> None:
-        self.sha.update(chunk)
-        self.size += len(chunk)
+    def feed(self, piece: bytes) -> None:
+        self.sha.update(piece)
+        self.size += len(piece)
         if self.skipping:
-            end = chunk.find(b"\n")
+            end = piece.find(b"\n")
             if end < 0:
                 return
-            self.parts.append(b"\n")
-            self.lines += 1
             self.skipping = False
-            chunk = chunk[end + 1:]
-        data = self.carry + chunk if self.carry else chunk
-        cut = data.rfind(b"\n") + 1
-        self.carry = data[cut:]
-        if cut:
-            self._keep(data[:cut] if cut < len(data) else data)
-        if len(self.carry) > self.limit:
-            self.long.append(self.lines + 1)
-            self.parts.append(_prefix(self.carry))
-            self.carry, self.skipping = b"", True
+            piece = piece[end:]  # its break ends the cut line
+        self._keep(piece)
 
     def _keep(self, body: bytes) -> None:
-        """Keep ``body`` (whole lines; the file's last may lack its break)."""
-        lines = body.split(b"\n")
-        if max(map(len, lines)) > self.limit:
-            for index, line in enumerate(lines):
-                if len(line) > self.limit:
-                    self.long.append(self.lines + index + 1)
-                    lines[index] = _prefix(line)
-            body = b"\n".join(lines)
-        self.lines += len(lines) - 1
+        """Keep ``body``, its overlong lines cut. Each look finds the last line break
+        within ``limit + 1`` bytes, so a normal file is scanned in steps of ``limit``
+        bytes at the speed of ``rfind``; lines are counted only to number a cut one."""
+        pieces: list[bytes] = []
+        start = pos = 0
+        while len(body) - pos > self.limit:
+            found = body.rfind(b"\n", pos, pos + self.limit + 1)
+            if found >= 0:
+                pos = found + 1
+                continue
+            end = body.find(b"\n", pos)  # the overlong line at ``pos`` ends here
+            self.skipping = end < 0
+            end = len(body) if end < 0 else end
+            self._count()
+            self.lines += body.count(b"\n", start, pos)
+            self.long.append(self.lines + 1)
+            pieces += [body[start:pos], _prefix(body[pos:pos + _PREFIX + 4])]
+            start = pos = end
+        if pieces:
+            self.lines += body.count(b"\n", start)
+            body = b"".join([*pieces, body[start:]])
+            self.counted = len(self.parts) + 1
         self.parts.append(body)
 
+    def _count(self) -> None:
+        """Bring ``lines`` up to date with the parts kept so far."""
+        self.lines += sum(part.count(b"\n") for part in self.parts[self.counted:])
+        self.counted = len(self.parts)
+
     def finish(self) -> Bounded:
-        if self.carry:
-            self._keep(self.carry)
-            self.carry = b""
         data = self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
         self.parts.clear()
         return Bounded(data, self.size, self.sha.hexdigest(), tuple(self.long))
 
 
 def bound_bytes(data: bytes, *, limit: int = LINE_LIMIT) -> Bounded:
-    """:class:`Bounded` of bytes already in memory (``check_bytes``)."""
+    """:class:`Bounded` of bytes already in memory (``check_bytes``); not copied unless a
+    line is cut."""
     cutter = _Cutter(limit)
-    for start in range(0, len(data), _CHUNK):
-        cutter.feed(data[start:start + _CHUNK])
+    cutter.feed(data)
     return cutter.finish()
 
 
@@ -124,6 +130,8 @@ def read_bounded(path: Path | str, *, max_bytes: int | None = None,
     cutter = _Cutter(limit)
     with open_file(path, most) as handle:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            if not chunk.endswith(b"\n"):  # finish the line, or read enough to cut it
+                chunk += handle.readline(limit + 1)
             cutter.feed(chunk)
             if cutter.size > most:  # grew while read, or not a plain file
                 raise too_large(path, cutter.size, most)

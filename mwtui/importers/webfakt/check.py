@@ -84,8 +84,9 @@ def check_file(
 ) -> CheckResult:
     """Read ``path`` and check it against a snapshot of ``workspace`` (a ``store.Workspace``).
     An unreadable file is a :class:`FileError`."""
+    read = read_bounded(path)  # a file too large is refused before anything else
     lookups = CatalogueLookups.from_snapshot(workspace.snapshot())
-    return _check_owned([read_bounded(path)], lookups, file_name=Path(path).name,
+    return _check_owned([read], lookups, file_name=Path(path).name,
                         step=Steps(progress, cancel))
 
 
