@@ -9,6 +9,8 @@ grows with the data that is kept, never with one hostile line.
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,14 +37,47 @@ FIELD_LIMITS: dict[str, int] = {
 NUL_SIGN = "\u2400"  # shown in place of a NUL byte in a rejected value
 
 
+class _Hasher:
+    """SHA-256 of the pieces of a file on a thread of its own (hashlib releases the GIL),
+    so the digest is made while the file is read and decoded; at most a few pieces wait."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._digest: str | None = None
+
+    def _run(self) -> None:
+        while (piece := self._queue.get()) is not None:
+            self._sha.update(piece)
+
+    def update(self, piece: bytes) -> None:
+        self._queue.put(piece)
+
+    def close(self) -> None:
+        self._queue.put(None)
+
+    def hexdigest(self) -> str:
+        if self._digest is None:
+            self._thread.join()
+            self._digest = self._sha.hexdigest()
+        return self._digest
+
+
 @dataclass
 class Bounded:
     """A file as read: overlong lines cut to a prefix, and what was learnt on the way."""
 
     data: bytes  # the file's bytes with every overlong line cut to a short prefix
     size: int  # bytes of the file as read
-    sha256: str  # of the file as read (not of ``data``)
     long_lines: tuple[int, ...]  # 1-based numbers of the cut lines
+    hasher: _Hasher
+
+    @property
+    def sha256(self) -> str:
+        """Of the file as read (not of ``data``); waits for the hashing thread."""
+        return self.hasher.hexdigest()
 
 
 def _prefix(line: bytes) -> bytes:
@@ -64,7 +99,7 @@ class _Cutter:
         self.lines = 0
         self.skipping = False  # inside an overlong line, waiting for its end
         self.long: list[int] = []
-        self.sha = hashlib.sha256()
+        self.sha = _Hasher()
         self.size = 0
 
     def feed(self, piece: bytes) -> None:
@@ -111,7 +146,8 @@ class _Cutter:
     def finish(self) -> Bounded:
         data = self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
         self.parts.clear()
-        return Bounded(data, self.size, self.sha.hexdigest(), tuple(self.long))
+        self.sha.close()
+        return Bounded(data, self.size, tuple(self.long), self.sha)
 
 
 def bound_bytes(data: bytes, *, limit: int = LINE_LIMIT) -> Bounded:
@@ -128,13 +164,17 @@ def read_bounded(path: Path | str, *, max_bytes: int | None = None,
     configured limit by default), missing or unreadable is a :class:`FileError`."""
     most = max_file_bytes() if max_bytes is None else max_bytes
     cutter = _Cutter(limit)
-    with open_file(path, most) as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            if not chunk.endswith(b"\n"):  # finish the line, or read enough to cut it
-                chunk += handle.readline(limit + 1)
-            cutter.feed(chunk)
-            if cutter.size > most:  # grew while read, or not a plain file
-                raise too_large(path, cutter.size, most)
+    try:
+        with open_file(path, most) as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                if not chunk.endswith(b"\n"):  # finish the line, or read enough to cut it
+                    chunk += handle.readline(limit + 1)
+                cutter.feed(chunk)
+                if cutter.size > most:  # grew while read, or not a plain file
+                    raise too_large(path, cutter.size, most)
+    except BaseException:
+        cutter.sha.close()  # ends the hashing thread
+        raise
     return cutter.finish()
 
 
