@@ -265,3 +265,25 @@ class Config:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise ConfigError(f"Cannot write config file {self.path}: {err.strerror}.") from err
+
+
+DEFAULT_MAX_FILE_MB = 1024
+MAX_FILE_ENV = "MWTUI_MAX_FILE_MB"
+
+
+def max_file_mb(config: Config | None = None) -> int:
+    """The largest file (MB) an import reads: ``MWTUI_MAX_FILE_MB``, then ``max_file_mb``
+    in config.toml, then 1024."""
+    value: Any = os.environ.get(MAX_FILE_ENV)
+    where = MAX_FILE_ENV
+    if not value:
+        cfg = config or Config.load()
+        value = cfg.raw.get("max_file_mb", DEFAULT_MAX_FILE_MB)
+        where = f"max_file_mb in {cfg.path}"
+    try:
+        megabytes = int(value) if not isinstance(value, bool | float) else 0
+    except (TypeError, ValueError):
+        megabytes = 0
+    if megabytes < 1:
+        raise ConfigError(f"{where} must be a whole number of MB (at least 1), got {value!r}.")
+    return megabytes

@@ -28,7 +28,11 @@ CASES: dict[str, tuple[str, str]] = {
     "missing_service": ("001;;;01;1;5,00;01.06.2026;0;x", "001;;Wartung;01;1;5,00;01.06.2026;0;x"),
     "zero_amount": (GOOD.replace(";5,00;", ";0,00;"), GOOD),
     "already_imported": (GOOD, GOOD.replace(";5,00;", ";6,00;")),
+    "nul_byte": (GOOD.replace("Bemerkung", "Bem\x00erkung"), GOOD),
+    "field_too_long": (GOOD.replace("12101", "1" * 41), GOOD),
 }
+# A line over 64 KiB is never read whole, so its export holds only its start.
+NOT_ROUND_TRIP = {"line_too_long"}
 EXTRA_FIELD = ("001;12101;Wartung;01;1;5,00;01.06.2026;0;a;b", GOOD)
 
 
@@ -55,7 +59,7 @@ def _export(tmp_path: Path, line: str, reason: str, encoding: str = "cp1252") ->
 
 
 def test_every_reason_has_a_case() -> None:
-    assert set(CASES) == set(REASONS)
+    assert set(CASES) | NOT_ROUND_TRIP == set(REASONS)
 
 
 @pytest.mark.parametrize("reason", sorted(CASES))

@@ -17,15 +17,22 @@ from typing import Any
 import polars as pl
 
 from mwtui.i18n import _
+from mwtui.importers.webfakt.bounded import (
+    FIELD_LIMITS,
+    Bounded,
+    bound_bytes,
+    field_checks,
+    read_bounded,
+)
 from mwtui.importers.webfakt.read import (
     blank_expr,
     decode,
     find_header,
     german_decimal,
-    read_file,
     read_lines,
     split_fields,
 )
+from mwtui.importers.webfakt.reasons import REASONS
 from mwtui.workspace.batches import record_batch
 from mwtui.workspace.models import Article, Batch, Customer, now_iso
 from mwtui.workspace.store import Transaction, new_batch_id
@@ -38,7 +45,10 @@ CUSTOMER_FIELDS: tuple[str, ...] = ("number", "name", "street", "zip", "city", "
 
 #: Row reasons of the catalogue imports, with the operator message.
 CATALOGUE_REASONS: dict[str, str] = {
+    "line_too_long": REASONS["line_too_long"],
     "field_count": "Falsche Anzahl Felder in der Zeile.",
+    "nul_byte": REASONS["nul_byte"],
+    "field_too_long": REASONS["field_too_long"],
     "missing_number": "Nummer fehlt.",
     "missing_name": "Name/Bezeichnung fehlt.",
     "bad_price": "VK-Preis ist keine Zahl im Format 1.234,56.",
@@ -101,19 +111,32 @@ class CatalogueResult:
                 "rejects": [r.to_json() for r in self.rejects], "batch": self.batch_id}
 
 
-def _parse(data: bytes, kind: str, header: tuple[str, ...], fields: tuple[str, ...],
-           file_name: str) -> tuple[pl.DataFrame, str]:
-    utf8, encoding = decode(data)
+def _parse(data: bytes | Bounded, kind: str, header: tuple[str, ...],
+           fields: tuple[str, ...]) -> tuple[pl.DataFrame, str, list[Check]]:
+    """The data rows of a catalogue file, its encoding and the input-bound checks (a line
+    cut while reading, a NUL byte, a field over its limit)."""
+    read = data if isinstance(data, Bounded) else bound_bytes(data)
+    utf8, encoding = decode(read.data)
     lines = read_lines(utf8)
-    what = _("article list") if kind == "articles" else _("customer list")
+    what = _("article list") if kind == "article" else _("customer list")
     found = find_header(lines, {1: header}, reason_column="Grund", what=what)
-    body = lines.filter((pl.col("line") > found.last_line) & ~blank_expr())
+    kept = ~blank_expr() | pl.col("line").is_in(read.long_lines)
+    body = lines.filter((pl.col("line") > found.last_line) & kept)
     split = split_fields(body, len(fields), allow_extra=found.has_reason_column)
-    return split.rename({f"f{i}": name for i, name in enumerate(fields)}), encoding
+    frame = split.rename({f"f{i}": name for i, name in enumerate(fields)})
+    bounds = [(pl.col("line").is_in(read.long_lines), "line_too_long", "", "raw"),
+              (~pl.col("fields_ok"), "field_count", "", "")]
+    for fails, code, column, value in field_checks(frame, zip(fields, header, strict=True)):
+        frame = frame.with_columns(value.alias(f"_v{len(bounds)}"))
+        bounds.append((fails, code, column, f"_v{len(bounds)}"))
+    return frame, encoding, bounds
 
 
-def _reasons(frame: pl.DataFrame, checks: list[tuple[pl.Expr, str, str, str]]
-             ) -> pl.DataFrame:
+Check = tuple[pl.Expr, str, str, str]
+"""One row check: (fails, reason code, header name, name of the column to report)."""
+
+
+def _reasons(frame: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
     """Add ``reason``/``column``/``value`` (first failing check) to ``frame``."""
     reason: Any = pl
     column: Any = pl
@@ -128,8 +151,16 @@ def _reasons(frame: pl.DataFrame, checks: list[tuple[pl.Expr, str, str, str]]
                               value.otherwise(None).alias("value"))
 
 
+def _message(reason: str, column: str | None, limits: dict[str, int]) -> str:
+    text = CATALOGUE_REASONS[reason]
+    if reason == "field_too_long" and column in limits:
+        return f"{text} Höchstens {limits[column]} Zeichen."
+    return text
+
+
 def _finish(frame: pl.DataFrame, kind: str, encoding: str, file_name: str,
-            fields: tuple[str, ...], number_column: str) -> CatalogueCheck:
+            fields: tuple[str, ...], header: tuple[str, ...]) -> CatalogueCheck:
+    number_column = header[0]
     key = pl.when(pl.col("reason").is_null()).then(pl.col("number"))
     dup = key.is_not_null() & ~key.is_first_distinct()
     frame = frame.with_columns(
@@ -139,8 +170,9 @@ def _finish(frame: pl.DataFrame, kind: str, encoding: str, file_name: str,
         pl.when(dup).then(pl.col("number")).otherwise(pl.col("value")).alias("value"),
     )
     bad = frame.filter(pl.col("reason").is_not_null())
+    limits = {h: FIELD_LIMITS[f] for f, h in zip(fields, header, strict=True)}
     rejects = [CatalogueReject(line, column or "", value or "", reason,
-                               CATALOGUE_REASONS[reason])
+                               _message(reason, column, limits))
                for line, column, value, reason in
                bad.select("line", "column", "value", "reason").iter_rows()]
     good = frame.filter(pl.col("reason").is_null())
@@ -149,9 +181,9 @@ def _finish(frame: pl.DataFrame, kind: str, encoding: str, file_name: str,
                           rejects)
 
 
-def check_articles_bytes(data: bytes, *, file_name: str = "") -> CatalogueCheck:
+def check_articles_bytes(data: bytes | Bounded, *, file_name: str = "") -> CatalogueCheck:
     """Parse an article file; raises only :class:`FileError`."""
-    frame, encoding = _parse(data, "article", ARTICLE_HEADER, ARTICLE_FIELDS, file_name)
+    frame, encoding, bounds = _parse(data, "article", ARTICLE_HEADER, ARTICLE_FIELDS)
     price_ok, price = german_decimal(pl.col("price"))
     empty = pl.col("price").fill_null("") == ""
     frame = frame.with_columns(
@@ -161,29 +193,29 @@ def check_articles_bytes(data: bytes, *, file_name: str = "") -> CatalogueCheck:
     )
     col = dict(zip(ARTICLE_FIELDS, ARTICLE_HEADER, strict=True))
     frame = _reasons(frame, [
-        (~pl.col("fields_ok"), "field_count", "", ""),
+        *bounds,
         (pl.col("number").fill_null("") == "", "missing_number", col["number"], "number"),
         (pl.col("name").fill_null("") == "", "missing_name", col["name"], "name"),
         (~pl.col("_price_ok"), "bad_price", col["price"], "price"),
     ])
     frame = frame.with_columns(pl.col("price_n").alias("price"))
-    return _finish(frame, "articles", encoding, file_name, ARTICLE_FIELDS, col["number"])
+    return _finish(frame, "articles", encoding, file_name, ARTICLE_FIELDS, ARTICLE_HEADER)
 
 
-def check_customers_bytes(data: bytes, *, file_name: str = "") -> CatalogueCheck:
+def check_customers_bytes(data: bytes | Bounded, *, file_name: str = "") -> CatalogueCheck:
     """Parse a customer file; raises only :class:`FileError`."""
-    frame, encoding = _parse(data, "customer", CUSTOMER_HEADER, CUSTOMER_FIELDS, file_name)
+    frame, encoding, bounds = _parse(data, "customer", CUSTOMER_HEADER, CUSTOMER_FIELDS)
     col = dict(zip(CUSTOMER_FIELDS, CUSTOMER_HEADER, strict=True))
     email = pl.col("email").fill_null("")
     frame = _reasons(frame, [
-        (~pl.col("fields_ok"), "field_count", "", ""),
+        *bounds,
         (pl.col("number").fill_null("") == "", "missing_number", col["number"], "number"),
         (pl.col("name").fill_null("") == "", "missing_name", col["name"], "name"),
         ((email != "") & ~email.str.contains("@", literal=True), "bad_email", col["email"],
          "email"),
     ])
     frame = frame.with_columns(pl.col(c).fill_null("") for c in CUSTOMER_FIELDS)
-    return _finish(frame, "customers", encoding, file_name, CUSTOMER_FIELDS, col["number"])
+    return _finish(frame, "customers", encoding, file_name, CUSTOMER_FIELDS, CUSTOMER_HEADER)
 
 
 def _merge_article(batch_id: str):
@@ -252,13 +284,13 @@ def import_check(workspace: Any, check: CatalogueCheck) -> CatalogueResult:
 
 def import_articles(workspace: Any, path: Path | str) -> CatalogueResult:
     """``mwtui articles import FILE``: upsert articles by Artikelnummer."""
-    check = check_articles_bytes(read_file(path), file_name=Path(path).name)
+    check = check_articles_bytes(read_bounded(path), file_name=Path(path).name)
     return import_check(workspace, check)
 
 
 def import_customers(workspace: Any, path: Path | str) -> CatalogueResult:
     """``mwtui customers import FILE``: upsert customers by Kunden-Nr."""
-    check = check_customers_bytes(read_file(path), file_name=Path(path).name)
+    check = check_customers_bytes(read_bounded(path), file_name=Path(path).name)
     return import_check(workspace, check)
 
 

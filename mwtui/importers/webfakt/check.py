@@ -13,7 +13,6 @@ with a single row is a row reject.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from mwtui.i18n import N_, _
+from mwtui.importers.webfakt.bounded import Bounded, bound_bytes, read_bounded
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, REASON_COLUMN
 from mwtui.importers.webfakt.keys import add_occurrence, row_keys
 from mwtui.importers.webfakt.lookups import CatalogueLookups
@@ -33,7 +33,6 @@ from mwtui.importers.webfakt.read import (
     blank_expr,
     decode_blocks,
     find_header,
-    read_file,
     read_lines,
 )
 from mwtui.importers.webfakt.reasons import REASONS
@@ -72,7 +71,8 @@ def check_bytes(
 ) -> CheckResult:
     """Check a WEBFAKT service list given as bytes. Raises only :class:`FileError` (and
     ``ImportCancelled`` when ``cancel`` is set)."""
-    return _check_owned([data], lookups, file_name=file_name, step=Steps(progress, cancel))
+    return _check_owned([bound_bytes(data)], lookups, file_name=file_name,
+                        step=Steps(progress, cancel))
 
 
 def check_file(
@@ -84,8 +84,9 @@ def check_file(
 ) -> CheckResult:
     """Read ``path`` and check it against a snapshot of ``workspace`` (a ``store.Workspace``).
     An unreadable file is a :class:`FileError`."""
+    read = read_bounded(path)  # a file too large is refused before anything else
     lookups = CatalogueLookups.from_snapshot(workspace.snapshot())
-    return _check_owned([read_file(path)], lookups, file_name=Path(path).name,
+    return _check_owned([read], lookups, file_name=Path(path).name,
                         step=Steps(progress, cancel))
 
 
@@ -99,12 +100,13 @@ class _Body:
     sha256: str
     size: int
     line_ending: str
+    long_lines: tuple[int, ...]  # lines over the line limit, cut while reading
 
 
-def _check_owned(holder: list[bytes], lookups: CatalogueLookups, *, file_name: str,
+def _check_owned(holder: list[Bounded], lookups: CatalogueLookups, *, file_name: str,
                  step: Steps) -> CheckResult:
-    """:func:`check_bytes` on the bytes in ``holder``, which it takes out: when the caller
-    keeps no other reference, the file's bytes are freed as soon as they are decoded."""
+    """:func:`check_bytes` on the file read into ``holder``, which it takes out, so the
+    file's bytes are freed as soon as they are decoded."""
     body = _read_body(holder, step)
     fmt = body.header.kind
     table = _check_rows(body, lookups, step)
@@ -119,34 +121,28 @@ def _check_owned(holder: list[bytes], lookups: CatalogueLookups, *, file_name: s
     return result
 
 
-def _read_body(holder: list[bytes], step: Steps) -> _Body:
-    """Decode the bytes, find the header and keep the non-blank data lines."""
-    data = holder.pop()
+def _read_body(holder: list[Bounded], step: Steps) -> _Body:
+    """Decode the bytes, find the header and keep the non-blank data lines (and the cut
+    overlong ones)."""
+    read = holder.pop()
+    data, read.data = read.data, b""
     step(N_("reading"), 0.0)
-    size = len(data)
     line_ending = "\r\n" if b"\r\n" in data[:65536] else "\n"
-    # hashlib releases the GIL on large inputs: the digest runs beside the decoding.
-    digests: list[str] = []
-    hasher = threading.Thread(target=_sha256_into, args=(data, digests), daemon=True)
-    hasher.start()
-    try:
-        blocks, encoding = decode_blocks(data)
-        step(N_("splitting lines"), 0.1)
-        lines = read_lines(blocks)  # decodes block by block while polars reads them
-    finally:
-        hasher.join()
-    del blocks, data  # the source bytes go now (unless the caller holds them)
+    blocks, encoding = decode_blocks(data)
+    step(N_("splitting lines"), 0.1)
+    lines = read_lines(blocks)  # decodes block by block while polars reads them
+    del blocks, data  # the source bytes go now
     header = find_header(lines, _HEADER_NAMES, reason_column=REASON_COLUMN, wrapped=(3,),
                          what=_("WEBFAKT service list"))
-    body = lines.filter((pl.col("line") > header.last_line) & ~blank_expr())
-    return _Body(body, header, encoding, digests[0], size, line_ending)
+    kept = ~blank_expr()
+    if read.long_lines:
+        kept = kept | pl.col("line").is_in(read.long_lines)
+    body = lines.filter((pl.col("line") > header.last_line) & kept)
+    return _Body(body, header, encoding, read.sha256, read.size, line_ending,
+                 read.long_lines)
 
 
 _HEADER_NAMES = {fmt: list(columns) for fmt, columns in FORMAT_COLUMNS.items()}
-
-
-def _sha256_into(data: bytes, out: list[str]) -> None:
-    out.append(hashlib.sha256(data).hexdigest())
 
 
 def _check_rows(body: _Body, lookups: CatalogueLookups, step: Steps) -> pl.DataFrame:
@@ -154,7 +150,7 @@ def _check_rows(body: _Body, lookups: CatalogueLookups, step: Steps) -> pl.DataF
     the GIL, so both cores work); at most two chunks are in flight, which bounds memory
     and lets a cancel stop after them."""
     rules = RowCheck(body.header.kind, lookups, allow_extra=body.header.has_reason_column,
-                     owners=lookups.committed_customers)
+                     owners=lookups.committed_customers, long_lines=body.long_lines)
     lines = body.lines
     body.lines = lines.clear()  # the chunks below are the only copies kept
     chunks: list[pl.DataFrame] = []

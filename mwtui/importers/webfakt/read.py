@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
 from mwtui.i18n import _
+from mwtui.workspace.config import max_file_mb
 from mwtui.workspace.errors import MwtuiError
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -27,10 +32,32 @@ class FileError(MwtuiError):
     """The file as a whole cannot be read as the expected list (one sentence why)."""
 
 
-def read_file(path: Path | str) -> bytes:
-    """The bytes of ``path``; a missing or unreadable file is a :class:`FileError`."""
+def max_file_bytes() -> int:
+    """The largest file an import reads (``max_file_mb`` in the config, ``MWTUI_MAX_FILE_MB``)."""
+    return max_file_mb() * 1024 * 1024
+
+
+def too_large(path: Path | str, size: int, most: int) -> FileError:
+    """The refusal of a file of ``size`` bytes or more when ``most`` is the limit."""
+    mb = 1024 * 1024
+    return FileError(_(
+        "{path} is larger than {limit} MB ({size} MB or more); files are read only up to "
+        "that size. Split the file, or raise the limit with max_file_mb in the config file "
+        "or MWTUI_MAX_FILE_MB.").format(path=path, limit=most // mb, size=-(-size // mb)))
+
+
+@contextmanager
+def open_file(path: Path | str, max_bytes: int | None = None) -> Iterator[BinaryIO]:
+    """``path`` opened for reading; a missing, unreadable or too large file (over
+    ``max_bytes``, the configured limit by default) is a :class:`FileError`, also when
+    reading fails later inside the ``with`` block."""
+    most = max_file_bytes() if max_bytes is None else max_bytes
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > most:
+                raise too_large(path, info.st_size, most)
+            yield handle
     except FileNotFoundError:
         raise FileError(_("No such file: {path}").format(path=path)) from None
     except IsADirectoryError:
@@ -38,6 +65,16 @@ def read_file(path: Path | str) -> bytes:
     except OSError as err:
         raise FileError(_("Cannot read {path}: {error}.").format(
             path=path, error=err.strerror or err)) from None
+
+
+def read_file(path: Path | str) -> bytes:
+    """The bytes of ``path``; a missing, unreadable or too large file is a
+    :class:`FileError`."""
+    with open_file(path) as handle:
+        data = handle.read(max_file_bytes() + 1)
+    if len(data) > max_file_bytes():
+        raise too_large(path, len(data), max_file_bytes())
+    return data
 
 
 def _cp1252_decode_gaps(err: UnicodeError) -> tuple[str, int]:

@@ -10,7 +10,12 @@ from mwtui.i18n import N_, _
 #: Reason codes, in the order rows are checked (a row reports the first failing check), with
 #: the message shown to the operator (German, the seed's sentences where it has one).
 REASONS: dict[str, str] = {
+    "line_too_long": "Zeile ist länger als 64 KiB und wird nicht gelesen; bitte die Zeile "
+    "kürzen oder teilen.",
     "field_count": "Falsche Anzahl Felder in der Zeile.",
+    "nul_byte": "Feld enthält ein Nullzeichen (NUL); die Datei ist beschädigt oder keine "
+    "Textdatei.",
+    "field_too_long": "Feld ist länger als für diese Spalte erlaubt.",
     "unknown_customer": "Bei nicht vorhandener Kundennummer wird kein Import durchgeführt.",
     "ambiguous_customer": "Kundennummer passt ohne führende Nullen zu mehreren Kunden; "
     "bitte die Nummer exakt angeben.",
@@ -30,7 +35,10 @@ REASONS: dict[str, str] = {
 #: Short names of the reasons for tables and summaries (translated at display; the detail
 #: keeps the full sentence of :data:`REASONS`).
 REASON_LABELS: dict[str, str] = {
+    "line_too_long": N_("Line too long"),
     "field_count": N_("Field count"),
+    "nul_byte": N_("NUL character"),
+    "field_too_long": N_("Field too long"),
     "unknown_customer": N_("Unknown customer"),
     "ambiguous_customer": N_("Customer ambiguous"),
     "bad_cycle": N_("Billing type wrong"),

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from mwtui.importers.webfakt.bounded import FIELD_LIMITS, field_checks
 from mwtui.importers.webfakt.customers import CustomerMatcher
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS
 from mwtui.importers.webfakt.lookups import ArticleInfo, CatalogueLookups, name_key
@@ -196,10 +197,20 @@ def _gross_warning() -> pl.Expr:
         pl.col("gross_amount"), pl.col("amount")))
 
 
-def _outcome(checks: list[Check], field_count: int, fmt: int) -> list[pl.Expr | str]:
+def _message(check: Check, field_count: int, limits: Mapping[str, int]) -> str:
+    """The operator sentence of ``check``, with the expected count or the column's limit."""
+    text = REASONS[check[1]]
+    if check[1] == "field_count":
+        return f"{text} Erwartet: {field_count}."
+    if check[1] == "field_too_long":
+        return f"{text} Höchstens {limits[check[2]]} Zeichen."
+    return text
+
+
+def _outcome(checks: list[Check], field_count: int, fmt: int,
+             limits: Mapping[str, int]) -> list[pl.Expr | str]:
     """The outcome columns (line, status, reason, column, value, message, warning,
     from_catalogue, raw), all derived from ``_code``."""
-    texts = {**REASONS, "field_count": f"{REASONS['field_count']} Erwartet: {field_count}."}
     code = pl.col("_code")
     accepted = code.is_null()
 
@@ -218,7 +229,8 @@ def _outcome(checks: list[Check], field_count: int, fmt: int) -> list[pl.Expr | 
         by_code([c[2] for c in checks], pl.Categorical).alias("column"),
         pl.when(accepted).then(None).otherwise(value.otherwise(None).fill_null(""))
         .cast(pl.Categorical).alias("value"),
-        by_code([texts[c[1]] for c in checks], pl.Categorical).alias("message"),
+        by_code([_message(c, field_count, limits) for c in checks], pl.Categorical)
+        .alias("message"),
         pl.when(accepted).then(warning).otherwise(None).cast(pl.Categorical).alias("warning"),
         (pl.col("from_catalogue") & accepted).alias("from_catalogue"),
         "raw",
@@ -234,16 +246,19 @@ class RowCheck:
     value, message, warning, from_catalogue, raw); with ``full`` it also keeps the
     normalised fields. Without ``full`` and with ``owners`` (customer numbers that have
     committed services) it adds ``_owner``: the row's customer is one of them (only those
-    rows can be already imported)."""
+    rows can be already imported). Rows whose line is in ``long_lines`` (cut while reading)
+    are rejected as too long."""
 
     def __init__(self, fmt: int, lookups: CatalogueLookups, *, allow_extra: bool = False,
-                 owners: Iterable[str] = ()) -> None:
+                 owners: Iterable[str] = (), long_lines: Iterable[int] = ()) -> None:
         self.fmt = fmt
         self.fields = FORMAT_FIELDS[fmt]
         self.header = dict(zip(self.fields, FORMAT_COLUMNS[fmt], strict=True))
         self.lookups = lookups
         self.allow_extra = allow_extra
         self.owners = frozenset(owners)
+        self.long_lines = sorted(long_lines)
+        self.limits = {self.header[f]: FIELD_LIMITS[f] for f in self.fields if f in FIELD_LIMITS}
         self.customers = CustomerMatcher(lookups.customers)
 
     def run(self, lines: pl.DataFrame, *, full: bool = False) -> pl.DataFrame:
@@ -257,17 +272,26 @@ class RowCheck:
         exact = (full or self.fmt != 1
                  or (frame.get_column("amount").str.len_bytes().max() or 0) > _SHORT)
         zero = None if exact else ~pl.col("_amount_ok") | ~pl.col("amount").str.contains("[1-9]")
-        checks = _checks(self.fmt, self.header, zero)
+        checks = self._bounds(frame, _checks(self.fmt, self.header, zero))
         lazy = frame.lazy()
         for stage in self._derived(full=full, exact=exact):
             lazy = lazy.with_columns(stage)
-        outcome = _outcome(checks, len(self.fields), self.fmt)
+        outcome = _outcome(checks, len(self.fields), self.fmt, self.limits)
         lazy = lazy.with_columns(_reason_code(checks))
         if full:
             return lazy.select(*outcome, *self._fields()).collect()
         if self.owners:
             outcome.append("_owner")
         return lazy.select(outcome).collect()
+
+    def _bounds(self, frame: pl.DataFrame, checks: list[Check]) -> list[Check]:
+        """``checks`` with the input bounds: a cut line first, then after the field count
+        a NUL byte or an overlong value in a field (added only where ``frame`` has one)."""
+        first: list[Check] = []
+        if self.long_lines:
+            first.append((pl.col("line").is_in(self.long_lines), "line_too_long", "",
+                          pl.col("raw")))
+        return [*first, checks[0], *field_checks(frame, self.header.items()), *checks[1:]]
 
     def _with_articles(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Formats 3 and 4: the catalogue article of each row (format 3 by article number
