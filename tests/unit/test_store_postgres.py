@@ -1,0 +1,101 @@
+"""What only the PostgreSQL backend does: schema migrations, a lost connection, selecting
+it by URL (``--db``, ``MWTUI_DB``, ``db =`` in the config), and never showing a password."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import psycopg
+import pytest
+
+from mwtui.cli import main
+from mwtui.workspace.backends import open_workspace, workspace_target
+from mwtui.workspace.errors import StoreError
+from mwtui.workspace.postgres import schema
+from mwtui.workspace.postgres.schema import redact_url
+from mwtui.workspace.postgres.store import PgWorkspace
+
+
+def versions(url: str) -> list[int]:
+    with psycopg.connect(url) as conn:
+        return [r[0] for r in conn.execute("SELECT version FROM mwtui_schema ORDER BY 1")]
+
+
+def test_schema_is_created_once_and_migrated_forward(pg_url: str, monkeypatch,
+                                                     caplog) -> None:
+    open_workspace(pg_url)
+    open_workspace(pg_url)
+    assert versions(pg_url) == [1]
+    shipped = schema.migrations()
+    extra = (2, "notes", "ALTER TABLE mwtui_records ADD COLUMN note text")
+    monkeypatch.setattr(schema, "migrations", lambda: [*shipped, extra])
+    with caplog.at_level(logging.WARNING):
+        ws = open_workspace(pg_url)
+    assert versions(pg_url) == [1, 2]
+    assert "from version 1 to 2 (notes)" in caplog.text
+    assert ws.snapshot().count("activity_types") == 1  # data kept, not seeded again
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(pg_url: str) -> None:
+    open_workspace(pg_url)
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("INSERT INTO mwtui_schema (version, name) VALUES (99, 'future')")
+    with pytest.raises(StoreError, match="schema version 99; this mwtui knows up to 1"):
+        open_workspace(pg_url)
+
+
+def test_a_lost_connection_mid_import_writes_nothing_and_says_so(pg_url: str) -> None:
+    ws = open_workspace(pg_url)
+    with pytest.raises(StoreError) as err, ws.transaction() as tx:
+        tx.insert_many("services", [{"batch": "b", "row_key": f"k{i}"} for i in range(100)])
+        tx.insert("customers", {"name": "half"})
+        tx.raw("customers")
+        with psycopg.connect(pg_url, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", (tx.conn.info.backend_pid,))
+    assert "was lost; nothing of this change was saved" in str(err.value)
+    snap = open_workspace(pg_url).snapshot()
+    assert (snap.count("services"), snap.count("customers")) == (0, 0)
+
+
+def test_passwords_are_redacted_everywhere() -> None:
+    url = "postgresql://anna:s3cret@db.example:5432/mwtui?sslmode=require"
+    assert redact_url(url) == "postgresql://anna:***@db.example:5432/mwtui?sslmode=require"
+    assert "s3cret" not in redact_url("postgresql://db/x?user=a&password=s3cret")
+    assert "s3cret" not in repr(PgWorkspace(url)) and "s3cret" not in str(PgWorkspace(url).path)
+
+
+def test_a_failed_connection_names_the_database_without_the_password(pg_server) -> None:
+    url = f"postgresql://nobody:s3cret@/no_such_db?host={pg_server.root}"
+    with pytest.raises(StoreError) as err:
+        open_workspace(url)
+    assert "Cannot connect to the workspace database postgresql://nobody:***@" in str(err.value)
+    assert "s3cret" not in str(err.value)
+
+
+def test_target_precedence_url_or_path(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("MWTUI_DB")
+    assert workspace_target(None, "postgresql://cfg/db") == "postgresql://cfg/db"
+    assert workspace_target(None, str(tmp_path / "w.json")) == tmp_path / "w.json"
+    monkeypatch.setenv("MWTUI_DB", "postgresql://env/db")
+    assert workspace_target(None, "postgresql://cfg/db") == "postgresql://env/db"
+    assert workspace_target("postgresql://cli/db", None) == "postgresql://cli/db"
+
+
+def test_cli_works_on_the_database_by_flag_env_and_config(pg_url: str, monkeypatch,
+                                                          tmp_path, capsys) -> None:
+    ws = open_workspace(pg_url)
+    with ws.transaction() as tx:
+        tx.insert("customers", {"name": "Meier GmbH", "number": "7"})
+    assert main(["--db", pg_url, "list", "customers", "--json"]) == 0
+    assert [c["name"] for c in json.loads(capsys.readouterr().out)] == ["Meier GmbH"]
+    monkeypatch.setenv("MWTUI_DB", pg_url)
+    assert main(["list", "customers", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
+    monkeypatch.delenv("MWTUI_DB")
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'db = "{pg_url}"\n')
+    config.chmod(0o600)
+    assert main(["list", "customers", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
