@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from mwtui.commands.common import write_json
 from mwtui.i18n import _
@@ -20,6 +21,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                          "also does this on first open.")
     m.add_argument("--json", action="store_true", help="JSON result")
     m.set_defaults(func=run_migrate)
+    register_copy(inner)
+
+
+def register_copy(inner: argparse._SubParsersAction) -> None:
+    c = inner.add_parser("copy", help=_("copy a workspace into a new or empty one"),
+                         description=_("Copy every table, batch and attachment from SOURCE "
+                                       "into TARGET (a folder path or a postgresql:// URL), "
+                                       "then verify counts and hashes. TARGET must be empty."))
+    c.add_argument("--from", dest="source", required=True, metavar="SOURCE",
+                   help=_("the workspace to copy (path or postgresql:// URL)"))
+    c.add_argument("--to", dest="target", required=True, metavar="TARGET",
+                   help=_("the new or empty workspace (path or postgresql:// URL)"))
+    c.add_argument("--json", action="store_true", help=_("JSON result"))
+    c.set_defaults(func=run_copy)
 
 
 def run_migrate(ctx) -> int:  # type: ignore[no-untyped-def]
@@ -39,4 +54,28 @@ def run_migrate(ctx) -> int:  # type: ignore[no-untyped-def]
     else:
         ctx.out(_("Workspace {path} already uses the folder layout; nothing to do.")
                 .format(path=ws.path))
+    return 0
+
+
+def run_copy(ctx) -> int:  # type: ignore[no-untyped-def]
+    """Copy SOURCE into TARGET and say what was verified (URLs shown without password)."""
+    from mwtui.workspace.backends import copy_workspace, open_workspace, workspace_target
+    from mwtui.workspace.problems import Problem
+
+    source = open_workspace(workspace_target(ctx.args.source), create=False)
+    target = open_workspace(workspace_target(ctx.args.target))
+    try:
+        figures = copy_workspace(source, target)
+    except Problem as err:
+        print(f"mwtui: {err.text(_)}", file=sys.stderr)
+        return 1
+    counts = {name: count for name, (count, _digest) in figures.items()}
+    if ctx.args.json:
+        write_json({"from": str(source.path), "to": str(target.path), "counts": counts,
+                    "verified": True})
+        return 0
+    ctx.out(_("Copied {source} to {target}; counts and hashes match.")
+            .format(source=source.path, target=target.path))
+    for name, count in counts.items():
+        ctx.out(f"  {name}: {count}")
     return 0

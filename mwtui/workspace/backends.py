@@ -33,3 +33,80 @@ def open_workspace(target: str | Path, create: bool = True) -> Any:
     from mwtui.workspace.store import Workspace
 
     return Workspace.open(target, create=create)
+
+
+# -- moving a workspace ----------------------------------------------------------------
+COPIED_TABLES = ("customers", "activities", "activity_types", "articles", "batches", "_meta")
+SERVICES = "services"
+CHUNK = 50_000
+
+
+def is_empty(ws: Any) -> bool:
+    """Nothing but what a new workspace holds (the one default activity type)."""
+    snap = ws.snapshot()
+    if any(snap.count(t) for t in ("customers", "activities", "articles", "batches",
+                                   SERVICES)):
+        return False
+    return [d.get("name") for _, d in snap.items("activity_types")] == ["Auftrag"]
+
+
+def fingerprint(ws: Any) -> dict[str, tuple[int, str]]:
+    """Per table: how many records and a SHA-256 over them (ids kept for every table but
+    services, whose ids a target gives anew); attachments by their content."""
+    import hashlib
+    import json
+
+    snap = ws.snapshot()
+    result = {}
+    for table in (*COPIED_TABLES, SERVICES):
+        hashes = sorted(
+            hashlib.sha256(("" if table == SERVICES else f"{doc_id}:").encode()
+                           + json.dumps(doc, sort_keys=True, default=str).encode()).digest()
+            for doc_id, doc in snap.items(table))
+        result[table] = (len(hashes), hashlib.sha256(b"".join(hashes)).hexdigest())
+    files = sorted(Path(ws.attachments_dir).glob("*")) if Path(ws.attachments_dir).is_dir() else []
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(hashlib.sha256(path.read_bytes()).hexdigest().encode())
+    result["attachments"] = (len(files), digest.hexdigest())
+    return result
+
+
+def copy_workspace(source: Any, target: Any) -> dict[str, tuple[int, str]]:
+    """Copy every table, batch and attachment of ``source`` into the empty ``target``
+    in one transaction, then verify counts and hashes; returns the verified figures."""
+    import shutil
+
+    from mwtui.workspace.problems import N_, Problem
+
+    if not is_empty(target):
+        raise Problem(N_("{target} already holds data; copy only into a new or empty "
+                         "workspace."), target=target.path)
+    snap = source.snapshot()
+    with target.transaction() as tx:
+        for table in COPIED_TABLES:
+            raw = tx.raw(table)
+            raw.clear()
+            raw.update({str(i): doc for i, doc in snap.items(table)})
+        tx.touch()
+        chunk: list[dict[str, Any]] = []
+        for _i, doc in snap.items(SERVICES):
+            chunk.append(doc)
+            if len(chunk) >= CHUNK:
+                tx.insert_many(SERVICES, chunk)
+                chunk = []
+        tx.insert_many(SERVICES, chunk)
+    folder = Path(source.attachments_dir)
+    if folder.is_dir():
+        Path(target.attachments_dir).mkdir(parents=True, exist_ok=True)
+        for path in folder.iterdir():
+            if path.is_file():
+                shutil.copy2(path, Path(target.attachments_dir) / path.name)
+    expected, found = fingerprint(source), fingerprint(target)
+    for name, figures in expected.items():
+        if found[name] != figures:
+            raise Problem(N_("The copy of {table} differs from the source ({found} records "
+                             "instead of {expected}, or other content); check {target}."),
+                          table=name, found=found[name][0], expected=figures[0],
+                          target=target.path)
+    return found
