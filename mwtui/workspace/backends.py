@@ -64,11 +64,13 @@ def fingerprint(ws: Any) -> dict[str, tuple[int, str]]:
                            + json.dumps(doc, sort_keys=True, default=str).encode()).digest()
             for doc_id, doc in snap.items(table))
         result[table] = (len(hashes), hashlib.sha256(b"".join(hashes)).hexdigest())
-    files = sorted(Path(ws.attachments_dir).glob("*")) if Path(ws.attachments_dir).is_dir() else []
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(hashlib.sha256(path.read_bytes()).hexdigest().encode())
-    result["attachments"] = (len(files), digest.hexdigest())
+    if hasattr(ws, "attachment_hashes"):  # PostgreSQL: checked when stored
+        found = sorted(ws.attachment_hashes())
+    else:
+        folder = Path(ws.attachments_dir)
+        found = sorted(hashlib.sha256(p.read_bytes()).hexdigest()
+                       for p in folder.glob("[!.]*.pdf")) if folder.is_dir() else []
+    result["attachments"] = (len(found), hashlib.sha256("".join(found).encode()).hexdigest())
     return result
 
 
@@ -82,6 +84,14 @@ def copy_workspace(source: Any, target: Any) -> dict[str, tuple[int, str]]:
     if not is_empty(target):
         raise Problem(N_("{target} already holds data; copy only into a new or empty "
                          "workspace."), target=target.path)
+    folder = Path(source.attachments_dir)  # PDFs first: the transaction references them
+    if folder.is_dir():
+        Path(target.attachments_dir).mkdir(parents=True, exist_ok=True)
+        for path in folder.iterdir():
+            if path.is_file() and not path.name.startswith("."):
+                shutil.copy2(path, Path(target.attachments_dir) / path.name)
+        if hasattr(target, "store_attachments"):
+            target.store_attachments()
     snap = source.snapshot()
     with target.transaction() as tx:
         for table in COPIED_TABLES:
@@ -96,12 +106,6 @@ def copy_workspace(source: Any, target: Any) -> dict[str, tuple[int, str]]:
                 tx.insert_many(SERVICES, chunk)
                 chunk = []
         tx.insert_many(SERVICES, chunk)
-    folder = Path(source.attachments_dir)
-    if folder.is_dir():
-        Path(target.attachments_dir).mkdir(parents=True, exist_ok=True)
-        for path in folder.iterdir():
-            if path.is_file():
-                shutil.copy2(path, Path(target.attachments_dir) / path.name)
     expected, found = fingerprint(source), fingerprint(target)
     for name, figures in expected.items():
         if found[name] != figures:

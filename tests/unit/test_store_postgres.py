@@ -3,6 +3,8 @@ it by URL (``--db``, ``MWTUI_DB``, ``db =`` in the config), and never showing a 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import logging
 
@@ -99,3 +101,28 @@ def test_cli_works_on_the_database_by_flag_env_and_config(pg_url: str, monkeypat
     config.chmod(0o600)
     assert main(["list", "customers", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 1
+
+
+def test_pdfs_are_in_the_database_and_reach_a_second_machine(pg_url: str, monkeypatch,
+                                                             tmp_path, capsys) -> None:
+    from mwtui.importers.accounting.attachments import store_pdf
+
+    pdf = b"%PDF-1.4\n" + b"x" * 200 + b"\n%%EOF\n"
+    office = open_workspace(pg_url)
+    office.local_attachments.mkdir(parents=True)
+    att = store_pdf(office.local_attachments, pdf, number="LI-1")
+    for _ in range(2):  # the same PDF twice is stored once
+        with office.transaction() as tx:
+            tx.insert("activities", {"number": "AB-7", "customer_id": None, "type_id": 1,
+                                     "attachments": [dataclasses.asdict(att)]})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "second-machine"))
+    branch = open_workspace(pg_url)
+    assert branch.local_attachments != office.local_attachments
+    assert office.attachment_hashes() == [hashlib.sha256(pdf).hexdigest()]
+    assert main(["--db", pg_url, "list", "activities", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [a["path"] for act in listed for a in act["attachments"]] == [None, None]
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["--db", pg_url, "attachments", "export", "AB-7", "--to", str(out)]) == 0
+    assert [p.read_bytes() for p in out.iterdir()] == [pdf]

@@ -3,6 +3,7 @@ verified; a target holding data is refused."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -26,10 +27,14 @@ def test_copy_moves_everything_and_verifies_it(ends, tmp_path: Path, capsys) -> 
     ws = seed(source)
     path = webfakt_file(tmp_path / "a.csv", ROWS)
     batch = commit(ws, check_file(path, ws), path).batch_id
-    with ws.transaction() as tx:
-        tx.insert("activities", {"number": "AB-1", "customer_id": 1, "type_id": 1})
+    pdf = b"%PDF-1.4 test"
+    name = hashlib.sha256(pdf).hexdigest() + ".pdf"
     Path(ws.attachments_dir).mkdir(parents=True, exist_ok=True)
-    (Path(ws.attachments_dir) / ("ab" * 32 + ".pdf")).write_bytes(b"%PDF-1.4 test")
+    (Path(ws.attachments_dir) / name).write_bytes(pdf)
+    with ws.transaction() as tx:
+        tx.insert("activities", {"number": "AB-1", "customer_id": 1, "type_id": 1,
+                                 "attachments": [{"name": name, "sha256": name[:64],
+                                                  "size": len(pdf)}]})
     assert main(["workspace", "copy", "--from", source, "--to", target, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["verified"] and report["counts"]["services"] == 2
@@ -39,7 +44,7 @@ def test_copy_moves_everything_and_verifies_it(ends, tmp_path: Path, capsys) -> 
     assert {d["batch"] for _, d in copied.snapshot().items("services")} == {batch}
     # the copy is a working workspace: the same file is already imported there
     assert check_file(path, copied).reasons["already_imported"] == 2
-    assert "s3cret" not in report["to"] + report["from"]
+    assert (Path(copied.attachments_dir) / name).read_bytes() == pdf
 
 
 def test_copy_refuses_a_target_that_holds_data(ends, capsys) -> None:

@@ -92,7 +92,7 @@ class PgWorkspace:
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = schema.redact_url(url)  # what screens and messages show
-        self.attachments_dir = _attachment_cache(url)
+        self.local_attachments = _attachment_cache(url)
         self._conn: Any = None
         self._guard = threading.RLock()
         self._cache: tuple[int, _Tables] | None = None
@@ -139,6 +139,32 @@ class PgWorkspace:
         with self.reader() as conn:
             return conn.execute(sql, params).fetchall()
 
+    @property
+    def attachments_dir(self) -> Path:
+        """The local mirror of the workspace's PDFs, brought up to date on each use."""
+        from mwtui.workspace.postgres.attachments import download
+
+        with self.reader() as conn:
+            download(conn, self.local_attachments)
+        return self.local_attachments
+
+    def attachment_hashes(self) -> list[str]:
+        """The SHA-256 of every PDF the database holds (verified when stored)."""
+        return [r[0] for r in self.query("SELECT sha256 FROM mwtui_attachments")]
+
+    def store_attachments(self) -> None:
+        """Store every PDF of the local folder in the database (for a copy)."""
+        from mwtui.workspace.postgres.attachments import upload
+
+        folder = self.local_attachments
+        names = [p.name for p in folder.glob("*.pdf")] if folder.is_dir() else []
+        conn = schema.connect(self.url)
+        try:
+            with conn.transaction():
+                upload(conn, folder, names)
+        finally:
+            conn.close()
+
     def change_marker(self) -> int | None:
         """The commit counter: changes with every committed write."""
         try:
@@ -174,7 +200,7 @@ class PgWorkspace:
         try:
             with conn.transaction():
                 _lock(conn, self.path)
-                tx = PgTransaction(conn)
+                tx = PgTransaction(conn, self.local_attachments)
                 yield tx
                 tx.write_changes()
         except psycopg.errors.UniqueViolation as err:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
@@ -37,8 +38,9 @@ def service_row(doc_id: int, doc: Doc) -> tuple[Any, ...]:
 class PgTransaction:
     """The workspace inside one database transaction (the write lock held)."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, attachments_dir: Path | None = None) -> None:
         self.conn = conn
+        self.attachments_dir = attachments_dir
         self.changed = False
         self._loaded: dict[str, dict[str, Doc]] = {}
         self._original: dict[str, dict[str, str]] = {}
@@ -239,6 +241,8 @@ class PgTransaction:
     def write_changes(self) -> None:
         """Send the changed documents; the caller commits the database transaction."""
         for name in sorted(self._dirty | set(self._nkeys)):
+            if name == "activities":
+                self._store_attachments()
             table, before = self._loaded[name], self._original[name]
             gone = [int(k) for k in before if k not in table]
             changed = [(k, dumps(d)) for k, d in table.items()]
@@ -249,6 +253,18 @@ class PgTransaction:
                 self._write_records(name, gone, changed)
         if self.changed:
             self.conn.execute("UPDATE mwtui_state SET generation = generation + 1")
+
+    def _store_attachments(self) -> None:
+        """Activities keep no local ``path``; their PDFs go into the database."""
+        from mwtui.workspace.postgres.attachments import upload, without_paths
+
+        table, names = self._loaded["activities"], []
+        for key, doc in table.items():
+            cleaned, found = without_paths(doc)
+            table[key] = cleaned
+            names += found
+        if self.attachments_dir is not None:
+            upload(self.conn, self.attachments_dir, names)
 
     def _write_records(self, name: str, gone: list[int],
                        changed: list[tuple[str, str]]) -> None:
