@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -75,10 +76,14 @@ def schema_version(conn: Any) -> int:
     return conn.execute("SELECT coalesce(max(version), 0) FROM mwtui_schema").fetchone()[0]
 
 
-def ensure_schema(conn: Any, *, create: bool = True) -> int:
-    """Create or migrate the schema forward; returns the version now in place."""
+def ensure_schema(conn: Any, *, create: bool = True,
+                  seed: Callable[[Any], None] | None = None) -> bool:
+    """Create or migrate the schema forward; a new schema gets ``seed(conn)``'s records
+    in the same transaction. True when it was created just now."""
     shipped = migrations()
     latest = shipped[-1][0]
+    if schema_version(conn) == latest:
+        return False  # the everyday case: no lock, one query
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
         current = schema_version(conn)
@@ -98,4 +103,6 @@ def ensure_schema(conn: Any, *, create: bool = True) -> int:
                 conn.execute(sql)
                 conn.execute("INSERT INTO mwtui_schema (version, name) VALUES (%s, %s)",
                              (version, name))
-    return latest
+        if current == 0 and seed is not None:
+            seed(conn)
+    return current == 0

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from mwtui.workspace.errors import StoreError, WorkspaceLocked
 from mwtui.workspace.postgres import schema
-from mwtui.workspace.postgres.frames import read_services_frame
 from mwtui.workspace.postgres.transaction import PgTransaction, dumps
 from mwtui.workspace.store import Snapshot, initial_data
 from mwtui.workspace.tables import SERVICES, Doc
@@ -80,6 +79,8 @@ class PgSnapshot(Snapshot):
         return frozenset(r[0] for r in rows), frozenset(r[1] for r in rows)
 
     def services_frame(self, batch: str | None = None) -> pl.DataFrame:
+        from mwtui.workspace.postgres.frames import read_services_frame
+
         with self.ws.reader() as conn:
             return read_services_frame(conn, batch)
 
@@ -105,20 +106,8 @@ class PgWorkspace:
         """Connect, create or migrate the schema (and the default data on first use)."""
         ws = cls(url)
         with ws.reader() as conn:
-            schema.ensure_schema(conn, create=create)
-        ws._seed()
+            schema.ensure_schema(conn, create=create, seed=_seed)
         return ws
-
-    def _seed(self) -> None:
-        """A new workspace's first records (the default activity type), once."""
-        with self.transaction() as tx:
-            if tx.conn.execute("SELECT 1 FROM mwtui_records LIMIT 1").fetchone():
-                return
-            for table, docs in initial_data().items():
-                for key, doc in docs.items():
-                    tx.conn.execute("INSERT INTO mwtui_records (tbl, id, doc) "
-                                    "VALUES (%s, %s, %s)", (table, int(key), dumps(doc)))
-            tx.changed = True
 
     # -- reading ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -212,6 +201,14 @@ class PgWorkspace:
         finally:
             with contextlib.suppress(Exception):
                 conn.close()
+
+
+def _seed(conn: Any) -> None:
+    """A new workspace's first records (the default activity type)."""
+    for table, docs in initial_data().items():
+        for key, doc in docs.items():
+            conn.execute("INSERT INTO mwtui_records (tbl, id, doc) VALUES (%s, %s, %s)",
+                         (table, int(key), dumps(doc)))
 
 
 def _lock(conn: Any, shown: str) -> None:
