@@ -126,3 +126,17 @@ def test_pdfs_are_in_the_database_and_reach_a_second_machine(pg_url: str, monkey
     out.mkdir()
     assert main(["--db", pg_url, "attachments", "export", "AB-7", "--to", str(out)]) == 0
     assert [p.read_bytes() for p in out.iterdir()] == [pdf]
+
+
+def test_two_imports_of_one_integration_do_not_interleave(pg_url: str) -> None:
+    from mwtui.workspace.errors import WorkspaceLocked
+
+    office, branch = open_workspace(pg_url), open_workspace(pg_url)
+    with office.integration_lock("sevdesk"):
+        with pytest.raises(WorkspaceLocked, match="Another import of sevdesk"), \
+                branch.integration_lock("sevdesk", timeout=0.2):
+            pass
+        with branch.integration_lock("bexio", timeout=0.2):
+            pass  # another integration is not held up
+    with branch.integration_lock("sevdesk", timeout=0.2):
+        pass  # released when the first import ended

@@ -181,6 +181,28 @@ class PgWorkspace:
 
     # -- writing ---------------------------------------------------------------------------
     @contextlib.contextmanager
+    def integration_lock(self, integration: str, timeout: float = LOCK_TIMEOUT
+                         ) -> Iterator[None]:
+        """Held for a whole import of ``integration`` (many transactions): a second import
+        of the same integration, from any machine, waits for it instead of interleaving."""
+        import psycopg
+
+        key = int.from_bytes(hashlib.sha256(f"import:{integration}".encode()).digest()[:8],
+                             "big", signed=True)
+        conn = schema.connect(self.url, autocommit=True)
+        try:
+            conn.execute(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
+            try:
+                conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            except psycopg.errors.LockNotAvailable:
+                raise WorkspaceLocked(f"Another import of {integration} into {self.path} "
+                                      f"has been running for over {timeout:.0f} s; wait for "
+                                      "it to finish and try again.") from None
+            yield  # the lock ends with the session, also when this process dies
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[PgTransaction]:
         """One database transaction under the write lock. Exceptions roll it back."""
         import psycopg
