@@ -140,3 +140,18 @@ def test_two_imports_of_one_integration_do_not_interleave(pg_url: str) -> None:
             pass  # another integration is not held up
     with branch.integration_lock("sevdesk", timeout=0.2):
         pass  # released when the first import ended
+
+
+def test_services_sent_with_copy_read_back_like_the_folder_store(pg_url: str,
+                                                                tmp_path) -> None:
+    from mwtui.importers.webfakt import check_file, commit
+    from tests.unit.test_store_conformance import ROWS, seed, webfakt_file
+
+    path = webfakt_file(tmp_path / "a.csv", ROWS)
+    stored = []
+    for target in (str(tmp_path / "ws.json"), pg_url):
+        ws = seed(target)
+        commit(ws, check_file(path, ws), path)
+        stored.append([{k: v for k, v in d.items() if k != "batch"}
+                       for _, d in ws.snapshot().items("services")])
+    assert stored[0] == stored[1] and len(stored[1]) == 2

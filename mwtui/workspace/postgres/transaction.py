@@ -243,7 +243,7 @@ class PgTransaction:
         for name in sorted(self._dirty | set(self._nkeys)):
             if name == "activities":
                 self._store_attachments()
-            table, before = self._loaded[name], self._original[name]
+            table, before = self._loaded[name], self._original.get(name, {})
             gone = [int(k) for k in before if k not in table]
             changed = [(k, dumps(d)) for k, d in table.items()]
             changed = [(k, text) for k, text in changed if before.get(k) != text]
