@@ -17,7 +17,8 @@ from pathlib import Path
 
 from mwtui import __version__
 from mwtui.i18n import _, ngettext
-from mwtui.workspace.config import Config, workspace_path
+from mwtui.workspace.backends import is_database_url, open_workspace, workspace_target
+from mwtui.workspace.config import Config
 from mwtui.workspace.errors import MwtuiError, UsageError
 from mwtui.workspace.store import Workspace
 
@@ -41,7 +42,8 @@ class CliContext:
     @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
-            self._workspace = Workspace.open(workspace_path(self.args.db))
+            target = workspace_target(self.args.db, self.config.raw.get("db"))
+            self._workspace = open_workspace(target)
         return self._workspace
 
     def out(self, text: str = "") -> None:
@@ -125,9 +127,13 @@ def run_tui(args: argparse.Namespace) -> int:
     else:
         # The file is read (and checked) by the first screen's worker, after the first
         # paint; a corrupt file is reported there and never written over.
-        workspace = Workspace(workspace_path(args.db))
-        if not workspace.path.exists():
-            workspace.create()
+        target = workspace_target(args.db, config.raw.get("db"))
+        if is_database_url(target):
+            workspace = open_workspace(target)
+        else:
+            workspace = Workspace(target)
+            if not workspace.path.exists():
+                workspace.create()
     try:
         app = MwtuiApp(workspace=workspace, config=config, theme=args.theme, demo=args.demo)
         app.run(mouse=False)

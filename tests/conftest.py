@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mwtui.i18n import reset as i18n_reset
+from tests.support.pg import pg_server, pg_url  # noqa: F401  (a throwaway PostgreSQL)
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 

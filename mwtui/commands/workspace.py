@@ -18,11 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("workspace", help="workspace maintenance",
                        description="Maintenance of the workspace folder.")
     inner = p.add_subparsers(dest="workspace_command", metavar="ACTION", required=True)
-    m = inner.add_parser("migrate", help="convert a single-file workspace (kept as backup)",
-                         description="Convert a workspace of the old single-file format into "
-                         "the folder layout. The old file is kept as <name>.v1.bak. mwtui "
-                         "also does this on first open.")
-    m.add_argument("--json", action="store_true", help="JSON result")
+    m = inner.add_parser("migrate", help=_("convert a single-file workspace (kept as backup)"),
+                         description=_("Convert a workspace of the old single-file format "
+                                       "into the folder layout. The old file is kept as "
+                                       "<name>.v1.bak. mwtui also does this on first open."))
+    m.add_argument("--json", action="store_true", help=_("JSON result"))
     m.set_defaults(func=run_migrate)
     r = inner.add_parser("restore", help=_("put the newest intact backup of the workspace "
                                            "back in place"),
@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "left alone."))
     r.add_argument("--json", action="store_true", help=_("JSON result"))
     r.set_defaults(func=run_restore)
+    register_copy(inner)
 
 
 def run_restore(ctx) -> int:  # type: ignore[no-untyped-def]
@@ -56,6 +57,20 @@ def run_restore(ctx) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+
+def register_copy(inner: argparse._SubParsersAction) -> None:
+    c = inner.add_parser("copy", help=_("copy a workspace into a new or empty one"),
+                         description=_("Copy every table, batch and attachment from SOURCE "
+                                       "into TARGET (a folder path or a postgresql:// URL), "
+                                       "then verify counts and hashes. TARGET must be empty."))
+    c.add_argument("--from", dest="source", required=True, metavar="SOURCE",
+                   help=_("the workspace to copy (path or postgresql:// URL)"))
+    c.add_argument("--to", dest="target", required=True, metavar="TARGET",
+                   help=_("the new or empty workspace (path or postgresql:// URL)"))
+    c.add_argument("--json", action="store_true", help=_("JSON result"))
+    c.set_defaults(func=run_copy)
+
+
 def run_migrate(ctx) -> int:  # type: ignore[no-untyped-def]
     """Migrate (or finish an interrupted migration); say what happened."""
     from mwtui.workspace.config import workspace_path
@@ -73,4 +88,28 @@ def run_migrate(ctx) -> int:  # type: ignore[no-untyped-def]
     else:
         ctx.out(_("Workspace {path} already uses the folder layout; nothing to do.")
                 .format(path=ws.path))
+    return 0
+
+
+def run_copy(ctx) -> int:  # type: ignore[no-untyped-def]
+    """Copy SOURCE into TARGET and say what was verified (URLs shown without password)."""
+    from mwtui.workspace.backends import copy_workspace, open_workspace, workspace_target
+    from mwtui.workspace.problems import Problem
+
+    source = open_workspace(workspace_target(ctx.args.source), create=False)
+    target = open_workspace(workspace_target(ctx.args.target))
+    try:
+        figures = copy_workspace(source, target)
+    except Problem as err:
+        print(f"mwtui: {err.text(_)}", file=sys.stderr)
+        return 1
+    counts = {name: count for name, (count, _digest) in figures.items()}
+    if ctx.args.json:
+        write_json({"from": str(source.path), "to": str(target.path), "counts": counts,
+                    "verified": True})
+        return 0
+    ctx.out(_("Copied {source} to {target}; counts and hashes match.")
+            .format(source=source.path, target=target.path))
+    for name, count in counts.items():
+        ctx.out(f"  {name}: {count}")
     return 0

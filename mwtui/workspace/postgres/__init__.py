@@ -1,0 +1,1 @@
+"""The workspace on PostgreSQL (optional: ``pip install 'mwtui[postgres]'``)."""
