@@ -60,3 +60,23 @@ def test_a_second_sync_is_refused_while_one_runs(tmp_path: Path) -> None:
     with sync_lock(ws), pytest.raises(SyncBusy):
         run_sync(ws, lambda name: pytest.fail("must not start"), ["bexio"])
     assert list_batches(ws.snapshot()) == []
+
+
+def test_integrations_screen_shows_the_last_unattended_sync(tmp_path: Path) -> None:
+    from mwtui.screens.integrations import state_text
+    from mwtui.screens.integrations_presenter import integration_states
+    from mwtui.workspace.config import Config
+
+    ws = workspace(tmp_path)
+    state = SandboxState.demo("lexware", now=NOW)
+    config = Config.load(tmp_path / "config.toml")
+    shown = {s.name: s for s in integration_states(config, ws.snapshot(), demo=False)}
+    assert shown["lexware"].last_sync is None
+    report = run_sync(ws, lambda name: client_for(state), ["lexware"])
+    created = sum(r.created for r in report.results)
+
+    shown = {s.name: s for s in integration_states(config, ws.snapshot(), demo=False)}
+    last = shown["lexware"].last_sync
+    assert last is not None and last.status == "done" and last.counts["created"] == created
+    assert "last unattended sync:" in state_text(shown["lexware"]).plain
+    assert shown["bexio"].last_sync is None
