@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 
@@ -83,17 +82,11 @@ def run_import_command(ctx) -> int:
         request, tz = ImportRequest("contacts", args.source), None
     factory = (SandboxClients(ctx.config, ctx.workspace) if args.sandbox
                else default_factory(ctx.config, demo=False))
-    with contextlib.ExitStack() as stack:
-        target = ctx.workspace
-        if args.dry_run:  # the same reads against a throw-away copy: nothing is written
-            from mwtui.importers.accounting.sync_dry_run import scratch_copy
-
-            target = stack.enter_context(scratch_copy(ctx.workspace))
-        job = ImportJob(request, factory, target, tz=tz,
-                        details={"sandbox": True} if args.sandbox else None)
-        job.start()
-        result = job.wait(on_interrupt=lambda: print(
-            _("mwtui: cancelling after the current item ..."), file=sys.stderr)).result
+    job = ImportJob(request, factory, ctx.workspace, tz=tz, dry_run=args.dry_run,
+                    details={"sandbox": True} if args.sandbox else None)
+    job.start()
+    result = job.wait(on_interrupt=lambda: print(
+        _("mwtui: cancelling after the current item ..."), file=sys.stderr)).result
     if args.json:
         data = result.to_json()
         if args.sandbox:

@@ -11,6 +11,8 @@ writing.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -18,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mwtui.workspace.errors import MwtuiError
-from mwtui.workspace.store import Workspace
+from mwtui.workspace.store import Snapshot, Workspace
 
 COPY_ATTEMPTS = 5  # a concurrent commit may delete a file while we link it: start over
 
@@ -56,3 +58,40 @@ def scratch_copy(workspace: Workspace) -> Iterator[Workspace]:
         yield Workspace.open(target)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+#: Fields that are bookkeeping, not what the source said: left out of a fingerprint.
+_NOT_CONTENT = frozenset({"updated", "imported", "batch", "local", "type_id", "added", "path"})
+
+
+def _digest(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _digest(v) for k, v in sorted(value.items()) if k not in _NOT_CONTENT}
+    if isinstance(value, list):
+        return [_digest(v) for v in value]
+    return value
+
+
+def fingerprints(snapshot: Snapshot, integration: str) -> dict[str, tuple[str, str]]:
+    """``{"activities:<external id>": (number, digest)}`` (and ``customers:``) of every
+    record linked to ``integration``: what an import would leave there. Two dry runs whose
+    fingerprints differ read different data from the source."""
+    found: dict[str, tuple[str, str]] = {}
+    for doc_id, doc in snapshot.items("activities"):
+        if doc.get("source") == integration and doc.get("external_id"):
+            customer = snapshot.get("customers", doc.get("customer_id"))
+            content = {**doc, "customer_id": _digest((customer or {}).get("sources"))}
+            found[f"activities:{doc['external_id']}"] = (
+                str(doc.get("number") or doc_id), _hash(content))
+    for doc_id, doc in snapshot.items("customers"):
+        for link in doc.get("sources") or []:
+            if link.get("integration") == integration:
+                found[f"customers:{link.get('external_id')}"] = (
+                    str(doc.get("number") or doc.get("name") or doc_id),
+                    _hash({k: v for k, v in doc.items() if k != "created"}))  # local time
+    return found
+
+
+def _hash(doc: dict) -> str:
+    text = json.dumps(_digest(doc), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -71,6 +71,8 @@ class SyncResult:
     delivery_notes_supported: bool = True
     notice: str = ""
     error: str = ""  # why the whole run failed (listing error, store error)
+    #: a dry run's records as they would be (``sync_dry_run.fingerprints``); not in --json
+    fingerprints: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
         return {
