@@ -19,6 +19,7 @@ from mwtui.widgets.translated import BilingualCommands, TranslatedBindings, tran
 from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.config import Config
 from mwtui.workspace.errors import ConfigError
+from mwtui.workspace.models import set_origin
 from mwtui.workspace.store import Workspace
 from mwtui.workspace.watch import WorkspaceWatcher
 
@@ -103,6 +104,7 @@ class MwtuiApp(TranslatedBindings, App[int]):
                 name=repr(self._requested_theme), names=names))
 
     def on_mount(self) -> None:
+        set_origin("tui")  # batches of this process: run from the app (audit trail)
         self.theme = self._requested_theme
         place = str(self.workspace.path)
         self.sub_title = _("DEMO workspace - {path}").format(path=place) if self.demo else place

@@ -20,6 +20,7 @@ from mwtui.i18n import _, ngettext
 from mwtui.workspace.backends import is_database_url, open_workspace, workspace_target
 from mwtui.workspace.config import Config
 from mwtui.workspace.errors import MwtuiError, UsageError
+from mwtui.workspace.models import set_origin
 from mwtui.workspace.store import Workspace
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -149,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mwtui.i18n import setup_language
 
     setup_language(sys.argv[1:] if argv is None else argv)  # before the parser: --help
+    set_origin("cli")  # batches of this process: run from the command line (audit trail)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.debug:

@@ -12,6 +12,7 @@ MODULES: tuple[str, ...] = (
     "mwtui.commands.webfakt",
     "mwtui.commands.attachments",
     "mwtui.commands.workspace",
+    "mwtui.commands.sync",
 )
 
 

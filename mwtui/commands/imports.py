@@ -51,6 +51,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help=_("the accounting tool to read from"))
     p.add_argument("--json", action="store_true",
                    help=_("print the result as one JSON object (with an items array)"))
+    p.add_argument("--dry-run", action="store_true",
+                   help=_("read as a real import would and list what would happen per "
+                          "item; nothing is written"))
     p.add_argument("--sandbox", action="store_true",
                    help=_("read from the built-in sandbox (fictional data, no account "
                           "needed)"))
@@ -79,7 +82,7 @@ def run_import_command(ctx) -> int:
         request, tz = ImportRequest("contacts", args.source), None
     factory = (SandboxClients(ctx.config, ctx.workspace) if args.sandbox
                else default_factory(ctx.config, demo=False))
-    job = ImportJob(request, factory, ctx.workspace, tz=tz,
+    job = ImportJob(request, factory, ctx.workspace, tz=tz, dry_run=args.dry_run,
                     details={"sandbox": True} if args.sandbox else None)
     job.start()
     result = job.wait(on_interrupt=lambda: print(
@@ -88,13 +91,17 @@ def run_import_command(ctx) -> int:
         data = result.to_json()
         if args.sandbox:
             data["sandbox"] = True
+        if args.dry_run:
+            data.update(batch=None, dry_run=True)
         ctx.out(json.dumps(data, ensure_ascii=False))
     else:
-        _print_text(ctx, result, args.sandbox)
+        if args.dry_run:
+            ctx.out(_("Dry run: nothing was written. This is what the import would do:"))
+        _print_text(ctx, result, args.sandbox, args.dry_run)
     return 0 if result.status == "done" and not result.failed else 1
 
 
-def _print_text(ctx, result, sandbox: bool) -> None:
+def _print_text(ctx, result, sandbox: bool, dry_run: bool = False) -> None:
     label = label_of(result.integration)
     if sandbox:
         label = _("{label} (sandbox)").format(label=label)
@@ -115,9 +122,13 @@ def _print_text(ctx, result, sandbox: bool) -> None:
             counts += _(", {n} customers created").format(n=fmt.count(result.customers_created))
     counts += _(", {n} failed").format(n=fmt.count(len(result.failed)))
     status = "" if result.status == "done" else f" [{status_word(result.status).upper()}]"
-    ctx.out(safe_text(_("{label} {scope}: {counts}; batch {batch}").format(
-        label=label, scope=scope, counts=counts, batch=result.batch_id) + status,
-        one_line=True))
+    if dry_run:
+        line = _("{label} {scope}: {counts} (dry run)").format(
+            label=label, scope=scope, counts=counts)
+    else:
+        line = _("{label} {scope}: {counts}; batch {batch}").format(
+            label=label, scope=scope, counts=counts, batch=result.batch_id)
+    ctx.out(safe_text(line + status, one_line=True))
     if result.notice:
         ctx.out(safe_text(result.notice, one_line=True))
     if result.error:

@@ -117,12 +117,22 @@ def run_batches(ctx) -> int:
 
 
 def run_undo(ctx) -> int:
+    from mwtui.importers.accounting.report import refusal_text
+
     result = undo_batch(ctx.workspace, ctx.args.batch)
     if ctx.args.json:
-        ctx.out(json.dumps({"batch": result.batch_id, "removed": result.removed}))
-    else:
-        total = sum(result.removed.values())
-        ctx.out(ngettext("Undid batch {batch}: removed {n} record.",
-                         "Undid batch {batch}: removed {n} records.", total).format(
-                             batch=result.batch_id, n=fmt.count(total)))
+        ctx.out(json.dumps({"batch": result.batch_id, "removed": result.removed,
+                            "restored": result.restored, "refused": result.refused,
+                            "undo_batch": result.undo_batch or None}))
+        return 0
+    total = sum(result.removed.values())
+    ctx.out(ngettext("Undid batch {batch}: removed {n} record.",
+                     "Undid batch {batch}: removed {n} records.", total).format(
+                         batch=result.batch_id, n=fmt.count(total)))
+    if result.restored or result.refused:
+        ctx.out(_("Restored {restored}, not undone {refused}.").format(
+            restored=fmt.count(sum(result.restored.values())),
+            refused=fmt.count(len(result.refused))))
+    for item in result.refused:
+        ctx.out(safe_text(refusal_text(item), one_line=True))
     return 0

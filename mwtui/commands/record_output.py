@@ -103,6 +103,10 @@ def batch_json(doc_id: int, doc: Doc) -> dict[str, Any]:
         "status": doc.get("status"),
         "counts": doc.get("counts", {}),
         "errors": doc.get("errors", []),
+        "user": doc.get("user"),  # audit: OS user, and tui | cli | sync
+        "origin": doc.get("origin"),
+        "details": doc.get("details", {}),
+        "items": doc.get("items", []),
     }
 
 

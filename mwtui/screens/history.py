@@ -1,7 +1,8 @@
 """Verlauf (history): every import batch of every kind, newest first, with its report.
 
 Enter shows what the batch did per item (the report kept with the batch); ``u`` undoes a
-batch where undo exists (WEBFAKT commits) through the core's ``undo_batch``, after asking.
+batch where undo exists (WEBFAKT commits, contacts and orders imports) through the core's
+``undo_batch``, after asking.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
         Binding("enter", "report", N_("Report"), id="history.report", priority=True,
                 tooltip=N_("Show what the batch did, per item")),
         Binding("u", "undo", N_("Undo"), id="history.undo",
-                tooltip=N_("Undo the batch (WEBFAKT commits; asks first)")),
+                tooltip=N_("Undo the batch (WEBFAKT commits, contacts and orders; asks "
+                           "first)")),
         Binding("f5", "reload", N_("Reload"), show=False, id="history.reload",
                 tooltip=N_("Read the batches again")),
     ]
@@ -158,8 +160,14 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
         row = self.selected()
         if row is None or row.undo_refusal is not None:
             return
-        question = _("Undo batch {batch} ({what}, {when})? Its records are removed.").format(
-            batch=row.batch_id, what=row.what, when=row.when)
+        if row.kind in ("contacts", "orders"):
+            question = _("Undo batch {batch} ({what}, {when})? Records it created are removed, "
+                         "records it changed get their earlier values back; records changed "
+                         "since are kept and listed.").format(
+                batch=row.batch_id, what=row.what, when=row.when)
+        else:
+            question = _("Undo batch {batch} ({what}, {when})? Its records are removed.").format(
+                batch=row.batch_id, what=row.what, when=row.when)
         self.app.push_screen(ConfirmDialog(question, yes=_("Undo"), no=_("Cancel")),
                              lambda yes: self._undo(row.batch_id) if yes else None)
 
@@ -176,6 +184,13 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
         removed = sum(result.removed.values())
         message = _("Batch {batch} undone: {n} records removed.").format(
             batch=batch_id, n=fmt.count(removed))
-        self.app.call_from_thread(self.notify, message, markup=False)
+        if result.undo_batch:
+            message = _("Batch {batch} undone: {removed} removed, {restored} restored, "
+                        "{refused} not undone (Enter on the undo shows which).").format(
+                batch=batch_id, removed=fmt.count(removed),
+                restored=fmt.count(sum(result.restored.values())),
+                refused=fmt.count(len(result.refused)))
+        severity = "warning" if result.refused else "information"
+        self.app.call_from_thread(self.notify, message, markup=False, severity=severity)
         self.app.call_from_thread(self._status, message)
         self.app.call_from_thread(self.action_reload)

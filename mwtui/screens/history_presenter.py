@@ -23,6 +23,7 @@ KIND_WORDS: dict[str, str] = {
     "orders": N_("Orders"),
     "articles": N_("Articles"),
     "customers": N_("Customers"),
+    "undo": N_("Undo"),
 }
 
 
@@ -36,7 +37,15 @@ COUNT_WORDS: dict[str, str] = {
     "created": N_("created {n}"),
     "updated": N_("updated {n}"),
     "unchanged": N_("unchanged {n}"),
+    "removed": N_("removed {n}"),
+    "restored": N_("restored {n}"),
+    "refused": N_("not undone {n}"),
 }
+
+
+#: Where a batch was run from (the audit trail's ``origin``).
+ORIGIN_WORDS: dict[str, str] = {
+    "tui": N_("in the app"), "cli": N_("command line"), "sync": N_("unattended sync")}
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,14 @@ def report_lines(doc: dict[str, Any]) -> list[str]:
     lines = [_("Batch {batch}").format(batch=row.batch_id),
              f"{row.when}  {row.what} · {row.source} · {row.status}", row.counts]
     details = doc.get("details") or {}
+    if doc.get("user") or doc.get("origin"):
+        lines.append(_("Run by {user} ({origin})").format(
+            user=doc.get("user") or "-", origin=_(ORIGIN_WORDS.get(
+                str(doc.get("origin")), str(doc.get("origin") or "-")))))
+    if details.get("undid"):
+        lines.append(_("Undoes batch {batch}").format(batch=details["undid"]))
+    if doc.get("undone_by"):
+        lines.append(_("Undone by batch {batch}").format(batch=doc["undone_by"]))
     if details.get("error"):
         lines.append(_("Error: {error}").format(error=details["error"]))
     items = list(doc.get("items") or [])

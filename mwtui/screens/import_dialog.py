@@ -8,51 +8,33 @@ counts, cancels on Escape and ends with a scrollable summary: what happened per 
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widget import Widget
-from textual.widgets import Button, Label, OptionList, ProgressBar, Static
+from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mwtui.i18n import N_, _
-from mwtui.i18n import formats as fmt
-from mwtui.importers.accounting.errors import error_sentence
 from mwtui.importers.accounting.jobs import (
     ClientFactory,
-    ImportJob,
     ImportRequest,
     capabilities,
-    count_line,
     integration_choices,
     kind_label,
     orders_note,
     period_word,
-    summary_lines,
     token_state,
 )
 from mwtui.importers.accounting.protocol import ORDER_KINDS, PERIODS
+from mwtui.screens.import_runner import ImportRunner
 from mwtui.widgets.translated import TranslatedBindings
-from mwtui.workspace.text import safe_text
-
-PHASE_WORDS = {
-    "listing": N_("Listing"),
-    "contacts": N_("Contacts"),
-    "orders": N_("Orders"),
-    "delivery_notes": N_("Delivery notes"),
-    "saving": N_("Saving"),
-    "done": N_("Done"),
-}
-PROGRESS_INTERVAL = 0.1  # seconds between progress messages from the worker
 
 
 def client_factory(app: Any) -> ClientFactory:
@@ -73,133 +55,6 @@ def business_timezone(app: Any) -> Any:
         return app.config.timezone
     except Exception:
         return None
-
-
-class ImportRunner(Widget, can_focus=True):
-    """Runs one import in a thread worker: progress bar, counts, Escape cancels, summary."""
-
-    DEFAULT_CSS = """
-    ImportRunner { height: auto; }
-    ImportRunner > Label { width: 100%; }
-    ImportRunner > #runner-bar { margin: 1 0 0 0; }
-    ImportRunner > #runner-summary { height: auto; max-height: 14; }
-    """
-
-    class Finished(Message):
-        """The run ended; ``result`` is the engine's SyncResult (None if it crashed)."""
-
-        def __init__(self, runner: ImportRunner, result: Any, error: str) -> None:
-            super().__init__()
-            self.runner = runner
-            self.result = result
-            self.error = error
-
-    class _Progress(Message):
-        def __init__(self, progress: Any) -> None:
-            super().__init__()
-            self.progress = progress
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.cancel_event = threading.Event()
-        self.running = False
-        self.request: ImportRequest | None = None
-        self.result: Any = None
-        self.extra_lines: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        yield Label("", id="runner-title", markup=False)
-        yield ProgressBar(total=None, show_eta=False, id="runner-bar")
-        yield Label("", id="runner-counts", markup=False)
-        with VerticalScroll(id="runner-summary"):
-            yield Static("", id="runner-summary-text")
-
-    def start(self, request: ImportRequest, workspace: Any, factory: ClientFactory,
-              tz: Any = None) -> None:
-        """Begin the run (returns at once; the work happens in a thread)."""
-        self.request = request
-        self.extra_lines = []
-        self.running = True
-        job = ImportJob(request, factory, workspace, tz=tz, progress=self._progress_sink())
-        self.cancel_event = job.cancel_event
-        self.query_one("#runner-title", Label).update(
-            safe_text(_("Importing {what} ...  (Escape cancels)").format(
-                what=request.describe())))
-        self.query_one("#runner-counts", Label).update(_("Connecting ..."))
-        self._run(job)
-
-    def on_unmount(self) -> None:
-        self.cancel_event.set()  # quitting mid-run stops the engine at the next item
-
-    def cancel(self) -> None:
-        """Ask the engine to stop between items (committed work is kept)."""
-        if self.running and not self.cancel_event.is_set():
-            self.cancel_event.set()
-            self.query_one("#runner-counts", Label).update(
-                _("Cancelling: finishing the current item ..."))
-
-    def _progress_sink(self) -> Any:
-        """A progress callback for the worker thread: at most one message per interval."""
-        last = 0.0
-
-        def progress(report: Any) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= PROGRESS_INTERVAL or getattr(report, "phase", "") == "done":
-                last = now
-                self.post_message(self._Progress(report))
-
-        return progress
-
-    @work(thread=True, exclusive=True, group="import-run")
-    def _run(self, job: ImportJob) -> None:
-        result: Any = None
-        error = ""
-        try:
-            outcome = job.run()
-            result, self.extra_lines = outcome.result, outcome.notes
-        except Exception as err:  # shown once, as one sentence
-            error = error_sentence(err)
-        self.post_message(self.Finished(self, result, error))
-
-    @on(_Progress)
-    def _show_progress(self, message: _Progress) -> None:
-        message.stop()
-        report = message.progress
-        bar = self.query_one("#runner-bar", ProgressBar)
-        total = int(getattr(report, "total", 0) or 0)
-        done = int(getattr(report, "done", 0) or 0)
-        bar.update(total=total or None, progress=done)
-        phase_key = str(getattr(report, "phase", ""))
-        phase = _(PHASE_WORDS[phase_key]) if phase_key in PHASE_WORDS else phase_key
-        where = f"{fmt.count(done)}/{fmt.count(total)}" if total else fmt.count(done)
-        counts = dict(getattr(report, "counts", {}) or {})
-        if self.request is not None and self.request.what == "contacts":
-            counts.pop("attachments_added", None)
-        text = f"{phase} {where}: {count_line(counts)}"
-        if self.cancel_event.is_set():
-            text = _("Cancelling ... {progress}").format(progress=text)
-        self.query_one("#runner-counts", Label).update(safe_text(text, one_line=True))
-
-    @on(Finished)
-    def _finished(self, message: Finished) -> None:
-        self.running = False
-        self.result = message.result
-        bar = self.query_one("#runner-bar", ProgressBar)
-        if message.result is None:
-            lines = [_("Import failed: {error}").format(error=message.error),
-                     _("Nothing half-written was kept.")]
-        else:
-            assert self.request is not None
-            lines = summary_lines(self.request, message.result) + self.extra_lines
-            total = bar.total or 1
-            bar.update(total=total, progress=total)
-        self.query_one("#runner-title", Label).update(safe_text(lines[0], one_line=True))
-        self.query_one("#runner-counts", Label).update(
-            safe_text(lines[1] if len(lines) > 1 else "", one_line=True))
-        rest = "\n".join(lines[2:]) + "\n\n" + _("Arrows scroll; Enter or Escape closes.")
-        self.query_one("#runner-summary-text", Static).update(Text(safe_text(rest)))
-        self.query_one("#runner-summary", VerticalScroll).focus()  # arrows scroll the report
 
 
 class ChoiceGroup(OptionList):
@@ -296,7 +151,10 @@ class ImportDialog(TranslatedBindings, ModalScreen[Any]):
 
     BINDINGS = [
         Binding("s", "start", N_("Start"), id="import.start",
-                tooltip=N_("Start the import shown on the Start button")),
+                tooltip=N_("Start the import shown on the Start button; after a preview: "
+                           "import exactly what it showed")),
+        Binding("v", "preview", N_("Preview"), id="import.preview",
+                tooltip=N_("Show what the import would do, per item, without writing")),
         Binding("escape", "escape", N_("Cancel/Close"), id="import.cancel",
                 tooltip=N_("Close the dialog; while an import runs: cancel it")),
         Binding("enter", "close_done", N_("Close"), show=False, id="import.close",
@@ -337,7 +195,7 @@ class ImportDialog(TranslatedBindings, ModalScreen[Any]):
                                  id="import-token-hint", classes="import-note")
                 yield Button("", id="import-start", variant="primary")
                 yield Static(_("Arrows choose, Tab next group, Enter on the button or s "
-                               "starts, Escape closes."), classes="import-note")
+                               "starts, v previews, Escape closes."), classes="import-note")
             yield ImportRunner(id="import-runner")
 
     def on_mount(self) -> None:
@@ -364,8 +222,11 @@ class ImportDialog(TranslatedBindings, ModalScreen[Any]):
                              kind)  # type: ignore[arg-type]
 
     def can_start(self) -> bool:
-        """Only an integration that can run (token or sandbox) starts, and only once."""
-        return not self.started and token_available(self.app, self.request().integration)
+        """Only an integration that can run (token or sandbox) starts, and only once; while
+        a preview is shown, Start imports what it showed."""
+        if self.runner.running or (self.started and self.runner.previewed is None):
+            return False
+        return token_available(self.app, self.request().integration)
 
     @on(ChoiceGroup.Chosen)
     def _choice_changed(self, message: ChoiceGroup.Chosen) -> None:
@@ -412,8 +273,24 @@ class ImportDialog(TranslatedBindings, ModalScreen[Any]):
         event.stop()
         self.action_start()
 
+    def action_preview(self) -> None:
+        """A dry run of the request shown: the same reads, nothing written."""
+        if self.started or not self.can_start():
+            return
+        self.started = True
+        self.add_class("-running")
+        self.runner.start(self.request(), self.app.workspace, client_factory(self.app),
+                          business_timezone(self.app), mode="preview")
+        self.runner.focus()
+
     def action_start(self) -> None:
         if not self.can_start():
+            return
+        if self.runner.previewed is not None:  # confirm: import exactly what was previewed
+            self.runner.start(self.runner.request or self.request(), self.app.workspace,
+                              client_factory(self.app), business_timezone(self.app),
+                              mode="confirm")
+            self.refresh_bindings()
             return
         self.started = True
         self.add_class("-running")
@@ -439,6 +316,8 @@ class ImportDialog(TranslatedBindings, ModalScreen[Any]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "start":
             return self.can_start()
+        if action == "preview":
+            return not self.started and self.can_start()
         if action == "close_done":
             return self.started and not self.runner.running
         return True

@@ -31,6 +31,7 @@ from mwtui.workspace.text import safe_text
 LAST_TEXTS = {
     "contacts": N_("last contacts: {when} {status}; {counts}"),
     "orders": N_("last orders: {when} {status}; {counts}"),
+    "sync": N_("last unattended sync: {when} {status}; {counts}"),
 }
 
 
@@ -45,7 +46,7 @@ def state_text(state: IntegrationState) -> Text:
     text.append("\n    " + safe_text(state.endpoint, one_line=True))
     if not state.last:
         text.append("\n    " + _("no import yet"))
-    for last in state.last:
+    for last in (*state.last, *([state.last_sync] if state.last_sync else [])):
         template = _(LAST_TEXTS[last.what]) if last.what in LAST_TEXTS else "{when}"
         text.append("\n    " + safe_text(template.format(
             when=last.when, status=status_word(last.status), counts=count_line(last.counts)),

@@ -46,6 +46,7 @@ class IntegrationState:
     endpoint: str
     last: tuple[LastImport, ...]
     sandbox: bool = False
+    last_sync: LastImport | None = None  # the newest unattended sync (``mwtui sync``)
 
 
 def _local_time(value: Any, tz: Any) -> str:
@@ -75,6 +76,27 @@ def last_imports(snapshot: Any, name: str, tz: Any = None) -> tuple[LastImport, 
     )
 
 
+def last_sync(snapshot: Any, name: str) -> LastImport | None:
+    """The newest unattended sync of ``name``: when it ran and what its contacts and orders
+    batches changed together (counts summed)."""
+    runs = sorted((d for _i, d in snapshot.items("batches") if d.get("origin") == "sync"
+                   and d.get("source") == name and d.get("kind") in ("contacts", "orders")),
+                  key=lambda d: str(d.get("created", "")), reverse=True)
+    if not runs:
+        return None
+    newest = {}
+    for doc in runs:
+        newest.setdefault(doc["kind"], doc)
+    counts: dict[str, int] = {}
+    for doc in newest.values():
+        for key, value in (doc.get("counts") or {}).items():
+            if isinstance(value, int):
+                counts[key] = counts.get(key, 0) + value
+    failed = any(d.get("status") != "done" for d in newest.values())
+    return LastImport("sync", _local_time(runs[0].get("created"), None),
+                      "failed" if failed else "done", counts)
+
+
 def _endpoint(config: Config, name: str, demo: bool) -> str:
     if demo:
         return _("sandbox (local, fictional data)")
@@ -99,5 +121,6 @@ def integration_states(config: Config, snapshot: Any, demo: bool) -> list[Integr
                 token=token_text) if token.is_set else _("sandbox: no token needed (demo)"))
         states.append(IntegrationState(name, label, SOURCE_BADGES.get(name, ""), token.source,
                                        token_text, _endpoint(config, name, demo),
-                                       last_imports(snapshot, name, tz), sandbox=demo))
+                                       last_imports(snapshot, name, tz), sandbox=demo,
+                                       last_sync=last_sync(snapshot, name)))
     return states

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mwtui.workspace import owner
@@ -52,6 +52,9 @@ def list_batches(snapshot: Snapshot) -> list[tuple[int, dict[str, Any]]]:
 class UndoResult:
     batch_id: str
     removed: dict[str, int]
+    restored: dict[str, int] = field(default_factory=dict)
+    refused: list[dict[str, Any]] = field(default_factory=list)  # records kept, and why
+    undo_batch: str = ""  # the undo's own batch (API imports)
 
 
 def can_undo(batch: dict[str, Any]) -> str | None:
@@ -61,6 +64,10 @@ def can_undo(batch: dict[str, Any]) -> str | None:
     if batch.get("status") == "undone":
         return f"Batch {batch_id} was already undone; nothing to do."
     kind = batch.get("kind", "")
+    if kind in ("contacts", "orders"):
+        from mwtui.workspace.api_undo import api_refusal
+
+        return api_refusal(batch)
     if kind not in UNDOABLE:
         return (f"Batch {batch_id} is a {kind} import; only WEBFAKT batches can be undone "
                 "(imports from accounting tools update records in place and are re-run "
@@ -69,7 +76,9 @@ def can_undo(batch: dict[str, Any]) -> str | None:
 
 
 def undo_batch(workspace: Workspace, batch_id: str) -> UndoResult:
-    """Remove exactly the records the batch created, in one transaction."""
+    """Undo one batch in one transaction: a WEBFAKT batch loses exactly the records it
+    created; an API import is put back record by record (``api_undo``)."""
+    detached: set[str] = set()
     with workspace.transaction() as tx:
         found = find_batch(tx.items, batch_id)
         if found is None:
@@ -78,8 +87,18 @@ def undo_batch(workspace: Workspace, batch_id: str) -> UndoResult:
         refusal = can_undo(doc)
         if refusal is not None:
             raise MwtuiError(refusal)
-        removed: dict[str, int] = {}
-        for table in UNDOABLE[doc.get("kind", "")]:
-            removed[table] = tx.remove_batch(table, batch_id)  # drops its partition files
-        tx.update("batches", doc_id, {"status": "undone", "undone": now_iso()})
-    return UndoResult(batch_id, removed)
+        if doc.get("kind") in ("contacts", "orders"):
+            from mwtui.workspace.api_undo import undo_api_batch
+
+            result, detached = undo_api_batch(tx, doc_id, doc)
+        else:
+            removed: dict[str, int] = {}
+            for table in UNDOABLE[doc.get("kind", "")]:
+                removed[table] = tx.remove_batch(table, batch_id)  # drops its partition files
+            tx.update("batches", doc_id, {"status": "undone", "undone": now_iso()})
+            result = UndoResult(batch_id, removed)
+    if detached:  # files only go once the records no longer name them
+        from mwtui.workspace.api_undo import remove_files
+
+        remove_files(workspace.attachments_dir, detached)
+    return result

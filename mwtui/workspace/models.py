@@ -8,6 +8,7 @@ never written into the document itself.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +38,29 @@ BILLING_CYCLES: dict[str, str] = {
     "24": "zweijährlich",
     "36": "dreijährlich",
 }
+
+
+#: Where batches of this process come from: "tui", "cli" or "sync" (see ``set_origin``).
+_ORIGIN = {"value": "cli"}
+
+
+def set_origin(origin: str) -> None:
+    """Record that this process runs from the TUI, the CLI or an unattended sync."""
+    _ORIGIN["value"] = origin
+
+
+def current_origin() -> str:
+    return _ORIGIN["value"]
+
+
+def os_user() -> str:
+    """The operating-system user running mwtui (for the audit trail)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry and no LOGNAME: still record something
+        return str(os.getuid()) if hasattr(os, "getuid") else ""
 
 
 def now_iso() -> str:
@@ -184,7 +208,7 @@ class Batch(Record):
     """One import run: what, from where, when, how many, and how it ended."""
 
     batch_id: str
-    kind: str  # webfakt | contacts | orders | articles | customers
+    kind: str  # webfakt | contacts | orders | articles | customers | undo
     source: str
     created: str = field(default_factory=now_iso)
     finished: str | None = None
@@ -194,6 +218,8 @@ class Batch(Record):
     details: dict[str, Any] = field(default_factory=dict)
     items: list[dict[str, Any]] = field(default_factory=list)  # per-item report, bounded
     items_omitted: int = 0  # report entries beyond the stored ones
+    user: str = field(default_factory=os_user)  # audit: who ran it (OS user)
+    origin: str = field(default_factory=current_origin)  # audit: tui | cli | sync
     id: int | None = None
 
 

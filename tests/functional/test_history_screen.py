@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from support.screens import FakeClient, make_app, screen_text
-from textual.widgets import OptionList
 
 from mwtui.i18n import formats as fmt
 from mwtui.importers.accounting.sync import import_orders
@@ -70,16 +69,47 @@ async def test_undo_a_webfakt_batch_after_asking(tmp_path: Path) -> None:
         assert "undone" in screen_text(app)
 
 
-async def test_undo_is_not_offered_for_an_accounting_import(tmp_path: Path) -> None:
+async def test_undo_of_an_accounting_import_lists_what_was_kept(tmp_path: Path) -> None:
     app = make_app(tmp_path)
-    import_orders(app.workspace, FakeClient("sevdesk", orders=1), "all")
-    before = app.workspace.snapshot().count("activities")
+    ws = app.workspace
+    numbers = lambda: sorted(d["number"] for _, d in ws.snapshot().items("activities"))  # noqa: E731
+    base = numbers()
+    import_orders(ws, FakeClient("sevdesk", orders=3), "all")
+    edited = next(i for i, d in ws.snapshot().items("activities") if d["number"] == "AB-2001")
+    with ws.transaction() as tx:  # the operator edits one activity after the import
+        tx.update("activities", edited, {"local": {"note": "angerufen"}})
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_history(app, pilot)
-        assert screen.query_one(OptionList).highlighted == 0
-        assert "only WEBFAKT batches can be undone" in screen.rows[0].undo_refusal
+        assert screen.check_action("undo", ()) is True
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert numbers() == sorted([*base, "AB-2001"])
+        assert screen.rows[0].kind == "undo"  # the undo is itself a batch, newest first
+        # the edited activity, and its customer (created by the import, still used by it)
+        assert screen.rows[0].counts.endswith("not undone 2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BatchReportScreen)
+        text = "\n".join(app.screen.lines)
+        assert "AB-2001: not undone: changed later (edited in mwtui)" in text
+        assert "AB-2002: removed (undo)" in text
+        assert "not undone: still used by activity AB-2001; kept" in text
+
+
+async def test_undo_is_not_offered_for_an_import_without_journal(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    with app.workspace.transaction() as tx:  # imported before mwtui kept undo journals
+        record_batch(tx, Batch(batch_id="20250101-080000-bbbb", kind="orders",
+                               source="sevdesk", status="done"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(app, pilot)
+        assert "cannot be undone" in screen.rows[0].undo_refusal
         assert screen.check_action("undo", ()) is None  # shown disabled, does nothing
         await pilot.press("u")
         await pilot.pause()
         assert app.screen is screen
-    assert app.workspace.snapshot().count("activities") == before

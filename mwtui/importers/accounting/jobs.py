@@ -247,12 +247,15 @@ def run_import(workspace: Any, client: AccountingClient, request: ImportRequest,
 class ImportJob:
     """One import: a client from the factory, the engine, cancel between items, the outcome.
 
-    ``details`` go into the batch record (``{"sandbox": True}`` for ``--sandbox``).
+    ``details`` go into the batch record (``{"sandbox": True}`` for ``--sandbox``). A
+    ``dry_run`` makes the same reads against a throw-away copy of the workspace: the result
+    says what the import would do, nothing is written.
     """
 
     def __init__(self, request: ImportRequest, factory: ClientFactory, workspace: Any, *,
                  tz: Any = None, details: dict[str, Any] | None = None,
-                 progress: Callable[[Any], None] | None = None) -> None:
+                 progress: Callable[[Any], None] | None = None, dry_run: bool = False) -> None:
+        self.dry_run = dry_run
         self.request = request
         self.factory = factory
         self.workspace = workspace
@@ -272,6 +275,15 @@ class ImportJob:
         """Run the import now (blocking); errors outside the engine are raised."""
         client = self.factory(self.request.integration)
         try:
+            if self.dry_run:
+                from mwtui.importers.accounting.sync_dry_run import fingerprints, scratch_copy
+
+                with scratch_copy(self.workspace) as scratch:
+                    result = run_import(scratch, client, self.request, progress=self.progress,
+                                        cancel=self.cancel_event, tz=self.tz)
+                    result.fingerprints = fingerprints(scratch.snapshot(),
+                                                       self.request.integration)
+                return ImportOutcome(result, [])  # the demo sandbox does not move on
             result = run_import(self.workspace, client, self.request, progress=self.progress,
                                 cancel=self.cancel_event, tz=self.tz, details=self.details)
         finally:
@@ -307,6 +319,19 @@ class ImportJob:
             raise self._error
         assert self._outcome is not None
         return self._outcome
+
+
+def changed_since_preview(preview: Any, current: Any) -> list[str]:
+    """The records (numbers) that differ between two dry runs (results): in their per-item
+    report or in what would be stored. They changed at the source in between."""
+    def keyed(items: list[Any]) -> dict[str, tuple[str, Any]]:
+        return {f"item:{i.external_id}": (i.number or i.external_id, i.to_json())
+                for i in items}
+
+    before = {**keyed(preview.items), **preview.fingerprints}
+    after = {**keyed(current.items), **current.fingerprints}
+    return sorted({(before.get(k) or after[k])[0] for k in set(before) | set(after)
+                   if before.get(k) != after.get(k)})
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -353,6 +378,32 @@ def summary_lines(request: ImportRequest, result: Any) -> list[str]:
         lines.extend(item_lines(items))
     else:
         lines.append(_("Nothing changed."))
+    return lines
+
+
+def preview_lines(request: ImportRequest, result: Any, changed: list[str] | None = None
+                  ) -> list[str]:
+    """A preview (dry run) in words: what the import would do per item, and which items
+    changed at the source since the previous preview (plain text, not yet display-safe)."""
+    from mwtui.importers.accounting.report import item_lines
+
+    counts = dict(result.counts())
+    if request.what == "contacts":
+        counts.pop("attachments_added", None)
+    lines = [_("Preview: {what}, nothing written yet").format(what=request.describe()),
+             count_line(counts)]
+    if changed:
+        lines.append(_("Changed at the source since the previous preview: {numbers}. This "
+                       "is the new preview; nothing was imported.").format(
+                           numbers=", ".join(changed)))
+    if result.notice:
+        lines.append(str(result.notice))
+    if result.error:
+        lines.append(_("Error: {error}").format(error=result.error))
+    lines.append(_("What the import would do, per item:") if result.items
+                 else _("Nothing would change."))
+    lines.extend(item_lines(result.items))
+    lines.append(_("s imports exactly this; Escape closes without importing."))
     return lines
 
 

@@ -45,6 +45,9 @@ ACTION_LINES: dict[str, str] = {
     "notes_added": N_("{number}: delivery notes added: {detail}"),
     "gone": N_("{number}: gone at the source (flagged, kept)"),
     "failed": N_("{number}: failed: {detail}"),
+    "removed": N_("{number}: removed (undo)"),
+    "restored": N_("{number}: restored to before the import (undo)"),
+    "refused": N_("{number}: not undone: {detail}"),
 }
 ACTION_WORDS: dict[str, str] = {
     "created": N_("created"),
@@ -53,6 +56,9 @@ ACTION_WORDS: dict[str, str] = {
     "notes_added": N_("delivery notes added"),
     "gone": N_("gone at the source"),
     "failed": N_("failed"),
+    "removed": N_("removed"),
+    "restored": N_("restored"),
+    "refused": N_("not undone"),
 }
 
 
@@ -97,9 +103,30 @@ def item_line(item: ItemReport) -> str:
     return line
 
 
+def undo_line(item: dict[str, Any]) -> str:
+    """One record of an undo: removed, restored, or refused with the reason (its msgid and
+    fields are stored, so it reads in the operator's language)."""
+    detail = ""
+    if item.get("reason"):
+        fields = {k: str(v) for k, v in (item.get("fields") or {}).items()}
+        try:
+            detail = _(str(item["reason"])).format(**fields)
+        except (KeyError, IndexError, ValueError):
+            detail = str(item["reason"])
+    template = ACTION_LINES.get(str(item.get("action")), "{number}: {detail}")
+    number = item.get("number") or item.get("external_id") or item.get("record") or "-"
+    return _(template).format(number=number, detail=detail)
+
+
+def refusal_text(item: dict[str, Any]) -> str:
+    """``AB-1101: not undone: changed later ...`` for a refused record."""
+    return undo_line(item)
+
+
 def item_lines(items: Iterable[ItemReport | dict[str, Any]], omitted: int = 0) -> list[str]:
     """The report's lines; ``omitted`` entries beyond the stored ones are counted."""
-    lines = [item_line(i if isinstance(i, ItemReport) else ItemReport.from_json(i))
+    lines = [undo_line(i) if isinstance(i, dict) and "reason" in i else
+             item_line(i if isinstance(i, ItemReport) else ItemReport.from_json(i))
              for i in items]
     if omitted:
         lines.append(_("... and {n} more items (not stored)").format(n=fmt.count(omitted)))

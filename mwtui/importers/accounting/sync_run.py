@@ -17,6 +17,7 @@ from typing import Any
 
 from mwtui.importers.accounting.errors import error_sentence
 from mwtui.importers.accounting.protocol import AccountingClient
+from mwtui.workspace.api_undo import Journal, JournalTx
 from mwtui.workspace.batches import record_batch
 from mwtui.workspace.errors import ImportCancelled
 from mwtui.workspace.models import Batch, ItemReport, now_iso
@@ -70,6 +71,8 @@ class SyncResult:
     delivery_notes_supported: bool = True
     notice: str = ""
     error: str = ""  # why the whole run failed (listing error, store error)
+    #: a dry run's records as they would be (``sync_dry_run.fingerprints``); not in --json
+    fingerprints: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -133,7 +136,9 @@ class SyncRun:
             delivery_notes_supported=bool(getattr(client, "supports_delivery_notes", False)),
         )
         self.batch = Batch(batch_id=self.result.batch_id, kind=what, source=client.integration,
-                           details={"period": period, "kind": kind, **(details or {})})
+                           details={"period": period, "kind": kind, "undo_journal": True,
+                                    **(details or {})})
+        self.journal = Journal(self.result.batch_id)  # before/after images, for undo
         self.commit_interval = CHUNK_SECONDS
         self.last_commit = time.monotonic()
         self.done = 0
@@ -197,12 +202,19 @@ class SyncRun:
             record_batch(tx, self.batch)
 
     def commit(self, work: Callable[[Transaction], None]) -> None:
-        """One transaction: ``work(tx)`` then the batch counts; adapts the commit interval."""
+        """One transaction: ``work(tx)`` (journalled for undo) then the batch counts; adapts
+        the commit interval."""
         began = time.monotonic()
-        with self.workspace.transaction() as tx:
-            work(tx)
-            self._sync_batch()
-            record_batch(tx, self.batch)
+        entries = dict(self.journal.entries)
+        try:
+            with self.workspace.transaction() as tx:
+                work(JournalTx(tx, self.journal))  # type: ignore[arg-type]
+                self.journal.save(tx)
+                self._sync_batch()
+                record_batch(tx, self.batch)
+        except BaseException:  # nothing of this chunk was written: forget its journal too
+            self.journal.entries, self.journal.before = entries, {}
+            raise
         self.last_commit = time.monotonic()
         spent = self.last_commit - began
         # on a big workspace a commit rewrites the file: keep commits at most ~20 % of the time
