@@ -47,7 +47,7 @@ STATUS_WORDS = {
 }
 STATUS_SHORT = {
     "done": N_("done"), "cancelled": N_("cancelled"), "failed": N_("failed"),
-    "running": N_("running"), "undone": N_("undone"),
+    "running": N_("running"), "undone": N_("undone"), "interrupted": N_("interrupted"),
 }
 
 
