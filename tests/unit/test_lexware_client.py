@@ -271,14 +271,15 @@ def test_recorded_document_and_file_download(env):
     assert data.startswith(b"%PDF-1.4")
 
 
-@pytest.mark.parametrize(("path", "status"), [("file", 409), ("file", 406), ("document", 406)])
-def test_draft_pdf_is_not_ready(env, path, status):
+@pytest.mark.parametrize(("file_status", "status"), [(409, 409), (406, 406), (404, 406)])
+def test_draft_pdf_is_not_ready(env, file_status, status):
+    """Only when /file and /document both refuse is the note reported as a draft."""
     server, _clock, build = env
     _status, headers, body = recording_body(
         "recorded/lexware-office/error_406_document_of_draft.recording.json")
-    if path == "document":  # old flow: /file unknown on this host, /document refuses drafts
-        server.add(f"/v1/delivery-notes/{LS4}/file", json_response({}, 404))
-    server.add(f"/v1/delivery-notes/{LS4}/{path}",
+    server.add(f"/v1/delivery-notes/{LS4}/file",
+               httpx.Response(file_status, headers=headers, content=body))
+    server.add(f"/v1/delivery-notes/{LS4}/document",
                httpx.Response(status, headers=headers, content=body))
     with pytest.raises(DocumentNotReady, match="draft"):
         build().download_delivery_note(RemoteDeliveryNote("lexware", LS4, OC_ID))

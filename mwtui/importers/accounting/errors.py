@@ -42,6 +42,10 @@ class UnexpectedResponse(ClientError):
     """Not JSON, an HTML error page, or JSON of the wrong shape."""
 
 
+class BudgetExceeded(UnexpectedResponse):
+    """A listing went on past the pages its own totals allow (a server that never ends)."""
+
+
 class RequestRejected(ClientError):
     """Another 4xx (400, 405, 406, 409, 415, 422, ...) or an error object in a 200 answer."""
 
@@ -63,6 +67,7 @@ class NotSupported(ClientError):
 
 
 __all__ = [
+    "BudgetExceeded",
     "ClientError",
     "DocumentNotReady",
     "DocumentRefused",

@@ -18,6 +18,7 @@ import email.utils
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ class RetryPolicy:
     attempts: int = 6
     base_delay: float = 0.5
     max_delay: float = 30.0
+    #: The whole request, attempts and waits together, ends within this many seconds.
     max_total_wait: float = 90.0
 
 
@@ -137,6 +139,9 @@ class ApiHttp:
         self._sleep, self._wall, self._rng = sleep, wall, rng
         self.retry = retry or RetryPolicy()
         self.requests_sent = 0
+        #: 429 answers seen in this run; each one slows the pace for the rest of the run.
+        self.rate_limited = 0
+        self._spent = 0.0  # real seconds spent inside attempts of the current request
         self._client = httpx.Client(
             auth=_TokenAuth(token, auth_scheme),
             timeout=timeout,
@@ -146,6 +151,7 @@ class ApiHttp:
                      "User-Agent": f"mwtui/{__version__} (read-only import)"},
             event_hooks={"request": [self._guard_hook]},
         )
+        self._timeout = timeout
 
     def __repr__(self) -> str:
         return f"ApiHttp({self.integration!r}, {self.base_url!r})"
@@ -198,7 +204,7 @@ class ApiHttp:
         def stop(state: tenacity.RetryCallState) -> bool:
             delay = delay_of(state)
             return (delay is None or state.attempt_number >= policy.attempts
-                    or state.idle_for + delay > policy.max_total_wait)
+                    or self._spent + state.idle_for + delay >= policy.max_total_wait)
 
         def wait(state: tenacity.RetryCallState) -> float:
             delay = delay_of(state) or 0.0
@@ -207,6 +213,9 @@ class ApiHttp:
                 self.limiter.penalize(key, delay)  # 429: every process waits
             return delay
 
+        def budget_left(state: tenacity.RetryCallState) -> float:
+            return policy.max_total_wait - self._spent - state.idle_for
+
         def before_sleep(state: tenacity.RetryCallState) -> None:
             log.debug("%s retry %d of %s %s in %.2f s", self.label, state.attempt_number,
                       method, path, state.upcoming_sleep)
@@ -214,9 +223,16 @@ class ApiHttp:
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Retry), stop=stop, wait=wait,
             sleep=self._sleep, before_sleep=before_sleep, reraise=True)
+        self._spent = 0.0
+
+        def attempt() -> httpx.Response:
+            state = retrying.statistics
+            left = policy.max_total_wait - self._spent - float(state.get("idle_for", 0.0))
+            return self._attempt(method, path, url, params, headers, content, key,
+                                 max_bytes, left)
+
         try:
-            return retrying(self._attempt, method, path, url, params, headers, content, key,
-                            max_bytes)
+            return retrying(attempt)
         except _Retry as last:
             stats = retrying.statistics
             failure = last.failure
@@ -227,19 +243,23 @@ class ApiHttp:
 
     def _attempt(self, method: str, path: str, url: str, params: Mapping[str, Any] | None,
                  headers: dict[str, str], content: bytes | None, key: str,
-                 max_bytes: int) -> httpx.Response:
+                 max_bytes: int, left: float) -> httpx.Response:
         """One try: a 2xx response, a final error, or ``_Retry`` with the wait to use."""
         policy = self.retry
         self.limiter.acquire(key)
         started = self._wall()
+        begun = time.monotonic()
         try:
             self.requests_sent += 1
             log.debug("%s %s %s params=%s headers=%s", self.label, method, path,
                       dict(params or {}), redact_headers({**headers,
                                                          "Authorization": REDACTED}))
-            request = self._client.build_request(method, url, params=params,
-                                                 headers=headers, content=content)
-            response = self._read_capped(self._client.send(request, stream=True), max_bytes)
+            request = self._client.build_request(
+                method, url, params=params, headers=headers, content=content,
+                timeout=_capped_timeout(self._timeout, left))
+            response = run_within(
+                lambda: self._read_capped(self._client.send(request, stream=True), max_bytes),
+                left, self._too_slow)
         except WriteRefused:
             raise
         except (httpx.ConnectError, httpx.TimeoutException) as err:
@@ -248,6 +268,8 @@ class ApiHttp:
         except httpx.TransportError as err:
             raise NetworkUnreachable(self._network_text(err),
                                      integration=self.integration) from None
+        finally:
+            self._spent += time.monotonic() - begun
         log.debug("%s %s %s -> HTTP %s, %d bytes, %.2f s", self.label, method, path,
                   response.status_code, len(response.content), self._wall() - started)
         self.limiter.observe(key, response.headers)
@@ -255,6 +277,8 @@ class ApiHttp:
         if 200 <= status < 300:
             return response
         if status == 429:
+            self.rate_limited += 1
+            self.limiter.slow_down(key)
             delay = self._retry_after(response)
             if delay is None:
                 delay = self._header_seconds(response, "ratelimit-reset")
@@ -280,6 +304,13 @@ class ApiHttp:
         raise self.status_error(response, method, path)
 
     # -- helpers ---------------------------------------------------------------------------
+    def _too_slow(self) -> NetworkUnreachable:
+        return NetworkUnreachable(
+            f"{self.label} at {self.base_url} did not finish its answer within "
+            f"{int(self.retry.max_total_wait)} s; mwtui gave up. Check the network connection "
+            "(and the base URL if one is configured), then try again.",
+            integration=self.integration)
+
     def _read_capped(self, response: httpx.Response, max_bytes: int) -> httpx.Response:
         """Read a streamed body, refusing more than ``max_bytes``; a plain Response back."""
         try:
@@ -409,6 +440,42 @@ class ApiHttp:
             return json.loads(body, parse_float=Decimal, parse_constant=_no_constant)
         except (ValueError, RecursionError):
             raise self.unexpected("the answer is not valid JSON", response.status_code) from None
+
+
+def _capped_timeout(timeout: httpx.Timeout, left: float) -> httpx.Timeout:
+    """``timeout`` with no single wait longer than the ``left`` seconds of the budget."""
+    left = max(0.01, left)
+
+    def cap(value: float | None) -> float:
+        return left if value is None else min(value, left)
+
+    return httpx.Timeout(connect=cap(timeout.connect), read=cap(timeout.read),
+                         write=cap(timeout.write), pool=cap(timeout.pool))
+
+
+def run_within(work: Callable[[], httpx.Response], seconds: float,
+               too_slow: Callable[[], ClientError]) -> httpx.Response:
+    """``work()`` in a daemon thread, given up after ``seconds`` (a server that trickles a
+    byte every few seconds never trips a read timeout). The abandoned thread ends when the
+    server closes or its own read timeout fires; it never touches mwtui's data."""
+    if seconds <= 0:
+        raise too_slow()
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as err:  # handed to the caller below
+            box["error"] = err
+
+    worker = threading.Thread(target=run, name="mwtui-http", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise too_slow()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _no_constant(name: str) -> Any:

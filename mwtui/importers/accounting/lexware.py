@@ -18,7 +18,7 @@ import httpx
 
 from mwtui.importers.accounting import wire
 from mwtui.importers.accounting.attachments import MAX_PDF_BYTES
-from mwtui.importers.accounting.client_base import BaseClient
+from mwtui.importers.accounting.client_base import BaseClient, page_budget
 from mwtui.importers.accounting.documents import check_pdf, decode_base64_pdf
 from mwtui.importers.accounting.errors import (
     DocumentNotReady,
@@ -67,6 +67,13 @@ def page_of(body: Any) -> tuple[list[Any], bool, int | None, int | None]:
         int(total) if isinstance(total, int | float) and not isinstance(total, bool) else None,
         int(number) if isinstance(number, int) and not isinstance(number, bool) else None,
     )
+
+
+def split_budget(total: int, days: int) -> int:
+    """How many halvings ``total`` entries over ``days`` days can need when totals are true:
+    at each of the ``log2(days)`` levels at most ``total / MAX_RESULTS`` ranges are too big."""
+    depth = max(1, days.bit_length())
+    return (-(-total // MAX_RESULTS)) * depth + 1
 
 
 def _first_of_groups(groups: Any, keys: Sequence[str], what: str) -> str:
@@ -240,12 +247,17 @@ class LexwareClient(BaseClient):
     def _paged(self, path: str, params: Mapping[str, Any],
                first_page: Any = None) -> Iterator[Mapping[str, Any]]:
         page = 0
+        budget: int | None = None
         while True:
+            if budget is not None and page >= budget:
+                raise self.over_budget(path, budget)
             body = first_page if (page == 0 and first_page is not None) else \
                 self.http.get_json(path, {**params, "page": page, "size": PAGE_SIZE})
             with self.reading(path):
-                content, last, _total, number = page_of(body)
+                content, last, total, number = page_of(body)
                 entries = [wire.mapping(e, "a list entry") for e in content]
+            if budget is None:  # from the first page's own totalElements
+                budget = page_budget(total, PAGE_SIZE)
             yield from entries
             if last or not content or (number is not None and number != page):
                 return
@@ -264,8 +276,10 @@ class LexwareClient(BaseClient):
             seen.add(ident)
             yield entry
 
-    def _voucher_range(self, voucher_type: str, first: date | None,
-                       last: date | None) -> Iterator[Mapping[str, Any]]:
+    def _voucher_range(self, voucher_type: str, first: date | None, last: date | None,
+                       splits: list[int] | None = None) -> Iterator[Mapping[str, Any]]:
+        """Entries in ``[first, last]``; a range over MAX_RESULTS is halved, at most
+        ``splits[0]`` more times (a budget set from the first reported total)."""
         params: dict[str, Any] = {"voucherType": voucher_type, "voucherStatus": "any",
                                   "sort": "voucherDate,DESC"}
         if first is not None:
@@ -278,9 +292,15 @@ class LexwareClient(BaseClient):
         low = first or EPOCH
         high = last or (self._now().astimezone(BERLIN).date() + timedelta(days=1))
         if total is not None and total > MAX_RESULTS and low < high:
+            if splits is None:
+                splits = [split_budget(total, (high - low).days + 1)]
+            if splits[0] <= 0:
+                raise self.over_budget("vouchers", page_budget(total, PAGE_SIZE))
+            splits[0] -= 1
             middle = low + (high - low) // 2
-            yield from self._voucher_range(voucher_type, low, middle)
-            yield from self._voucher_range(voucher_type, middle + timedelta(days=1), high)
+            yield from self._voucher_range(voucher_type, low, middle, splits)
+            yield from self._voucher_range(voucher_type, middle + timedelta(days=1), high,
+                                           splits)
             return
         yield from self._paged("/v1/voucherlist", params, first_page=body)
 
@@ -408,28 +428,39 @@ class LexwareClient(BaseClient):
         return list(notes.values())
 
     def download_delivery_note(self, note: RemoteDeliveryNote) -> bytes:
-        """``/file`` (Accept: application/pdf); on 404/405 ``/document`` + ``/files/{id}``."""
+        """``/file`` (Accept: application/pdf); on 404/405/406/409 ``/document`` +
+        ``/files/{id}`` (the deprecated route still renders drafts); only when both refuse
+        is the note reported, with the operator's next step."""
         path = f"/v1/delivery-notes/{note.external_id}"
+        refused: DocumentNotReady | None = None
         try:
             return pdf_bytes(self._pdf_request(f"{path}/file").content, self.label,
                              self.max_pdf_bytes)
+        except DocumentNotReady as err:
+            refused = err
         except NotFound:
             pass
         except RequestRejected as err:
             if err.status != 405:
                 raise
+        try:
+            return self._via_document(path, note)
+        except (NotFound, RequestRejected, DocumentNotReady):
+            if refused is None:
+                raise
+            raise refused from None
+
+    def _via_document(self, path: str, note: RemoteDeliveryNote) -> bytes:
+        """The deprecated route: ``/document`` names a ``documentFileId`` for ``/files``."""
         file_id = note.extra.get("documentFileId")
         if not file_id:
-            try:
-                body = self.http.decode_json(self._pdf_request(f"{path}/document",
-                                                               "application/json"))
-            except NotFound:
-                raise
+            body = self.http.decode_json(self._pdf_request(f"{path}/document",
+                                                           "application/json"))
             with self.reading("document"):
                 file_id = wire.ident(wire.mapping(body, "the document").get("documentFileId"),
                                      "the document file")
         return pdf_bytes(self._pdf_request(f"/v1/files/{file_id}").content, self.label,
-                             self.max_pdf_bytes)
+                         self.max_pdf_bytes)
 
     def _pdf_request(self, path: str, accept: str = "application/pdf") -> httpx.Response:
         try:
