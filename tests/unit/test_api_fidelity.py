@@ -14,6 +14,7 @@ from support.clients import (
     CANARY,
     FakeClock,
     Server,
+    berlin,
     client_kwargs,
     json_response,
     load,
@@ -21,6 +22,7 @@ from support.clients import (
     setup_env,
 )
 
+from mwtui.importers.accounting import lexware
 from mwtui.importers.accounting.clients import make_client
 from mwtui.importers.accounting.errors import UnexpectedResponse
 from mwtui.importers.accounting.protocol import RemoteDeliveryNote
@@ -52,7 +54,7 @@ def test_bexio_order_in_euro_keeps_its_currency_and_unknown_id_is_an_item_error(
     assert result["AU-00057"].currency == "CHF"
     assert result["AU-00058"].currency == "EUR"
     assert client.get_order(result["AU-00058"]) is result["AU-00058"]
-    with pytest.raises(UnexpectedResponse, match="AU-00059.*currencies"):
+    with pytest.raises(UnexpectedResponse, match=r"AU-00059.*currencies"):
         client.get_order(result["AU-00059"])
     list(client.list_orders("all"))
     assert server.paths().count("/3.0/currencies") == 1  # read once per import
@@ -142,3 +144,40 @@ def test_429_with_retry_after_is_honoured_counted_and_slows_the_pace(monkeypatch
     client.account_info()
     assert clock.now - before >= 2 * 0.3 - 1e-9  # the gap grew from 0.2 s to 0.3 s
     assert client.rate_limited == 1 and client.requests_sent == 4
+
+
+# -- 4. lexware change markers compared like with like ---------------------------------------
+def test_list_marker_with_000_millis_equals_the_detail_marker(monkeypatch):
+    page = load("lexware-office/voucherlist-orderconfirmation-page.json")
+    for entry in page["content"]:  # the documentation's list samples carry .000
+        entry["updatedDate"] = entry["updatedDate"][:19] + ".000" + entry["updatedDate"][23:]
+    server = Server()
+    server.add("/v1/voucherlist", json_response(page))
+    server.add(f"/v1/order-confirmations/{OC_ID}",
+               json_response(load("lexware-office/order-confirmation.json")))
+    client = built(monkeypatch, "lexware", server, FakeClock(),
+                   now=lambda: berlin(2026, 3, 12, 9))
+    summary = next(o for o in client.list_orders("month") if o.external_id == OC_ID)
+    detail = client.get_order(summary)
+    assert load("lexware-office/order-confirmation.json")["updatedDate"].endswith(".760+01:00")
+    assert summary.change_marker == detail.change_marker == "2026-03-10T11:03:55+01:00"
+
+
+def test_delivery_note_created_from_a_quotation_is_found(monkeypatch):
+    quotation = load("lexware-office/quotation.json")
+    note = load("lexware-office/delivery-note-from-quotation.json")
+    listed = {"id": note["id"], "voucherType": "deliverynote", "voucherStatus": "open",
+              "voucherNumber": note["voucherNumber"], "voucherDate": note["voucherDate"],
+              "createdDate": note["createdDate"], "updatedDate": note["updatedDate"],
+              "contactId": quotation["address"]["contactId"], "contactName": "x",
+              "totalAmount": None, "currency": "EUR", "archived": False}
+    server = Server()
+    server.add("/v1/voucherlist", json_response(
+        {"content": [listed], "first": True, "last": True, "totalPages": 1,
+         "totalElements": 1, "numberOfElements": 1, "size": 250, "number": 0}))
+    server.add(f"/v1/delivery-notes/{note['id']}", json_response(note))
+    client = built(monkeypatch, "lexware", server, FakeClock(),
+                   now=lambda: berlin(2026, 3, 12, 9))
+    order = lexware.normalise_order(quotation, "quotation")
+    [found] = client.delivery_notes([order])
+    assert (found.number, found.order_external_id) == ("LS0006", quotation["id"])

@@ -49,7 +49,7 @@ def test_lexware_list_that_never_ends_is_cut_off_by_its_own_total(monkeypatch):
     server = Server()
     server.add("/v1/contacts", endless_pages(total=600))
     client = lexware_client(monkeypatch, server)
-    with pytest.raises(BudgetExceeded, match="more .* than it announced"):
+    with pytest.raises(BudgetExceeded, match=r"more .* than it announced"):
         for _contact in client.list_contacts():
             pass
     # 600 entries are 3 pages of 250; two more are allowed for a list that grew meanwhile

@@ -138,7 +138,7 @@ def test_summary_then_detail(env):
     summaries = {o.number: o for o in client.list_orders("month")}
     assert set(summaries) == {"AB0007", "AB0008"}
     summary = summaries["AB0007"]
-    assert summary.change_marker == "2026-03-10T11:03:55.760+01:00"
+    assert summary.change_marker == "2026-03-10T11:03:55+01:00"
     assert summary.gross_amount == Decimal("1823.08") and summary.contact_name
     full = client.get_order(summary)
     assert full.complete and full.net_amount == Decimal("1532.0")
@@ -201,7 +201,7 @@ def test_delivery_notes_from_related_vouchers_list_only(env):
     params = server.requests[0].url.params
     assert params["voucherType"] == "deliverynote" and params["createdDateFrom"] == "2026-03-05"
     note = next(n for n in notes if n.number == "LS0004")
-    assert note.change_marker == "2026-03-10T11:04:02.338+01:00"
+    assert note.change_marker == "2026-03-10T11:04:02+01:00"
     assert client.delivery_notes([order], known={LS4, LS5}) == []
     assert server.paths() == ["/v1/voucherlist"] * 2
 

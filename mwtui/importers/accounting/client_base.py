@@ -19,7 +19,6 @@ from mwtui.importers.accounting.protocol import OrderKind
 from mwtui.importers.accounting.ratelimit import Clock, Limiter, Sleep
 from mwtui.workspace.config import Config
 
-
 #: A listing that reports no total may have at most this many entries (200 pages of 1,000).
 MAX_LIST_ENTRIES = 200_000
 

@@ -9,6 +9,7 @@ found through ``/v1/voucherlist`` only; long date ranges are split to stay below
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence, Set
 from datetime import date, timedelta
 from typing import Any
@@ -67,6 +68,16 @@ def page_of(body: Any) -> tuple[list[Any], bool, int | None, int | None]:
         int(total) if isinstance(total, int | float) and not isinstance(total, bool) else None,
         int(number) if isinstance(number, int) and not isinstance(number, bool) else None,
     )
+
+
+_FRACTION = re.compile(r"(T\d{2}:\d{2}:\d{2})\.\d+")
+
+
+def marker(value: Any) -> str | None:
+    """``updatedDate`` to the second: the voucherlist says ``.000`` where the voucher itself
+    has real milliseconds, so list and detail markers only agree without them."""
+    text = wire.text(value, "updatedDate").strip()
+    return _FRACTION.sub(r"\1", text, count=1) or None
 
 
 def split_budget(total: int, days: int) -> int:
@@ -141,7 +152,7 @@ def normalise_voucher(obj: Any, kind: str = "orderconfirmation") -> RemoteOrder:
         integration=INTEGRATION,
         external_id=ident,
         number=wire.text(data.get("voucherNumber"), "voucher number").strip(),
-        change_marker=wire.text(data.get("updatedDate"), "updatedDate") or None,
+        change_marker=marker(data.get("updatedDate")),
         kind=kind,
         contact_external_id=wire.opt_ident(data.get("contactId"), "voucher contact"),
         contact_name=wire.text(data.get("contactName"), "contact name").strip(),
@@ -177,7 +188,7 @@ def normalise_order(obj: Any, kind: str = "orderconfirmation") -> RemoteOrder:
         integration=INTEGRATION,
         external_id=ident,
         number=wire.text(data.get("voucherNumber"), "voucher number").strip(),
-        change_marker=wire.text(data.get("updatedDate"), "updatedDate") or None,
+        change_marker=marker(data.get("updatedDate")),
         kind=kind,
         title=wire.text(data.get("title"), "title").strip(),
         contact_external_id=wire.opt_ident(address.get("contactId"), "order contact"),
@@ -208,7 +219,7 @@ def normalise_delivery_note(obj: Any, order_id: str) -> RemoteDeliveryNote:
         external_id=ident,
         order_external_id=order_id,
         number=number,
-        change_marker=wire.text(data.get("updatedDate"), "updatedDate") or None,
+        change_marker=marker(data.get("updatedDate")),
         remote_file_name=f"{number or ident}.pdf",
         extra=extra,
     )
@@ -357,14 +368,14 @@ class LexwareClient(BaseClient):
         with self.reading(path):
             return normalise_order(body, order.kind)
 
-    def _note_detail(self, ident: str, marker: str | None) -> Mapping[str, Any]:
+    def _note_detail(self, ident: str, listed: str | None) -> Mapping[str, Any]:
         cached = self._note_details.get(ident)
-        if cached is not None and marker is not None and cached[0] == marker:
+        if cached is not None and listed is not None and cached[0] == listed:
             return cached[1]
         body = self.http.get_json(f"/v1/delivery-notes/{ident}")
         with self.reading("delivery note"):
             data = wire.mapping(body, "a delivery note")
-            updated = wire.text(data.get("updatedDate")) or None
+            updated = marker(data.get("updatedDate"))
         self._note_details[ident] = (updated, data)
         return data
 
@@ -413,15 +424,17 @@ class LexwareClient(BaseClient):
                 continue
             with self.reading("voucherlist"):
                 contact = wire.opt_ident(entry.get("contactId"), "voucher contact")
-                marker = wire.text(entry.get("updatedDate")) or None
+                listed_marker = marker(entry.get("updatedDate"))
             if contact not in contacts:
                 continue
             try:
-                detail = self._note_detail(ident, marker)
+                detail = self._note_detail(ident, listed_marker)
             except NotFound:
                 continue
             with self.reading("delivery note"):
-                for order_id in related_ids(detail, "orderconfirmation"):
+                # a note made from a quotation names the quotation, not a confirmation
+                for order_id in (*related_ids(detail, "orderconfirmation"),
+                                 *related_ids(detail, "quotation")):
                     if order_id in by_id:
                         notes[ident] = normalise_delivery_note(detail, order_id)
                         break
