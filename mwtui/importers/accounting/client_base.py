@@ -74,6 +74,10 @@ class BaseClient:
             retry=retry,
         )
 
+    def now(self) -> datetime:
+        """The current time in the business timezone (injectable for tests)."""
+        return self._now()
+
     def make_limiter(self, clock: Clock, sleep: Sleep) -> Limiter:  # pragma: no cover
         raise NotImplementedError
 
