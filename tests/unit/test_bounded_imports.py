@@ -177,3 +177,12 @@ def test_default_total_timeout_is_the_documented_90_seconds():
     assert RetryPolicy().max_total_wait == 90.0
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert "90 s" in readme
+
+
+def test_errors_that_cut_a_run_short_say_so_and_others_do_not():
+    from mwtui.importers.accounting import errors
+
+    assert errors.BudgetExceeded("x").interrupts_import
+    assert errors.NetworkUnreachable("x").interrupts_import
+    assert not errors.TokenRejected("x").interrupts_import
+    assert not errors.UnexpectedResponse("x").interrupts_import
