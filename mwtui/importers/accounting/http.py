@@ -141,7 +141,6 @@ class ApiHttp:
         self.requests_sent = 0
         #: 429 answers seen in this run; each one slows the pace for the rest of the run.
         self.rate_limited = 0
-        self._spent = 0.0  # real seconds spent inside attempts of the current request
         self._client = httpx.Client(
             auth=_TokenAuth(token, auth_scheme),
             timeout=timeout,
@@ -204,7 +203,7 @@ class ApiHttp:
         def stop(state: tenacity.RetryCallState) -> bool:
             delay = delay_of(state)
             return (delay is None or state.attempt_number >= policy.attempts
-                    or self._spent + state.idle_for + delay >= policy.max_total_wait)
+                    or spent + state.idle_for + delay >= policy.max_total_wait)
 
         def wait(state: tenacity.RetryCallState) -> float:
             delay = delay_of(state) or 0.0
@@ -213,9 +212,6 @@ class ApiHttp:
                 self.limiter.penalize(key, delay)  # 429: every process waits
             return delay
 
-        def budget_left(state: tenacity.RetryCallState) -> float:
-            return policy.max_total_wait - self._spent - state.idle_for
-
         def before_sleep(state: tenacity.RetryCallState) -> None:
             log.debug("%s retry %d of %s %s in %.2f s", self.label, state.attempt_number,
                       method, path, state.upcoming_sleep)
@@ -223,13 +219,18 @@ class ApiHttp:
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Retry), stop=stop, wait=wait,
             sleep=self._sleep, before_sleep=before_sleep, reraise=True)
-        self._spent = 0.0
+        spent = 0.0  # real seconds inside attempts; the waits between them are idle_for
 
         def attempt() -> httpx.Response:
-            state = retrying.statistics
-            left = policy.max_total_wait - self._spent - float(state.get("idle_for", 0.0))
-            return self._attempt(method, path, url, params, headers, content, key,
-                                 max_bytes, left)
+            nonlocal spent
+            left = (policy.max_total_wait - spent
+                    - float(retrying.statistics.get("idle_for", 0.0)))
+            begun = time.monotonic()
+            try:
+                return self._attempt(method, path, url, params, headers, content, key,
+                                     max_bytes, left)
+            finally:
+                spent += time.monotonic() - begun
 
         try:
             return retrying(attempt)
@@ -248,7 +249,6 @@ class ApiHttp:
         policy = self.retry
         self.limiter.acquire(key)
         started = self._wall()
-        begun = time.monotonic()
         try:
             self.requests_sent += 1
             log.debug("%s %s %s params=%s headers=%s", self.label, method, path,
@@ -268,8 +268,6 @@ class ApiHttp:
         except httpx.TransportError as err:
             raise NetworkUnreachable(self._network_text(err),
                                      integration=self.integration) from None
-        finally:
-            self._spent += time.monotonic() - begun
         log.debug("%s %s %s -> HTTP %s, %d bytes, %.2f s", self.label, method, path,
                   response.status_code, len(response.content), self._wall() - started)
         self.limiter.observe(key, response.headers)
