@@ -76,7 +76,7 @@ def test_lexware_lying_total_cannot_split_date_ranges_without_end(monkeypatch):
     with pytest.raises(BudgetExceeded):
         list(client.list_orders("all"))
     days = (client._now().date() - lexware.EPOCH).days + 2
-    allowed = lexware.split_budget(20_000, days)
+    allowed = client_base.split_budget(20_000, days, lexware.MAX_RESULTS)
     assert len(server.requests) <= 2 * allowed + 1 < 200
 
 

@@ -30,6 +30,14 @@ def page_budget(total: int | None, page_size: int) -> int:
     return min(-(-total // page_size), -(-MAX_LIST_ENTRIES // page_size)) + 2
 
 
+def split_budget(total: int, days: int, per_range: int) -> int:
+    """How many halvings a date range of ``days`` days with ``total`` entries can need when
+    totals are true: at each of ``log2(days)`` levels at most ``total / per_range`` ranges
+    are still too big."""
+    depth = max(1, days.bit_length())
+    return (-(-total // per_range)) * depth + 1
+
+
 class BaseClient:
     """Common plumbing. Subclasses set ``integration``, ``label`` and build ``self.http``."""
 

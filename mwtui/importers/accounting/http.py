@@ -18,7 +18,6 @@ import email.utils
 import json
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import httpx
 import tenacity
 
 from mwtui import __version__
+from mwtui.importers.accounting.deadline import capped_timeout, run_within
 from mwtui.importers.accounting.errors import (
     ClientError,
     DocumentRefused,
@@ -256,7 +256,7 @@ class ApiHttp:
                                                          "Authorization": REDACTED}))
             request = self._client.build_request(
                 method, url, params=params, headers=headers, content=content,
-                timeout=_capped_timeout(self._timeout, left))
+                timeout=capped_timeout(self._timeout, left))
             response = run_within(
                 lambda: self._read_capped(self._client.send(request, stream=True), max_bytes),
                 left, self._too_slow)
@@ -438,42 +438,6 @@ class ApiHttp:
             return json.loads(body, parse_float=Decimal, parse_constant=_no_constant)
         except (ValueError, RecursionError):
             raise self.unexpected("the answer is not valid JSON", response.status_code) from None
-
-
-def _capped_timeout(timeout: httpx.Timeout, left: float) -> httpx.Timeout:
-    """``timeout`` with no single wait longer than the ``left`` seconds of the budget."""
-    left = max(0.01, left)
-
-    def cap(value: float | None) -> float:
-        return left if value is None else min(value, left)
-
-    return httpx.Timeout(connect=cap(timeout.connect), read=cap(timeout.read),
-                         write=cap(timeout.write), pool=cap(timeout.pool))
-
-
-def run_within(work: Callable[[], httpx.Response], seconds: float,
-               too_slow: Callable[[], ClientError]) -> httpx.Response:
-    """``work()`` in a daemon thread, given up after ``seconds`` (a server that trickles a
-    byte every few seconds never trips a read timeout). The abandoned thread ends when the
-    server closes or its own read timeout fires; it never touches mwtui's data."""
-    if seconds <= 0:
-        raise too_slow()
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = work()
-        except BaseException as err:  # handed to the caller below
-            box["error"] = err
-
-    worker = threading.Thread(target=run, name="mwtui-http", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise too_slow()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
 
 
 def _no_constant(name: str) -> Any:

@@ -9,7 +9,6 @@ found through ``/v1/voucherlist`` only; long date ranges are split to stay below
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence, Set
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +18,7 @@ import httpx
 
 from mwtui.importers.accounting import wire
 from mwtui.importers.accounting.attachments import MAX_PDF_BYTES
-from mwtui.importers.accounting.client_base import BaseClient, page_budget
+from mwtui.importers.accounting.client_base import BaseClient, page_budget, split_budget
 from mwtui.importers.accounting.documents import check_pdf, decode_base64_pdf
 from mwtui.importers.accounting.errors import (
     DocumentNotReady,
@@ -68,23 +67,6 @@ def page_of(body: Any) -> tuple[list[Any], bool, int | None, int | None]:
         int(total) if isinstance(total, int | float) and not isinstance(total, bool) else None,
         int(number) if isinstance(number, int) and not isinstance(number, bool) else None,
     )
-
-
-_FRACTION = re.compile(r"(T\d{2}:\d{2}:\d{2})\.\d+")
-
-
-def marker(value: Any) -> str | None:
-    """``updatedDate`` to the second: the voucherlist says ``.000`` where the voucher itself
-    has real milliseconds, so list and detail markers only agree without them."""
-    text = wire.text(value, "updatedDate").strip()
-    return _FRACTION.sub(r"\1", text, count=1) or None
-
-
-def split_budget(total: int, days: int) -> int:
-    """How many halvings ``total`` entries over ``days`` days can need when totals are true:
-    at each of the ``log2(days)`` levels at most ``total / MAX_RESULTS`` ranges are too big."""
-    depth = max(1, days.bit_length())
-    return (-(-total // MAX_RESULTS)) * depth + 1
 
 
 def _first_of_groups(groups: Any, keys: Sequence[str], what: str) -> str:
@@ -152,7 +134,7 @@ def normalise_voucher(obj: Any, kind: str = "orderconfirmation") -> RemoteOrder:
         integration=INTEGRATION,
         external_id=ident,
         number=wire.text(data.get("voucherNumber"), "voucher number").strip(),
-        change_marker=marker(data.get("updatedDate")),
+        change_marker=wire.to_second(data.get("updatedDate")),
         kind=kind,
         contact_external_id=wire.opt_ident(data.get("contactId"), "voucher contact"),
         contact_name=wire.text(data.get("contactName"), "contact name").strip(),
@@ -188,7 +170,7 @@ def normalise_order(obj: Any, kind: str = "orderconfirmation") -> RemoteOrder:
         integration=INTEGRATION,
         external_id=ident,
         number=wire.text(data.get("voucherNumber"), "voucher number").strip(),
-        change_marker=marker(data.get("updatedDate")),
+        change_marker=wire.to_second(data.get("updatedDate")),
         kind=kind,
         title=wire.text(data.get("title"), "title").strip(),
         contact_external_id=wire.opt_ident(address.get("contactId"), "order contact"),
@@ -219,7 +201,7 @@ def normalise_delivery_note(obj: Any, order_id: str) -> RemoteDeliveryNote:
         external_id=ident,
         order_external_id=order_id,
         number=number,
-        change_marker=marker(data.get("updatedDate")),
+        change_marker=wire.to_second(data.get("updatedDate")),
         remote_file_name=f"{number or ident}.pdf",
         extra=extra,
     )
@@ -304,7 +286,7 @@ class LexwareClient(BaseClient):
         high = last or (self._now().astimezone(BERLIN).date() + timedelta(days=1))
         if total is not None and total > MAX_RESULTS and low < high:
             if splits is None:
-                splits = [split_budget(total, (high - low).days + 1)]
+                splits = [split_budget(total, (high - low).days + 1, MAX_RESULTS)]
             if splits[0] <= 0:
                 raise self.over_budget("vouchers", page_budget(total, PAGE_SIZE))
             splits[0] -= 1
@@ -375,7 +357,7 @@ class LexwareClient(BaseClient):
         body = self.http.get_json(f"/v1/delivery-notes/{ident}")
         with self.reading("delivery note"):
             data = wire.mapping(body, "a delivery note")
-            updated = marker(data.get("updatedDate"))
+            updated = wire.to_second(data.get("updatedDate"))
         self._note_details[ident] = (updated, data)
         return data
 
@@ -424,7 +406,7 @@ class LexwareClient(BaseClient):
                 continue
             with self.reading("voucherlist"):
                 contact = wire.opt_ident(entry.get("contactId"), "voucher contact")
-                listed_marker = marker(entry.get("updatedDate"))
+                listed_marker = wire.to_second(entry.get("updatedDate"))
             if contact not in contacts:
                 continue
             try:
