@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from mwtui.i18n import _
+from mwtui.i18n import N_, _, ngettext
+from mwtui.i18n import formats as fmt
 from mwtui.workspace.config import TOKEN_ENV, URL_ENV
 from mwtui.workspace.errors import ConfigError
 from mwtui.workspace.models import INTEGRATION_LABELS, INTEGRATIONS
 from mwtui.workspace.text import safe_text
+
+KIND_LABELS = {"orderconfirmation": N_("Order confirmations"), "quotation": N_("Quotations")}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -64,14 +67,25 @@ def run_list(ctx) -> int:
 
 
 def run_test(ctx) -> int:
-    from mwtui.importers.accounting.clients import make_client
+    """Reach the account; then count, with list requests only, what an import would find."""
+    from mwtui.importers.accounting.clients import make_client, would_find
 
     name = ctx.args.name
     label = INTEGRATION_LABELS.get(name, name)
     with make_client(name, ctx.config) as client:  # type: ignore[attr-defined]
         text = client.account_info()
+        found = would_find(client)
     if ctx.args.json:
-        ctx.out(json.dumps({"name": name, "ok": True, "account": text}, ensure_ascii=False))
-    else:
-        ctx.out(safe_text(f"{label}: {text}", one_line=True))
+        ctx.out(json.dumps({"name": name, "ok": True, "account": text, "would_find": found},
+                           ensure_ascii=False))
+        return 0
+    ctx.out(safe_text(f"{label}: {text}", one_line=True))
+    n = found["contacts"]
+    ctx.out(ngettext("An import would find {n} contact.", "An import would find {n} contacts.",
+                     n).format(n=fmt.count(n)))
+    for kind, counts in found["orders"].items():
+        ctx.out(_("{kind}: today {today}, this week {week}, this month {month}, "
+                  "all {all}").format(kind=_(KIND_LABELS.get(kind, kind)),
+                                      **{p: fmt.count(n) for p, n in counts.items()}))
+    ctx.out(_("Nothing was written. Run an import when these numbers look right."))
     return 0

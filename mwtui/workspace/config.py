@@ -7,6 +7,7 @@ in :class:`Secret` so that they never show up in a repr, a log line or an error 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import re
 import stat
@@ -87,6 +88,16 @@ def config_path() -> Path:
     return default_config_path()
 
 
+def _is_loopback(host: str) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1: the only hosts a token may reach over http://."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def normalise_base_url(value: str, name: str) -> str:
     """Keep only scheme, host and port: request paths always stay the real API's."""
     parts = urlsplit(value.strip())
@@ -95,6 +106,12 @@ def normalise_base_url(value: str, name: str) -> str:
             f"The base URL for {name} must look like https://host[:port], got {value!r}."
         )
     host = parts.hostname
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise ConfigError(
+            f"The base URL for {name} uses http:// for {host}, which would send the token "
+            "unencrypted; use https:// (plain http:// is allowed only for 127.0.0.1, "
+            "localhost and ::1). No request was sent."
+        )
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     try:

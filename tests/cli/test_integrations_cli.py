@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from support.clients import CANARY
+from support.clients import CANARY, load, raw
 
 from mwtui.cli import main
 
@@ -18,6 +20,11 @@ class _Handler(BaseHTTPRequestHandler):
             body, status = b'{"message":"Unauthorized"}', 401
         elif self.path == "/v1/profile":
             body, status = json.dumps({"companyName": "Nordlicht Möbelbau GmbH"}).encode(), 200
+        elif self.path.startswith("/v1/contacts?"):
+            body, status = raw("lexware-office/contacts-page.json"), 200
+        elif self.path.startswith("/v1/voucherlist?"):
+            kind = parse_qs(urlsplit(self.path).query)["voucherType"][0]
+            body, status = raw(f"lexware-office/voucherlist-{kind}-page.json"), 200
         else:
             body, status = b"{}", 404
         self.send_response(status)
@@ -47,6 +54,35 @@ def test_integrations_test_reaches_the_account(local_server, monkeypatch, capsys
     out, err = capsys.readouterr()
     assert "Nordlicht Möbelbau GmbH" in out
     assert CANARY not in out + err
+
+
+def test_integrations_test_json_reports_what_an_import_would_find(local_server, monkeypatch,
+                                                                  capsys):
+    monkeypatch.setenv("MWTUI_LEXWARE_URL", local_server)
+    monkeypatch.setenv("MWTUI_LEXWARE_TOKEN", CANARY)
+    assert main(["integrations", "test", "lexware", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["would_find"]
+    customers = [c for c in load("lexware-office/contacts-page.json")["content"]
+                 if "customer" in c.get("roles", {}) and not c.get("archived")]
+    assert found["contacts"] == len(customers)
+    for kind in ("orderconfirmation", "quotation"):
+        listed = load(f"lexware-office/voucherlist-{kind}-page.json")["content"]
+        counts = found["orders"][kind]
+        assert counts["all"] == len(listed)
+        this_month = datetime.now().strftime("%Y-%m")
+        assert counts["month"] == sum(1 for v in listed
+                                      if v["createdDate"].startswith(this_month))
+        assert counts["today"] <= counts["week"] <= counts["all"]
+
+
+def test_integrations_test_in_german_says_nothing_was_written(local_server, monkeypatch,
+                                                              capsys):
+    monkeypatch.setenv("MWTUI_LEXWARE_URL", local_server)
+    monkeypatch.setenv("MWTUI_LEXWARE_TOKEN", CANARY)
+    assert main(["--lang", "de", "integrations", "test", "lexware"]) == 0
+    out = capsys.readouterr().out
+    assert "Ein Import fände" in out and "Angebote: heute" in out
+    assert "Es wurde nichts geschrieben" in out
 
 
 def test_integrations_test_wrong_token_exit_1(local_server, monkeypatch, capsys):

@@ -42,6 +42,7 @@ def zurich(*args: int) -> datetime:
 def env(monkeypatch):
     config = setup_env(monkeypatch, "bexio", tz="Europe/Zurich")
     server = Server()
+    server.add("/3.0/currencies", json_response(load("bexio/currencies.json")))
     clock = FakeClock()
 
     def build(now=None):

@@ -71,6 +71,8 @@ def test_contacts_across_pages_with_addresses_and_communication(env, monkeypatch
                paged(load("sevdesk/contact_address_list.json")["objects"], 2))
     server.add("/api/v1/CommunicationWay",
                paged(load("sevdesk/communication_way_list.json")["objects"], 2))
+    server.add("/api/v1/StaticCountry",
+               paged(load("sevdesk/static_country_list.json")["objects"], 2))
     client = build()
     assert isinstance(client, AccountingClient)
     result = {c.external_id: c for c in client.list_contacts()}
@@ -96,7 +98,8 @@ def test_contacts_across_pages_with_addresses_and_communication(env, monkeypatch
     assert offsets == ["0", "2", "4"]
     # one list per resource: never one request per contact
     assert {p for p in server.paths()} == {"/api/v1/Contact", "/api/v1/ContactAddress",
-                                           "/api/v1/CommunicationWay"}
+                                           "/api/v1/CommunicationWay", "/api/v1/StaticCountry"}
+    assert org.country == "DE"
 
 
 def test_get_contact_and_not_found(env):

@@ -72,6 +72,11 @@ def _bx_order(state: SandboxState, o: SbOrder, positions: bool = False) -> dict[
     return doc
 
 
+#: ``GET /3.0/currencies`` (shape: bexio API documentation, Currencies).
+CURRENCIES = [{"id": 1, "name": "CHF", "round_factor": 0.05},
+              {"id": 2, "name": "EUR", "round_factor": 0.01},
+              {"id": 3, "name": "USD", "round_factor": 0.01}]
+
 _BX_SEARCH_FIELDS = {
     "contact": {"id", "name_1", "name_2", "nr", "address", "mail", "mail_second", "postcode",
                 "city", "country_id", "contact_group_ids", "contact_type_id", "updated_at",
@@ -178,6 +183,8 @@ def _bexio(state: SandboxState, request: httpx.Request) -> httpx.Response:
                        "iso_3166_alpha2": "DE"}], headers=headers)
     if parts[:2] == ["2.0", "kb_delivery"] and len(parts) == 2:
         return listing([])
+    if parts[:2] == ["3.0", "currencies"] and len(parts) == 2:
+        return as_json(CURRENCIES, headers=headers)
     if parts[:3] == ["3.0", "users", "me"]:
         return as_json({"id": 1, "salutation_type": "male", "firstname": "bexio",
                       "lastname": f"{SANDBOX_LABEL} (fictional data)",

@@ -72,7 +72,9 @@ def _lx_list_row(state: SandboxState, kind: str, record: SbOrder | SbNote) -> di
     row = {"id": record.id, "voucherType": kind, "voucherStatus": status,
            "voucherNumber": number, "voucherDate": _lx_ts(record.created.replace(
                hour=0, minute=0, second=0, microsecond=0)),
-           "createdDate": _lx_ts(record.created), "updatedDate": _lx_ts(record.updated),
+           "createdDate": _lx_ts(record.created),
+           # the documentation's list samples carry .000; the voucher itself real millis
+           "updatedDate": _lx_ts(record.updated.replace(microsecond=0)),
            "contactId": contact_id, "contactName": c.display if c else "",
            "currency": "EUR", "archived": False}
     if total is not None:

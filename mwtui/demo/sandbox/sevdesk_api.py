@@ -115,9 +115,28 @@ def _sd_addresses(state: SandboxState, q: dict[str, str]) -> list[dict[str, Any]
         doc.update({"id": str(55600000 + i), "contact": {"id": c.id,
                     "objectName": "Contact"}, "street": c.street_line,
                     "zip": c.zip, "city": c.city, "create": _sd_ts(c.updated),
+                    "country": {"id": _COUNTRY_IDS.get(c.country, "1"),
+                                "objectName": "StaticCountry"},
                     "update": _sd_ts(c.updated)})
         rows.append(doc)
     return rows
+
+
+#: ``GET /StaticCountry`` (fields per the addendum: ``code`` lower case, ``name``, ``nameEn``).
+STATIC_COUNTRIES = [
+    {"id": "1", "objectName": "StaticCountry", "code": "de", "name": "Deutschland",
+     "nameEn": "Germany", "translationCode": "COUNTRY_DE", "locale": "de_DE", "priority": "1"},
+    {"id": "2", "objectName": "StaticCountry", "code": "ch", "name": "Schweiz",
+     "nameEn": "Switzerland", "translationCode": "COUNTRY_CH", "locale": "de_CH",
+     "priority": "2"},
+    {"id": "3", "objectName": "StaticCountry", "code": "at", "name": "Österreich",
+     "nameEn": "Austria", "translationCode": "COUNTRY_AT", "locale": "de_AT", "priority": "3"},
+]
+_COUNTRY_IDS = {c["code"].upper(): c["id"] for c in STATIC_COUNTRIES}
+
+
+def _sd_countries(state: SandboxState, q: dict[str, str]) -> list[dict[str, Any]]:
+    return copy.deepcopy(STATIC_COUNTRIES)
 
 
 def _sd_communication_ways(state: SandboxState, q: dict[str, str]) -> list[dict[str, Any]]:
@@ -194,7 +213,8 @@ _SD_ACCOUNT = {
                                "name": "sevDesk sandbox (fictional data)"}]},
 }
 _SD_LISTS = {"Contact": _sd_contacts, "ContactAddress": _sd_addresses,
-             "CommunicationWay": _sd_communication_ways, "Order": _sd_orders}
+             "CommunicationWay": _sd_communication_ways, "Order": _sd_orders,
+             "StaticCountry": _sd_countries}
 
 
 def _sevdesk(state: SandboxState, request: httpx.Request) -> httpx.Response:

@@ -36,8 +36,6 @@ PAGE_SIZE = 500
 RESOURCES: dict[str, str] = {"orderconfirmation": "kb_order", "quotation": "kb_offer"}
 ORDER_STATUS = {5: "pending", 6: "done", 15: "partial", 21: "canceled"}
 OFFER_STATUS = {1: "draft", 2: "pending", 3: "confirmed", 4: "declined"}
-#: In a default bexio setup currency 1 is CHF (an assumption; shown only as a label).
-DEFAULT_CURRENCIES = {1: "CHF"}
 
 
 def _zurich_marker(value: Any, what: str) -> str | None:
@@ -93,8 +91,13 @@ def normalise_contact(obj: Any, countries: Mapping[int, str] | None = None) -> R
     )
 
 
-def normalise_order(obj: Any, kind: str = "orderconfirmation") -> RemoteOrder:
-    """A ``kb_order`` (or ``kb_offer``) entry; bexio has no creation date (``created=None``)."""
+def normalise_order(obj: Any, kind: str = "orderconfirmation",
+                    currencies: Mapping[int, str] | None = None) -> RemoteOrder:
+    """A ``kb_order`` (or ``kb_offer``) entry; bexio has no creation date (``created=None``).
+
+    ``currencies`` maps ``currency_id`` to its ISO code (``GET /3.0/currencies``); an id it
+    does not know leaves the currency empty and the order incomplete (``complete=False``), so
+    the import reports that order instead of guessing."""
     data = wire.mapping(obj, "an order")
     ident = wire.ident(data.get("id"), "an order")
     address = wire.text(data.get("contact_address"), "contact_address")
@@ -115,9 +118,9 @@ def normalise_order(obj: Any, kind: str = "orderconfirmation") -> RemoteOrder:
         valid_from=wire.day(data.get("is_valid_from"), "is_valid_from", ZURICH),
         net_amount=wire.decimal(data.get("total_net"), "total_net"),
         gross_amount=wire.decimal(data.get("total"), "total"),
-        currency=DEFAULT_CURRENCIES.get(currency_id, "") if currency_id is not None else "",
+        currency=(currencies or {}).get(currency_id, "") if currency_id is not None else "",
         status=labels.get(status_id, str(status_id) if status_id is not None else ""),
-        complete=True,
+        complete=currency_id is None or currency_id in (currencies or {}),
     )
 
 
@@ -131,6 +134,18 @@ def country_codes(body: Any) -> dict[int, str]:
                 or wire.text(data.get("iso3166_alpha2"), "iso code").strip()
                 or wire.text(data.get("name_short"), "country").strip())
         if ident is not None and code:
+            result[ident] = code
+    return result
+
+
+def currency_codes(body: Any) -> dict[int, str]:
+    """``/3.0/currencies`` -> {id: ISO code}; ``name`` holds the code ("CHF", "EUR")."""
+    result: dict[int, str] = {}
+    for entry in wire.items(body, "currencies"):
+        data = wire.mapping(entry, "a currency")
+        ident = _int(data.get("id"), "a currency")
+        code = wire.text(data.get("name"), "currency name").strip().upper()
+        if ident is not None and len(code) == 3 and code.isalpha():
             result[ident] = code
     return result
 
@@ -155,6 +170,7 @@ class BexioClient(BaseClient):
                   "and set it with MWTUI_BEXIO_TOKEN or in the config file.")
 
     _countries: dict[int, str] | None = None
+    _currencies: dict[int, str] | None = None
 
     def make_limiter(self, clock: Clock, sleep: Sleep) -> Limiter:
         return HeaderLimiter(reserve=2, min_interval=0.05, clock=clock, sleep=sleep)
@@ -185,6 +201,14 @@ class BexioClient(BaseClient):
             except (RequestRejected, NotFound):
                 self._countries = {}
         return self._countries
+
+    def _currency_map(self) -> dict[int, str]:
+        """Currency ids -> ISO codes, read once per import (``GET /3.0/currencies``)."""
+        if self._currencies is None:
+            body = self.http.get_json("/3.0/currencies")
+            with self.reading("currencies"):
+                self._currencies = currency_codes(body)
+        return self._currencies
 
     # -- protocol ------------------------------------------------------------------------
     def account_info(self) -> str:
@@ -232,7 +256,7 @@ class BexioClient(BaseClient):
                                         window.first_day)
         for obj in entries:
             with self.reading(resource):
-                order = normalise_order(obj, kind)
+                order = normalise_order(obj, kind, self._currency_map())
             if window.contains_day(order.valid_from):
                 yield order
 
@@ -253,7 +277,14 @@ class BexioClient(BaseClient):
             yield from self._pages(path)
 
     def get_order(self, order: RemoteOrder) -> RemoteOrder:
-        return order  # the list entries carry every field we keep
+        """The list entry itself (it carries every field we keep); an order whose currency
+        id ``GET /3.0/currencies`` does not list is an error of this order alone."""
+        if not order.complete:
+            raise UnexpectedResponse(
+                f"bexio order {order.number or order.external_id} has a currency that "
+                "GET /3.0/currencies does not list; mwtui did not guess one. Check the "
+                "order's currency in bexio, then import again.", integration=INTEGRATION)
+        return order
 
     def delivery_notes(self, orders: Sequence[RemoteOrder],
                        known: Set[str] = frozenset()) -> list[RemoteDeliveryNote]:
@@ -265,5 +296,5 @@ class BexioClient(BaseClient):
                            integration=INTEGRATION)
 
 
-__all__ = ["BexioClient", "country_codes", "normalise_contact",
+__all__ = ["BexioClient", "country_codes", "currency_codes", "normalise_contact",
            "normalise_order"]

@@ -13,11 +13,29 @@ import httpx
 
 from mwtui.importers.accounting import wire
 from mwtui.importers.accounting.attachments import MAX_PDF_BYTES
-from mwtui.importers.accounting.errors import UnexpectedResponse
+from mwtui.importers.accounting.errors import BudgetExceeded, UnexpectedResponse
 from mwtui.importers.accounting.http import ApiHttp, RetryPolicy
 from mwtui.importers.accounting.protocol import OrderKind
 from mwtui.importers.accounting.ratelimit import Clock, Limiter, Sleep
 from mwtui.workspace.config import Config
+
+#: A listing that reports no total may have at most this many entries (200 pages of 1,000).
+MAX_LIST_ENTRIES = 200_000
+
+
+def page_budget(total: int | None, page_size: int) -> int:
+    """How many pages a listing may take: its reported total plus two, else the cap."""
+    if total is None or total < 0:
+        total = MAX_LIST_ENTRIES
+    return min(-(-total // page_size), -(-MAX_LIST_ENTRIES // page_size)) + 2
+
+
+def split_budget(total: int, days: int, per_range: int) -> int:
+    """How many halvings a date range of ``days`` days with ``total`` entries can need when
+    totals are true: at each of ``log2(days)`` levels at most ``total / per_range`` ranges
+    are still too big."""
+    depth = max(1, days.bit_length())
+    return (-(-total // per_range)) * depth + 1
 
 
 class BaseClient:
@@ -64,11 +82,28 @@ class BaseClient:
             retry=retry,
         )
 
+    def now(self) -> datetime:
+        """The current time in the business timezone (injectable for tests)."""
+        return self._now()
+
     def make_limiter(self, clock: Clock, sleep: Sleep) -> Limiter:  # pragma: no cover
         raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.http.base_url!r})"
+
+    def over_budget(self, what: str, pages: int) -> BudgetExceeded:
+        """The error for a listing that went on past ``pages`` pages."""
+        return BudgetExceeded(
+            f"{self.label} kept sending more {what} than it announced (over {pages} pages); "
+            "mwtui stopped reading there. What was complete before is kept. Try again "
+            "later; if it persists, report it with the output of --debug.",
+            integration=self.integration)
+
+    @property
+    def rate_limited(self) -> int:
+        """How many 429 answers this client has seen (each slowed the pace)."""
+        return self.http.rate_limited
 
     @property
     def requests_sent(self) -> int:
@@ -84,7 +119,10 @@ class BaseClient:
         """
         seen: set[str] = set()
         offset = 0
-        while True:
+        budget = page_budget(None, page_size)
+        for _number in range(budget + 1):
+            if _number == budget:
+                raise self.over_budget(what, budget)
             page = fetch(offset)
             fresh = 0
             for entry in page:

@@ -12,6 +12,10 @@ from mwtui.workspace.errors import ApiError
 class ClientError(ApiError):
     """Base of the client errors; ``integration`` and ``status`` are kept for the caller."""
 
+    #: True when the server stopped the run midway (silent, endless, rate-limited, down):
+    #: what was complete before stays committed and the batch is shown as "interrupted".
+    interrupts_import = False
+
     def __init__(self, message: str, *, integration: str = "", status: int | None = None):
         super().__init__(message)
         self.integration = integration
@@ -29,17 +33,29 @@ class NotFound(ClientError):
 class RateLimited(ClientError):
     """429 that did not clear within the retry budget."""
 
+    interrupts_import = True
+
 
 class ServerError(ClientError):
     """5xx that did not clear within the retry budget."""
+
+    interrupts_import = True
 
 
 class NetworkUnreachable(ClientError):
     """No connection, DNS failure or timeouts that did not clear within the retry budget."""
 
+    interrupts_import = True
+
 
 class UnexpectedResponse(ClientError):
     """Not JSON, an HTML error page, or JSON of the wrong shape."""
+
+
+class BudgetExceeded(UnexpectedResponse):
+    """A listing went on past the pages its own totals allow (a server that never ends)."""
+
+    interrupts_import = True
 
 
 class RequestRejected(ClientError):
@@ -63,6 +79,7 @@ class NotSupported(ClientError):
 
 
 __all__ = [
+    "BudgetExceeded",
     "ClientError",
     "DocumentNotReady",
     "DocumentRefused",

@@ -28,6 +28,7 @@ import httpx
 import tenacity
 
 from mwtui import __version__
+from mwtui.importers.accounting.deadline import capped_timeout, run_within
 from mwtui.importers.accounting.errors import (
     ClientError,
     DocumentRefused,
@@ -71,6 +72,7 @@ class RetryPolicy:
     attempts: int = 6
     base_delay: float = 0.5
     max_delay: float = 30.0
+    #: The whole request, attempts and waits together, ends within this many seconds.
     max_total_wait: float = 90.0
 
 
@@ -137,6 +139,8 @@ class ApiHttp:
         self._sleep, self._wall, self._rng = sleep, wall, rng
         self.retry = retry or RetryPolicy()
         self.requests_sent = 0
+        #: 429 answers seen in this run; each one slows the pace for the rest of the run.
+        self.rate_limited = 0
         self._client = httpx.Client(
             auth=_TokenAuth(token, auth_scheme),
             timeout=timeout,
@@ -146,6 +150,7 @@ class ApiHttp:
                      "User-Agent": f"mwtui/{__version__} (read-only import)"},
             event_hooks={"request": [self._guard_hook]},
         )
+        self._timeout = timeout
 
     def __repr__(self) -> str:
         return f"ApiHttp({self.integration!r}, {self.base_url!r})"
@@ -198,7 +203,7 @@ class ApiHttp:
         def stop(state: tenacity.RetryCallState) -> bool:
             delay = delay_of(state)
             return (delay is None or state.attempt_number >= policy.attempts
-                    or state.idle_for + delay > policy.max_total_wait)
+                    or spent + state.idle_for + delay >= policy.max_total_wait)
 
         def wait(state: tenacity.RetryCallState) -> float:
             delay = delay_of(state) or 0.0
@@ -214,9 +219,21 @@ class ApiHttp:
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Retry), stop=stop, wait=wait,
             sleep=self._sleep, before_sleep=before_sleep, reraise=True)
+        spent = 0.0  # real seconds inside attempts; the waits between them are idle_for
+
+        def attempt() -> httpx.Response:
+            nonlocal spent
+            left = (policy.max_total_wait - spent
+                    - float(retrying.statistics.get("idle_for", 0.0)))
+            begun = time.monotonic()
+            try:
+                return self._attempt(method, path, url, params, headers, content, key,
+                                     max_bytes, left)
+            finally:
+                spent += time.monotonic() - begun
+
         try:
-            return retrying(self._attempt, method, path, url, params, headers, content, key,
-                            max_bytes)
+            return retrying(attempt)
         except _Retry as last:
             stats = retrying.statistics
             failure = last.failure
@@ -227,7 +244,7 @@ class ApiHttp:
 
     def _attempt(self, method: str, path: str, url: str, params: Mapping[str, Any] | None,
                  headers: dict[str, str], content: bytes | None, key: str,
-                 max_bytes: int) -> httpx.Response:
+                 max_bytes: int, left: float) -> httpx.Response:
         """One try: a 2xx response, a final error, or ``_Retry`` with the wait to use."""
         policy = self.retry
         self.limiter.acquire(key)
@@ -237,9 +254,12 @@ class ApiHttp:
             log.debug("%s %s %s params=%s headers=%s", self.label, method, path,
                       dict(params or {}), redact_headers({**headers,
                                                          "Authorization": REDACTED}))
-            request = self._client.build_request(method, url, params=params,
-                                                 headers=headers, content=content)
-            response = self._read_capped(self._client.send(request, stream=True), max_bytes)
+            request = self._client.build_request(
+                method, url, params=params, headers=headers, content=content,
+                timeout=capped_timeout(self._timeout, left))
+            response = run_within(
+                lambda: self._read_capped(self._client.send(request, stream=True), max_bytes),
+                left, self._too_slow)
         except WriteRefused:
             raise
         except (httpx.ConnectError, httpx.TimeoutException) as err:
@@ -255,6 +275,8 @@ class ApiHttp:
         if 200 <= status < 300:
             return response
         if status == 429:
+            self.rate_limited += 1
+            self.limiter.slow_down(key)
             delay = self._retry_after(response)
             if delay is None:
                 delay = self._header_seconds(response, "ratelimit-reset")
@@ -280,6 +302,13 @@ class ApiHttp:
         raise self.status_error(response, method, path)
 
     # -- helpers ---------------------------------------------------------------------------
+    def _too_slow(self) -> NetworkUnreachable:
+        return NetworkUnreachable(
+            f"{self.label} at {self.base_url} did not finish its answer within "
+            f"{int(self.retry.max_total_wait)} s; mwtui gave up. Check the network connection "
+            "(and the base URL if one is configured), then try again.",
+            integration=self.integration)
+
     def _read_capped(self, response: httpx.Response, max_bytes: int) -> httpx.Response:
         """Read a streamed body, refusing more than ``max_bytes``; a plain Response back."""
         try:

@@ -18,7 +18,7 @@ import httpx
 
 from mwtui.importers.accounting import wire
 from mwtui.importers.accounting.attachments import MAX_PDF_BYTES
-from mwtui.importers.accounting.client_base import BaseClient
+from mwtui.importers.accounting.client_base import BaseClient, page_budget, split_budget
 from mwtui.importers.accounting.documents import check_pdf, decode_base64_pdf
 from mwtui.importers.accounting.errors import (
     DocumentNotReady,
@@ -134,7 +134,7 @@ def normalise_voucher(obj: Any, kind: str = "orderconfirmation") -> RemoteOrder:
         integration=INTEGRATION,
         external_id=ident,
         number=wire.text(data.get("voucherNumber"), "voucher number").strip(),
-        change_marker=wire.text(data.get("updatedDate"), "updatedDate") or None,
+        change_marker=wire.to_second(data.get("updatedDate")),
         kind=kind,
         contact_external_id=wire.opt_ident(data.get("contactId"), "voucher contact"),
         contact_name=wire.text(data.get("contactName"), "contact name").strip(),
@@ -170,7 +170,7 @@ def normalise_order(obj: Any, kind: str = "orderconfirmation") -> RemoteOrder:
         integration=INTEGRATION,
         external_id=ident,
         number=wire.text(data.get("voucherNumber"), "voucher number").strip(),
-        change_marker=wire.text(data.get("updatedDate"), "updatedDate") or None,
+        change_marker=wire.to_second(data.get("updatedDate")),
         kind=kind,
         title=wire.text(data.get("title"), "title").strip(),
         contact_external_id=wire.opt_ident(address.get("contactId"), "order contact"),
@@ -201,7 +201,7 @@ def normalise_delivery_note(obj: Any, order_id: str) -> RemoteDeliveryNote:
         external_id=ident,
         order_external_id=order_id,
         number=number,
-        change_marker=wire.text(data.get("updatedDate"), "updatedDate") or None,
+        change_marker=wire.to_second(data.get("updatedDate")),
         remote_file_name=f"{number or ident}.pdf",
         extra=extra,
     )
@@ -240,12 +240,17 @@ class LexwareClient(BaseClient):
     def _paged(self, path: str, params: Mapping[str, Any],
                first_page: Any = None) -> Iterator[Mapping[str, Any]]:
         page = 0
+        budget: int | None = None
         while True:
+            if budget is not None and page >= budget:
+                raise self.over_budget(path, budget)
             body = first_page if (page == 0 and first_page is not None) else \
                 self.http.get_json(path, {**params, "page": page, "size": PAGE_SIZE})
             with self.reading(path):
-                content, last, _total, number = page_of(body)
+                content, last, total, number = page_of(body)
                 entries = [wire.mapping(e, "a list entry") for e in content]
+            if budget is None:  # from the first page's own totalElements
+                budget = page_budget(total, PAGE_SIZE)
             yield from entries
             if last or not content or (number is not None and number != page):
                 return
@@ -264,8 +269,10 @@ class LexwareClient(BaseClient):
             seen.add(ident)
             yield entry
 
-    def _voucher_range(self, voucher_type: str, first: date | None,
-                       last: date | None) -> Iterator[Mapping[str, Any]]:
+    def _voucher_range(self, voucher_type: str, first: date | None, last: date | None,
+                       splits: list[int] | None = None) -> Iterator[Mapping[str, Any]]:
+        """Entries in ``[first, last]``; a range over MAX_RESULTS is halved, at most
+        ``splits[0]`` more times (a budget set from the first reported total)."""
         params: dict[str, Any] = {"voucherType": voucher_type, "voucherStatus": "any",
                                   "sort": "voucherDate,DESC"}
         if first is not None:
@@ -278,9 +285,15 @@ class LexwareClient(BaseClient):
         low = first or EPOCH
         high = last or (self._now().astimezone(BERLIN).date() + timedelta(days=1))
         if total is not None and total > MAX_RESULTS and low < high:
+            if splits is None:
+                splits = [split_budget(total, (high - low).days + 1, MAX_RESULTS)]
+            if splits[0] <= 0:
+                raise self.over_budget("vouchers", page_budget(total, PAGE_SIZE))
+            splits[0] -= 1
             middle = low + (high - low) // 2
-            yield from self._voucher_range(voucher_type, low, middle)
-            yield from self._voucher_range(voucher_type, middle + timedelta(days=1), high)
+            yield from self._voucher_range(voucher_type, low, middle, splits)
+            yield from self._voucher_range(voucher_type, middle + timedelta(days=1), high,
+                                           splits)
             return
         yield from self._paged("/v1/voucherlist", params, first_page=body)
 
@@ -337,14 +350,14 @@ class LexwareClient(BaseClient):
         with self.reading(path):
             return normalise_order(body, order.kind)
 
-    def _note_detail(self, ident: str, marker: str | None) -> Mapping[str, Any]:
+    def _note_detail(self, ident: str, listed: str | None) -> Mapping[str, Any]:
         cached = self._note_details.get(ident)
-        if cached is not None and marker is not None and cached[0] == marker:
+        if cached is not None and listed is not None and cached[0] == listed:
             return cached[1]
         body = self.http.get_json(f"/v1/delivery-notes/{ident}")
         with self.reading("delivery note"):
             data = wire.mapping(body, "a delivery note")
-            updated = wire.text(data.get("updatedDate")) or None
+            updated = wire.to_second(data.get("updatedDate"))
         self._note_details[ident] = (updated, data)
         return data
 
@@ -393,43 +406,56 @@ class LexwareClient(BaseClient):
                 continue
             with self.reading("voucherlist"):
                 contact = wire.opt_ident(entry.get("contactId"), "voucher contact")
-                marker = wire.text(entry.get("updatedDate")) or None
+                listed_marker = wire.to_second(entry.get("updatedDate"))
             if contact not in contacts:
                 continue
             try:
-                detail = self._note_detail(ident, marker)
+                detail = self._note_detail(ident, listed_marker)
             except NotFound:
                 continue
             with self.reading("delivery note"):
-                for order_id in related_ids(detail, "orderconfirmation"):
+                # a note made from a quotation names the quotation, not a confirmation
+                for order_id in (*related_ids(detail, "orderconfirmation"),
+                                 *related_ids(detail, "quotation")):
                     if order_id in by_id:
                         notes[ident] = normalise_delivery_note(detail, order_id)
                         break
         return list(notes.values())
 
     def download_delivery_note(self, note: RemoteDeliveryNote) -> bytes:
-        """``/file`` (Accept: application/pdf); on 404/405 ``/document`` + ``/files/{id}``."""
+        """``/file`` (Accept: application/pdf); on 404/405/406/409 ``/document`` +
+        ``/files/{id}`` (the deprecated route still renders drafts); only when both refuse
+        is the note reported, with the operator's next step."""
         path = f"/v1/delivery-notes/{note.external_id}"
+        refused: DocumentNotReady | None = None
         try:
             return pdf_bytes(self._pdf_request(f"{path}/file").content, self.label,
                              self.max_pdf_bytes)
+        except DocumentNotReady as err:
+            refused = err
         except NotFound:
             pass
         except RequestRejected as err:
             if err.status != 405:
                 raise
+        try:
+            return self._via_document(path, note)
+        except (NotFound, RequestRejected, DocumentNotReady):
+            if refused is None:
+                raise
+            raise refused from None
+
+    def _via_document(self, path: str, note: RemoteDeliveryNote) -> bytes:
+        """The deprecated route: ``/document`` names a ``documentFileId`` for ``/files``."""
         file_id = note.extra.get("documentFileId")
         if not file_id:
-            try:
-                body = self.http.decode_json(self._pdf_request(f"{path}/document",
-                                                               "application/json"))
-            except NotFound:
-                raise
+            body = self.http.decode_json(self._pdf_request(f"{path}/document",
+                                                           "application/json"))
             with self.reading("document"):
                 file_id = wire.ident(wire.mapping(body, "the document").get("documentFileId"),
                                      "the document file")
         return pdf_bytes(self._pdf_request(f"/v1/files/{file_id}").content, self.label,
-                             self.max_pdf_bytes)
+                         self.max_pdf_bytes)
 
     def _pdf_request(self, path: str, accept: str = "application/pdf") -> httpx.Response:
         try:

@@ -44,6 +44,10 @@ class Limiter(Protocol):
         """The server said "too many": nobody starts a request for ``seconds``."""
         ...
 
+    def slow_down(self, key: str = "") -> None:
+        """The server answered 429: keep a slower pace for the rest of the run."""
+        ...
+
 
 class NullLimiter:
     def acquire(self, key: str = "") -> None:
@@ -53,6 +57,9 @@ class NullLimiter:
         return None
 
     def penalize(self, key: str, seconds: float) -> None:
+        return None
+
+    def slow_down(self, key: str = "") -> None:
         return None
 
 
@@ -80,6 +87,11 @@ class IntervalLimiter:
     def penalize(self, key: str, seconds: float) -> None:
         with self._lock:
             self._next = max(self._next, self._clock() + seconds)
+
+    def slow_down(self, key: str = "") -> None:
+        """Half again the gap (at least 0.1 s, at most 5 s)."""
+        with self._lock:
+            self.interval = min(5.0, max(0.1, self.interval * 1.5))
 
 
 def default_rate_dir() -> Path:
@@ -163,6 +175,11 @@ class SharedWindowLimiter:
             starts, blocked = self._read(now)
             self._write(starts, max(blocked, now + seconds))
 
+    def slow_down(self, key: str = "") -> None:
+        """A 429 despite the window: widen the margin by a quarter period (up to a period)."""
+        with self._thread_lock:
+            self.margin = min(self.period, self.margin + self.period / 4)
+
 
 def _header_int(headers: Mapping[str, str], *names: str) -> int | None:
     for name in names:
@@ -213,3 +230,6 @@ class HeaderLimiter:
         with self._lock:
             until = self._clock() + max(0.0, seconds)
             self._blocked[key] = max(self._blocked.get(key, 0.0), until)
+
+    def slow_down(self, key: str = "") -> None:
+        self._interval.slow_down(key)

@@ -76,8 +76,10 @@ def _pick_way(ways: Sequence[Any], types: tuple[str, ...]) -> str:
 
 
 def normalise_contact(obj: Any, addresses: Sequence[Any] = (),
-                      ways: Sequence[Any] = ()) -> RemoteContact:
-    """A ``Contact`` (+ its ``ContactAddress`` and ``CommunicationWay`` items)."""
+                      ways: Sequence[Any] = (),
+                      countries: Mapping[str, str] | None = None) -> RemoteContact:
+    """A ``Contact`` (+ its ``ContactAddress`` and ``CommunicationWay`` items); the
+    address's ``StaticCountry`` id becomes an ISO code through ``countries``."""
     data = wire.mapping(obj, "a contact")
     ident = wire.ident(data.get("id"), "a contact")
     name = wire.text(data.get("name"), "contact name").strip()
@@ -102,11 +104,28 @@ def normalise_contact(obj: Any, addresses: Sequence[Any] = (),
         street=wire.text(address.get("street"), "street").strip(),
         zip=wire.text(address.get("zip"), "zip").strip(),
         city=wire.text(address.get("city"), "city").strip(),
-        country="DE" if wire.opt_ident(country.get("id"), "country") == "1" else "",
+        country=(countries or GERMANY_ONLY).get(
+            wire.opt_ident(country.get("id"), "country") or "", ""),
         email=_pick_way(ways, ("EMAIL",)),
         phone=_pick_way(ways, ("PHONE", "MOBILE")),
         archived=False,
     )
+
+
+#: Without ``GET /StaticCountry`` only the spec's own fact is known: id 1 is Germany.
+GERMANY_ONLY = {"1": "DE"}
+
+
+def country_codes(objects: Iterable[Any]) -> dict[str, str]:
+    """``StaticCountry`` objects -> {id: ISO alpha-2 code, upper case}."""
+    result: dict[str, str] = {}
+    for obj in objects:
+        data = wire.mapping(obj, "a country")
+        ident = wire.opt_ident(data.get("id"), "a country")
+        code = wire.text(data.get("code"), "country code").strip().upper()
+        if ident is not None and len(code) == 2 and code.isalpha():
+            result[ident] = code
+    return result
 
 
 def is_customer(obj: Any) -> bool:
@@ -217,8 +236,22 @@ class SevdeskClient(BaseClient):
     token_hint = ("Create a new API token in sevDesk (Settings > Users > your user > API "
                   "token) and set it with MWTUI_SEVDESK_TOKEN or in the config file.")
 
+    _countries: dict[str, str] | None = None
+
     def make_limiter(self, clock: Clock, sleep: Sleep) -> Limiter:
         return IntervalLimiter(POLITE_INTERVAL, clock=clock, sleep=sleep)
+
+    def _country_map(self) -> dict[str, str]:
+        """StaticCountry ids -> ISO codes, read once per import; if the account refuses the
+        list, only Germany (id 1) is known."""
+        if self._countries is None:
+            try:
+                objects = list(self._pages("/StaticCountry", {}))
+                with self.reading("StaticCountry"):
+                    self._countries = {**GERMANY_ONLY, **country_codes(objects)}
+            except (NotFound, RequestRejected):
+                self._countries = dict(GERMANY_ONLY)
+        return self._countries
 
     # -- plumbing ------------------------------------------------------------------------
     def _get(self, path: str, params: Mapping[str, Any] | None = None) -> list[Any]:
@@ -260,12 +293,14 @@ class SevdeskClient(BaseClient):
             addresses = self._group(self._pages("/ContactAddress", {}), "contact")
         with self.reading("CommunicationWay"):
             ways = self._group(self._pages("/CommunicationWay", {}), "contact")
+        countries = self._country_map() if addresses else GERMANY_ONLY
         for obj in contacts:
             with self.reading("Contact"):
                 if not is_customer(obj):
                     continue
                 ident = wire.ident(obj.get("id"), "a contact")
-                yield normalise_contact(obj, addresses.get(ident, ()), ways.get(ident, ()))
+                yield normalise_contact(obj, addresses.get(ident, ()), ways.get(ident, ()),
+                                        countries)
 
     def get_contact(self, external_id: str) -> RemoteContact | None:
         try:
@@ -281,9 +316,10 @@ class SevdeskClient(BaseClient):
             addresses = self._group(self._pages("/ContactAddress", filters), "contact")
         with self.reading("CommunicationWay"):
             ways = self._group(self._pages("/CommunicationWay", filters), "contact")
+        countries = self._country_map() if addresses else GERMANY_ONLY
         with self.reading("Contact"):
             return normalise_contact(match[0], addresses.get(str(external_id), ()),
-                                     ways.get(str(external_id), ()))
+                                     ways.get(str(external_id), ()), countries)
 
     def list_orders(self, period: Period, kind: OrderKind = "orderconfirmation") -> Iterator[
         RemoteOrder

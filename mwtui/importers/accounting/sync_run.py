@@ -56,7 +56,7 @@ class SyncResult:
     batch_id: str
     what: str  # "contacts" | "orders"
     integration: str
-    status: str = "running"  # done | failed | cancelled
+    status: str = "running"  # done | failed | cancelled | interrupted
     period: str | None = None
     kind: str | None = None
     created: int = 0
@@ -71,6 +71,7 @@ class SyncResult:
     delivery_notes_supported: bool = True
     notice: str = ""
     error: str = ""  # why the whole run failed (listing error, store error)
+    rate_limited: int = 0  # 429 answers met (each slowed the pace for the rest of the run)
     #: a dry run's records as they would be (``sync_dry_run.fingerprints``); not in --json
     fingerprints: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
@@ -106,6 +107,7 @@ class SyncResult:
             "notice": self.notice,
             "error": self.error,
             "items": [item.to_json() for item in self.items],
+            "rate_limited": self.rate_limited,
         }
 
 
@@ -236,7 +238,8 @@ class SyncRun:
     def execute(self, body: Callable[[], None], flush: Callable[[], None]) -> SyncResult:
         """Run ``body``; on cancel keep what is complete (``flush``), on failure record why.
 
-        Returns the result with status done, cancelled or failed.
+        Returns the result with status done, cancelled, interrupted (the server or the
+        network gave up mid-run: what is complete stays) or failed.
         """
         try:
             body()
@@ -250,5 +253,12 @@ class SyncRun:
                 flush()
             except Exception:
                 log.debug("flush after failure failed", exc_info=True)
-            return self.finish("failed")
+            self._count_rate_limits()
+            return self.finish("interrupted" if getattr(err, "interrupts_import", False)
+                               else "failed")
+        self._count_rate_limits()
         return self.finish("done")
+
+    def _count_rate_limits(self) -> None:
+        count = getattr(self.client, "rate_limited", 0)
+        self.result.rate_limited = count if isinstance(count, int) else 0

@@ -7,6 +7,7 @@ flags as ``"0"``/``"1"``/bools, ids as str or int, ``null`` and missing keys) an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -187,3 +188,14 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "text"
     return "a number" if isinstance(value, int | float | Decimal) else type(value).__name__
+
+
+_FRACTION = re.compile(r"(T\d{2}:\d{2}:\d{2})\.\d+")
+
+
+def to_second(value: Any) -> str | None:
+    """A timestamp text without its fraction of a second (``None`` when empty): lexware's
+    voucherlist says ``.000`` where the voucher itself has real milliseconds, so list and
+    detail markers only agree to the second."""
+    raw = text(value, "updatedDate").strip()
+    return _FRACTION.sub(r"\1", raw, count=1) or None
