@@ -1,14 +1,15 @@
 """Committed WEBFAKT services for screens: one index per workspace version, queried fast.
 
-No Textual here. :func:`load_services` is the only place that reads services from the
-store. :class:`ServiceIndex` keeps one Python list per field plus a polars frame of
-lower-case haystacks; filtering runs in polars (``str.contains``, no Python per row, the
-GIL released) on a cached sort order, and cells are formatted only for the visible rows.
+No Textual here. :func:`read_services` is the only place that reads services from the
+store, as one polars frame (``Snapshot.services_frame``). :class:`ServiceIndex` keeps that
+frame with the customer's name joined in; filtering (``str.contains`` on a lower-case
+haystack column) and sorting (``arg_sort_by``) run in polars with the GIL released, and
+cells are formatted only for the rows the table shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,6 @@ import polars as pl
 
 from mwtui.i18n import N_, _, current_language, current_region
 from mwtui.i18n import formats as fmt
-from mwtui.i18n.sorting import din5007_key
 from mwtui.workspace.store import Doc
 
 # WEBFAKT billing cycle code -> English msgid (German: einmalig, monatlich, ...).
@@ -40,6 +40,11 @@ SORT_COLUMNS: dict[str, str] = {
 }
 TEXT_COLUMNS = ("customer", "service")
 DEFAULT_CURRENCY = "EUR"
+# Columns the index reads; missing ones (no service has them) are empty.
+COLUMNS = ("customer_number", "service", "amount", "currency", "cycle", "cycle_name",
+           "next_invoice", "article_number", "contract_number", "batch")
+SEARCHED = ("customer", "customer_number", "service", "article_number", "contract_number",
+            "batch", "batch_date")
 
 
 def cycle_label(code: object, name: object = "") -> str:
@@ -48,24 +53,22 @@ def cycle_label(code: object, name: object = "") -> str:
     return _(msgid) if msgid else str(name or code or "")
 
 
-def _german_ranks(values: list[str]) -> list[int]:
-    """Each value's position in DIN 5007 order (one key per distinct value)."""
-    ranks = {v: i for i, v in enumerate(sorted(set(values), key=din5007_key))}
-    return [ranks[v] for v in values]
-
-
-def _amount_key(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("-inf")
+def german_keys(column: str) -> list[pl.Expr]:
+    """DIN 5007-1 sort keys as polars expressions (see :mod:`mwtui.i18n.sorting`):
+    folded (ä as a, ß as ss, case ignored), then lower-case, then the text itself."""
+    text = pl.col(column).fill_null("")
+    special = text.str.replace_all("[ßẞ]", "ss").str.replace_all("[æÆ]", "ae") \
+        .str.replace_all("[œŒ]", "oe")
+    folded = special.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_lowercase()
+    return [folded, text.str.to_lowercase(), text]
 
 
 @dataclass(frozen=True)
 class ServiceData:
-    """What the store holds for the services screens, as plain mappings."""
+    """What the store holds for the services screens: services as a polars frame (a
+    ``{"<id>": doc}`` mapping is turned into one), customers and batches as mappings."""
 
-    services: dict[str, Doc]
+    services: pl.DataFrame | Mapping[str, Doc]
     customers: dict[str, Doc]
     batches: dict[str, Doc]
     version: object
@@ -75,74 +78,122 @@ def read_services(workspace: Any) -> ServiceData:
     """The one place that reads services (and the customers and batches they refer to)."""
     snapshot = workspace.snapshot()
     batches = {str(d.get("batch_id")): d for d in snapshot.raw("batches").values()}
-    return ServiceData(snapshot.raw("services"), snapshot.raw("customers"), batches,
+    return ServiceData(snapshot.services_frame(), snapshot.raw("customers"), batches,
                        snapshot.data)
 
 
-class ServiceIndex:
-    """All services as columns; :meth:`query` answers filter + sort as row positions."""
+def services_frame(services: pl.DataFrame | Mapping[str, Doc]) -> pl.DataFrame:
+    """Services with an Int64 ``id``, an Int64 ``customer_id`` and every column of
+    :data:`COLUMNS` as text (missing ones empty)."""
+    if not isinstance(services, pl.DataFrame):
+        services = pl.DataFrame([{**d, "id": int(k)} for k, d in services.items()],
+                                infer_schema_length=None)
+    if "id" not in services.columns:
+        services = pl.DataFrame(schema={"id": pl.Int64})
+    text = [(pl.col(c).cast(pl.String) if c in services.columns
+             else pl.lit(None, dtype=pl.String)).alias(c) for c in COLUMNS]
+    cid = (pl.col("customer_id").cast(pl.Int64, strict=False)
+           if "customer_id" in services.columns else pl.lit(None, dtype=pl.Int64))
+    if "cycle" in services.columns and services.schema["cycle"].is_integer():
+        text[COLUMNS.index("cycle")] = pl.col("cycle").cast(pl.String).str.zfill(2)
+    return services.with_columns(pl.col("id").cast(pl.Int64), cid.alias("customer_id"),
+                                 *text)
 
-    def __init__(self, data: ServiceData, ids: Iterable[str] | None = None) -> None:
-        raw = data.services
-        keys = list(raw) if ids is None else list(ids)
-        docs = [raw[k] for k in keys]
+
+def _customer_names(customers: dict[str, Doc]) -> pl.Expr:
+    """The customer's name: by link, else by customer number, else the number."""
+    by_id = {int(k): str(c.get("name") or "") for k, c in customers.items()}
+    by_number = {str(c.get("number")): str(c.get("name") or "")
+                 for c in customers.values() if c.get("number")}
+    linked = pl.col("customer_id").replace_strict(
+        by_id or {0: ""}, default=None, return_dtype=pl.String)
+    numbered = pl.col("customer_number").replace_strict(
+        by_number or {"": ""}, default=None, return_dtype=pl.String)
+    empty = pl.lit(None, dtype=pl.String)
+    return pl.coalesce(pl.when(linked != "").then(linked).otherwise(empty),
+                       pl.when(numbered != "").then(numbered).otherwise(empty),
+                       pl.col("customer_number"), pl.lit(""))
+
+
+class _Docs(Sequence[dict[str, Any]]):
+    """One service's stored fields by row position, read from the frame when asked."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self._frame = frame
+
+    def __len__(self) -> int:
+        return self._frame.height
+
+    def __getitem__(self, pos: Any) -> Any:
+        if isinstance(pos, slice):
+            return [self[i] for i in range(*pos.indices(len(self)))]
+        return self._frame.row(pos, named=True)
+
+
+class ServiceIndex:
+    """All services as a polars frame; :meth:`query` answers filter + sort as row
+    positions. ``frame`` (from :func:`services_frame`) narrows it to some services."""
+
+    def __init__(self, data: ServiceData, frame: pl.DataFrame | None = None) -> None:
+        frame = services_frame(data.services) if frame is None else frame
         self.data = data
-        self.ids = [int(k) for k in keys]
-        self.docs = docs
-        by_id = {k: str(c.get("name", "")) for k, c in data.customers.items()}
-        by_number = {str(c.get("number", "")): str(c.get("name", ""))
-                     for c in data.customers.values() if c.get("number")}
-        self.customer = [by_id.get(str(d.get("customer_id")))
-                         or by_number.get(str(d.get("customer_number", "")))
-                         or str(d.get("customer_number", "")) for d in docs]
-        self.service = [str(d.get("service", "")) for d in docs]
-        self.batch = [str(d.get("batch") or "") for d in docs]
         self._batch_dates = {b: fmt.date(doc.get("created")) for b, doc in data.batches.items()}
-        hay = [f"{c}\n{d.get('customer_number', '')}\n{s}\n{d.get('article_number', '')}\n"
-               f"{d.get('contract_number', '')}\n{b}\n{self._batch_dates.get(b, '')}"
-               for c, s, b, d in zip(self.customer, self.service, self.batch, docs,
-                                     strict=True)]
-        self._hay = pl.DataFrame({
-            "pos": pl.arange(0, len(docs), eager=True, dtype=pl.UInt32),
-            "hay": pl.Series(hay, dtype=pl.String).str.to_lowercase(),
-        })
+        self.frame = frame.with_columns(
+            _customer_names(data.customers).alias("customer"),
+            pl.col("batch").fill_null(""),
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("pos"))
+        self.ids = self.frame["id"]
+        self.customer = self.frame["customer"]
+        self.service = self.frame["service"].fill_null("")
+        self.batch = self.frame["batch"]
+        self.docs = _Docs(frame)
+        self._hay: pl.DataFrame | None = None
         self._orders: dict[str, pl.Series] = {}
         self._format_cache: dict[tuple[Any, ...], str] = {}
         self._bases: dict[tuple[str, bool], pl.DataFrame] = {}
         self._last: tuple[tuple[str, ...], tuple[str, bool], pl.DataFrame] | None = None
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return self.frame.height
+
+    def haystack(self) -> pl.DataFrame:
+        """``pos`` and the lower-case text a filter searches (built once, on first use)."""
+        if self._hay is None:
+            dates = pl.col("batch").replace_strict(
+                self._batch_dates or {"": ""}, default="", return_dtype=pl.String)
+            hay = pl.concat_str([pl.col(c).fill_null("") for c in SEARCHED], separator="\n")
+            self._hay = self.frame.with_columns(dates.alias("batch_date")).select(
+                "pos", hay.str.to_lowercase().alias("hay"))
+        return self._hay
 
     # -- sorting ---------------------------------------------------------------------------
-    def _sort_key(self, column: str) -> list[Any]:
-        docs = self.docs
+    def _sort_keys(self, column: str) -> list[pl.Expr]:
         if column == "imported":
-            return self.ids
+            return [pl.col("id")]
         if column in TEXT_COLUMNS:
-            return _german_ranks(getattr(self, column))
+            return german_keys(column)
         if column == "cycle":
-            return [int(c) if str(c).isdigit() else 999
-                    for c in (d.get("cycle") for d in docs)]
+            return [pl.col("cycle").cast(pl.Int64, strict=False).fill_null(999)]
         if column == "next_invoice":
-            return [str(d.get("next_invoice") or "") for d in docs]
+            return [pl.col("next_invoice").fill_null("")]
         if column == "amount":
-            return [_amount_key(d.get("amount")) for d in docs]
+            return [pl.col("amount").cast(pl.Float64, strict=False).fill_null(float("-inf"))]
         if column == "batch":
-            return self.batch
+            return [pl.col("batch")]
         raise ValueError(f"unknown sort column {column!r}")
 
     def order(self, column: str) -> pl.Series:
         """Row positions ascending by ``column``, ties in stored order (cached)."""
         found = self._orders.get(column)
         if found is None:
-            frame = pl.DataFrame({"key": self._sort_key(column), "pos": self._hay["pos"]})
-            found = frame.sort(["key", "pos"])["pos"]
+            keys = [*self._sort_keys(column), pl.col("pos")]
+            found = self.frame.select(pl.col("pos").gather(pl.arg_sort_by(keys)))["pos"]
             self._orders[column] = found
         return found
 
     def warm(self) -> None:
-        """Every sort order now (call from a worker thread)."""
+        """The filter's haystack and every sort order now (call from a worker thread)."""
+        self.haystack()
         for column in SORT_COLUMNS:
             self.order(column)
 
@@ -152,7 +203,8 @@ class ServiceIndex:
         found = self._bases.get(key)
         if found is None:
             order = self.order(sort)
-            found = self._hay.select(pl.all().gather(order.reverse() if descending else order))
+            found = self.haystack().select(
+                pl.all().gather(order.reverse() if descending else order))
             if len(self._bases) > 4:
                 self._bases.clear()
             self._bases[key] = found
@@ -166,7 +218,8 @@ class ServiceIndex:
         words = tuple(sorted(set(text.lower().split())))
         view = (sort, descending)
         if not words:
-            return self._base(*view)["pos"]
+            order = self.order(sort)
+            return order.reverse() if descending else order
         last = self._last
         if last is not None and last[1] == view and all(
                 any(o in n for n in words) for o in last[0]):
@@ -193,34 +246,22 @@ class ServiceIndex:
             self._format_cache[key] = found
         return found
 
+    def cells_at(self, positions: list[int]) -> list[tuple[str, ...]]:
+        """Customer, service, billing type, next invoice, amount, batch date of the rows
+        at ``positions`` (one gather from the frame, then formatted)."""
+        window = self.frame.select(
+            pl.col("customer", "service", "cycle", "cycle_name", "next_invoice", "amount",
+                   "currency", "batch").gather(positions))
+        return [(customer, service or "", cycle_label(cycle, cycle_name),
+                 self._formatted("date", next_invoice),
+                 self._formatted("money", amount, currency or DEFAULT_CURRENCY),
+                 self._batch_dates.get(batch, ""))
+                for (customer, service, cycle, cycle_name, next_invoice, amount, currency,
+                     batch) in window.iter_rows()]
+
     def cells(self, pos: int) -> tuple[str, ...]:
-        """Customer, service, billing type, next invoice, amount, batch date."""
-        d = self.docs[pos]
-        return (self.customer[pos], self.service[pos],
-                cycle_label(d.get("cycle"), d.get("cycle_name")),
-                self._formatted("date", d.get("next_invoice")),
-                self._formatted("money", d.get("amount"), d.get("currency") or DEFAULT_CURRENCY),
-                self.batch_date(pos))
-
-
-class _LazyRows(Sequence[tuple[str, ...]]):
-    """Rows formatted only when the table reads them (it fetches a window of hundreds)."""
-
-    def __init__(self, positions: list[int], cells: Any) -> None:
-        self._positions = positions
-        self._cells = cells
-        self._done: dict[int, tuple[str, ...]] = {}
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        found = self._done.get(i)
-        if found is None:
-            found = self._done[i] = self._cells(self._positions[i])
-        return found
+        """The cells of the row at ``pos`` (see :meth:`cells_at`)."""
+        return self.cells_at([pos])[0]
 
 
 class ServiceView:
@@ -243,14 +284,11 @@ class ServiceView:
 
     def service_id(self, visible: int) -> int | None:
         pos = self.position(visible)
-        return self.index.ids[pos] if pos is not None else None
-
-    def _cells(self, pos: int) -> tuple[str, ...]:
-        return self.index.cells(pos)[self.first_column:]
+        return int(self.index.ids[pos]) if pos is not None else None
 
     def rows(self, start: int, stop: int) -> Sequence[Sequence[object]]:
         positions = self.positions.slice(start, max(0, stop - start)).to_list()
-        return _LazyRows(positions, self._cells)
+        return [row[self.first_column:] for row in self.index.cells_at(positions)]
 
     def row_style(self, visible: int) -> str | None:
         return None
@@ -265,11 +303,12 @@ def customer_services(data: ServiceData, customer_id: int) -> ServiceIndex:
     """The services of one customer (by link, or by number when not linked)."""
     customer = data.customers.get(str(customer_id)) or {}
     number = str(customer.get("number") or "")
-    ids = [k for k, d in data.services.items()
-           if d.get("customer_id") == customer_id
-           or (d.get("customer_id") is None and number
-               and str(d.get("customer_number", "")) == number)]
-    return ServiceIndex(data, ids)
+    linked = pl.col("customer_id") == customer_id
+    if number:
+        linked = linked | (pl.col("customer_id").is_null()
+                           & (pl.col("customer_number") == number))
+    frame = services_frame(data.services)
+    return ServiceIndex(data, frame.filter(linked.fill_null(False)))
 
 
 # -- detail ------------------------------------------------------------------------------
