@@ -9,22 +9,20 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from mwtui.commands.common import dumps_safe
+from mwtui.workspace.models import CONTACT_FIELDS
 from mwtui.workspace.store import Doc, Snapshot
 
 LIST_KINDS: tuple[str, ...] = ("customers", "activities", "services", "articles", "batches")
+
+#: the contact fields in their documented JSON order (number first, as since the start)
+CUSTOMER_JSON_FIELDS: tuple[str, ...] = (
+    "number", *(name for name in CONTACT_FIELDS if name != "number"))
 
 
 def customer_json(doc_id: int, doc: Doc) -> dict[str, Any]:
     return {
         "id": doc_id,
-        "number": doc.get("number", ""),
-        "name": doc.get("name", ""),
-        "street": doc.get("street", ""),
-        "zip": doc.get("zip", ""),
-        "city": doc.get("city", ""),
-        "country": doc.get("country", ""),
-        "email": doc.get("email", ""),
-        "phone": doc.get("phone", ""),
+        **{name: doc.get(name, "") for name in CUSTOMER_JSON_FIELDS},
         "sources": [
             {"integration": s.get("integration"), "external_id": s.get("external_id")}
             for s in doc.get("sources", [])
