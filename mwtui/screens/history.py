@@ -7,6 +7,7 @@ batch where undo exists (WEBFAKT commits, contacts and orders imports) through t
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from rich.text import Text
@@ -81,6 +82,8 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[BatchRow] = []
+        self.marked: frozenset[str] = frozenset()  # shown as new during this visit
+        self._mark_lock = threading.Lock()  # two loads in flight must not both look
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,6 +99,11 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
     def on_screen_resume(self) -> None:
         self.action_reload()
 
+    def on_screen_suspend(self) -> None:
+        if self not in self.app.screen_stack:  # left for another screen, not a dialog
+            with self._mark_lock:  # next visit marks only what arrived after this one
+                self.marked = frozenset()
+
     def action_reload(self) -> None:
         self._load()
 
@@ -103,7 +111,10 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
     def _load(self) -> None:
         app: Any = self.app
         try:
-            rows = batch_rows(app.workspace.snapshot())
+            with self._mark_lock:
+                rows = batch_rows(app.workspace.snapshot(), str(app.workspace.path),
+                                  self.marked)
+                self.marked = frozenset(r.batch_id for r in rows if r.new)
         except Exception as err:  # unreadable workspace: one message, screen stays usable
             self.app.call_from_thread(self._status, _("Could not read the workspace: {error}")
                                       .format(error=err))
@@ -119,8 +130,10 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
         self.refresh_bindings()
         if rows:
             options.highlighted = keep if keep is not None and keep < len(rows) else 0
-            self._status(_("{n} batches, newest first; Enter report, u undo.").format(
-                n=fmt.count(len(rows))))
+            fresh = sum(r.new for r in rows)
+            text = (_("{n} batches, {new} new since you last looked; Enter report, u undo.")
+                    if fresh else _("{n} batches, newest first; Enter report, u undo."))
+            self._status(text.format(n=fmt.count(len(rows)), new=fmt.count(fresh)))
         else:
             self._status(_("No batches yet: imports and WEBFAKT commits appear here."))
 

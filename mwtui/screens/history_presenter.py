@@ -14,6 +14,7 @@ from mwtui.i18n import N_, _
 from mwtui.i18n import formats as fmt
 from mwtui.importers.accounting.jobs import count_line, status_word
 from mwtui.importers.accounting.report import item_lines
+from mwtui.screens.history_seen import look
 from mwtui.workspace.batches import can_undo, list_batches
 from mwtui.workspace.models import INTEGRATION_LABELS
 
@@ -60,10 +61,14 @@ class BatchRow:
     status: str
     counts: str
     undo_refusal: str | None = None  # why undo is not possible (the core's sentence)
+    new: bool = False  # arrived since the operator last looked at the Verlauf
 
     def line(self) -> str:
-        """``01.12.2026 08:02  Aufträge  lexware Office  abgeschlossen``, then the counts."""
-        return f"{self.when}  {self.what} · {self.source} · {self.status}\n    {self.counts}"
+        """``01.12.2026 08:02  Aufträge  lexware Office  abgeschlossen``, then the counts;
+        a batch that arrived since the last look starts with ``● new`` (a word, not a colour)."""
+        mark = _("● new") + "  " if self.new else ""
+        return (f"{mark}{self.when}  {self.what} · {self.source} · {self.status}\n"
+                f"    {self.counts}")
 
 
 def _counts_text(doc: dict[str, Any]) -> str:
@@ -77,7 +82,7 @@ def _counts_text(doc: dict[str, Any]) -> str:
             n=fmt.count(value)) for key, value in counts.items())
 
 
-def batch_row(doc: dict[str, Any]) -> BatchRow:
+def batch_row(doc: dict[str, Any], new: bool = False) -> BatchRow:
     kind = str(doc.get("kind", ""))
     source = str(doc.get("source", ""))
     return BatchRow(
@@ -85,12 +90,19 @@ def batch_row(doc: dict[str, Any]) -> BatchRow:
         _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind,
         INTEGRATION_LABELS.get(source, source),
         fmt.datetime_(doc.get("created")) if doc.get("created") else "-",
-        status_word(str(doc.get("status", ""))), _counts_text(doc), can_undo(doc))
+        status_word(str(doc.get("status", ""))), _counts_text(doc), can_undo(doc), new)
 
 
-def batch_rows(snapshot: Any) -> list[BatchRow]:
-    """All batches of all kinds, newest first."""
-    return [batch_row(doc) for _doc_id, doc in list_batches(snapshot)]
+def batch_rows(snapshot: Any, place: str | None = None,
+               keep: frozenset[str] = frozenset()) -> list[BatchRow]:
+    """All batches of all kinds, newest first. With ``place`` (the workspace's) the
+    operator looks now: batches new since the last look, and those in ``keep``, are marked."""
+    docs = [doc for _doc_id, doc in list_batches(snapshot)]
+    new = set(keep)
+    if place is not None:
+        new |= look(place, [(str(d.get("batch_id", "")), str(d.get("created", "")))
+                            for d in docs])
+    return [batch_row(doc, str(doc.get("batch_id", "")) in new) for doc in docs]
 
 
 def report_lines(doc: dict[str, Any]) -> list[str]:

@@ -29,6 +29,7 @@ from mwtui.importers.accounting.jobs import (
     preview_lines,
     summary_lines,
 )
+from mwtui.importers.accounting.pdf_cache import PdfCache, caching_factory
 from mwtui.workspace.text import safe_text
 
 PHASE_WORDS = {
@@ -79,6 +80,7 @@ class ImportRunner(Widget, can_focus=True):
         super().__init__(id=id)
         self.cancel_event = threading.Event()
         self.running = False
+        self.pdf_cache = PdfCache()  # PDFs of the preview, reused on confirm
         self.request: ImportRequest | None = None
         self.result: Any = None
         self.extra_lines: list[str] = []
@@ -100,6 +102,7 @@ class ImportRunner(Widget, can_focus=True):
         self.extra_lines = []
         self.running = True
         progress = self._progress_sink()
+        factory = caching_factory(factory, self.pdf_cache)
         job = ImportJob(request, factory, workspace, tz=tz, progress=progress)
         check = ImportJob(request, factory, workspace, tz=tz, progress=progress, dry_run=True)
         check.cancel_event = job.cancel_event  # one Escape stops whichever runs

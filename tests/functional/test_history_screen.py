@@ -14,10 +14,11 @@ from mwtui.workspace.batches import record_batch
 from mwtui.workspace.models import Batch, Service
 
 
-def add_webfakt_batch(ws, batch_id: str = "20260101-080000-aaaa") -> None:
+def add_webfakt_batch(ws, batch_id: str = "20260101-080000-aaaa",
+                      created: str = "2026-01-01T08:00:00+00:00") -> None:
     with ws.transaction() as tx:
         record_batch(tx, Batch(batch_id=batch_id, kind="webfakt", source="webfakt",
-                               created="2026-01-01T08:00:00+00:00", status="done",
+                               created=created, status="done",
                                counts={"committed": 1}))
         tx.insert("services", Service(customer_number="001", service="Hosting", amount="9.90",
                                       batch=batch_id).to_record())
@@ -113,3 +114,35 @@ async def test_undo_is_not_offered_for_an_import_without_journal(tmp_path: Path)
         await pilot.press("u")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_batches_arrived_since_the_last_look_are_marked_new(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    add_webfakt_batch(app.workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(app, pilot)
+        assert not any(r.new for r in screen.rows)  # first look: the baseline
+        await pilot.press("1")  # the operator goes elsewhere ...
+        await pilot.pause()
+        # ... and another process (a sync) records a batch
+        add_webfakt_batch(app.workspace, "20260102-080000-cccc", "2026-01-02T08:00:00+00:00")
+        await open_history(app, pilot)
+        assert [(r.batch_id, r.new) for r in screen.rows] == [
+            ("20260102-080000-cccc", True), ("20260101-080000-aaaa", False)]
+        assert "● new" in screen_text(app)  # a word, so it survives NO_COLOR
+        assert "1 new since you last looked" in screen_text(app)
+        await pilot.press("enter", "escape")  # reading a report keeps the mark
+        await pilot.pause()
+        assert screen.rows[0].new
+        await pilot.press("1")
+        await pilot.pause()
+        await open_history(app, pilot)  # looked again: nothing is new
+        assert not any(r.new for r in screen.rows)
+        assert "● new" not in screen_text(app)
+    # a fresh start of the app remembers the last look too; a batch that started earlier
+    # (a long sync) but arrived after the look is new as well
+    add_webfakt_batch(app.workspace, "20260103-080000-dddd", "2026-01-01T07:00:00+00:00")
+    again = make_app(tmp_path, app.workspace)
+    async with again.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(again, pilot)
+        assert [r.batch_id for r in screen.rows if r.new] == ["20260103-080000-dddd"]

@@ -90,3 +90,32 @@ async def test_confirm_names_items_changed_at_the_source_and_previews_again(
         await settle(app, pilot)
     batches = lexware_batches(app.workspace)
     assert len(batches) == 1 and batches[0]["items"] == second
+
+
+class CountingClient:
+    """A sandbox client that counts each delivery note's PDF downloads."""
+
+    def __init__(self, client, counts: dict[str, int]) -> None:
+        self._client, self.counts = client, counts
+
+    def download_delivery_note(self, note):
+        self.counts[note.external_id] = self.counts.get(note.external_id, 0) + 1
+        return self._client.download_delivery_note(note)
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
+async def test_preview_then_confirm_fetches_each_pdf_once(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    state = SandboxState.demo("lexware", now=NOW)
+    counts: dict[str, int] = {}
+    app.client_factory = lambda name: CountingClient(client_for(state), counts)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_preview(app, pilot)
+        assert counts and set(counts.values()) == {1}  # the preview fetched each PDF
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert dialog.runner.result is not None
+    assert set(counts.values()) == {1}  # confirming fetched none of them again
+    assert any(d.get("attachments") for _, d in app.workspace.snapshot().items("activities"))
