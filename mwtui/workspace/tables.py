@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -54,14 +55,14 @@ def iter_partitions(folder: Path, manifest: Manifest) -> Iterator[tuple[int, Doc
 
 def committed_keys(folder: Path, manifest: Manifest) -> tuple[frozenset[str], frozenset[str]]:
     """Row keys of every committed service and the customer numbers that own them."""
-    keys: set[str] = set()
+    keys: list[list[str]] = []
     owners: set[str] = set()
     for part in manifest.partitions:
         if part.get("keys"):
             k, o = read_keys(folder / part["keys"])
-            keys.update(k)
+            keys.append(k)
             owners.update(o)
-    return frozenset(keys), frozenset(owners)
+    return frozenset(chain.from_iterable(keys)), frozenset(owners)  # one set, not copied
 
 
 class LazyTables(dict):  # type: ignore[type-arg]
