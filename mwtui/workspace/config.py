@@ -256,14 +256,6 @@ class Config:
             section.pop("token", None)
         self.save()
 
-    def set_value(self, key: str, value: str | None) -> None:
-        """Set (or with ``None`` remove) a top-level setting such as ``language`` and save."""
-        if value is None:
-            self.raw.pop(key, None)
-        else:
-            self.raw[key] = value
-        self.save()
-
     def save(self) -> None:
         """Write atomically with mode 0600 (the file may hold tokens)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
