@@ -12,6 +12,7 @@ from typing import Any
 from mwtui.i18n import N_, _
 from mwtui.i18n import formats as fmt
 from mwtui.importers.accounting.jobs import integration_choices, token_state
+from mwtui.workspace.batches import list_batches
 from mwtui.workspace.config import TOKEN_ENV, Config
 from mwtui.workspace.errors import ConfigError
 from mwtui.workspace.models import SOURCE_BADGES
@@ -57,12 +58,9 @@ def _local_time(value: Any, tz: Any) -> str:
 def last_batches(snapshot: Any, integration: str) -> dict[str, dict[str, Any]]:
     """The newest contacts and orders batch of an integration."""
     newest: dict[str, dict[str, Any]] = {}
-    for _doc_id, doc in snapshot.items("batches"):
-        if doc.get("source") != integration or doc.get("kind") not in ("contacts", "orders"):
-            continue
-        current = newest.get(doc["kind"])
-        if current is None or str(doc.get("created", "")) > str(current.get("created", "")):
-            newest[doc["kind"]] = doc
+    for _doc_id, doc in list_batches(snapshot):  # newest first
+        if doc.get("source") == integration and doc.get("kind") in ("contacts", "orders"):
+            newest.setdefault(doc["kind"], doc)
     return newest
 
 
@@ -79,9 +77,8 @@ def last_imports(snapshot: Any, name: str, tz: Any = None) -> tuple[LastImport, 
 def last_sync(snapshot: Any, name: str) -> LastImport | None:
     """The newest unattended sync of ``name``: when it ran and what its contacts and orders
     batches changed together (counts summed)."""
-    runs = sorted((d for _i, d in snapshot.items("batches") if d.get("origin") == "sync"
-                   and d.get("source") == name and d.get("kind") in ("contacts", "orders")),
-                  key=lambda d: str(d.get("created", "")), reverse=True)
+    runs = [d for _i, d in list_batches(snapshot) if d.get("origin") == "sync"
+            and d.get("source") == name and d.get("kind") in ("contacts", "orders")]
     if not runs:
         return None
     newest = {}

@@ -43,9 +43,10 @@ def shown_batch(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_batches(snapshot: Snapshot) -> list[tuple[int, dict[str, Any]]]:
-    """All batches, newest first (a dead "running" one as "interrupted")."""
+    """All batches, newest first (a dead "running" one as "interrupted"). Batches created
+    in the same second keep the order they were recorded in: record ids only grow."""
     return sorted(((i, shown_batch(d)) for i, d in snapshot.items("batches")),
-                  key=lambda item: item[1].get("created", ""), reverse=True)
+                  key=lambda item: (str(item[1].get("created", "")), item[0]), reverse=True)
 
 
 @dataclass

@@ -144,3 +144,17 @@ def test_import_whose_last_bookkeeping_write_fails_exits_non_zero(
     code = main(["import", "contacts", "--from", "bexio", "--sandbox", "--json"])
     assert code == 1
     assert json.loads(capsys.readouterr().out)["status"] == "failed"
+
+
+def test_batches_of_the_same_second_list_in_the_order_they_were_recorded(
+        tmp_path: Path) -> None:
+    """An import and its undo often land in the same second: the undo must come first
+    (newest first), whatever their random id suffixes say."""
+    ws = Workspace(tmp_path / "ws.json")
+    same = "2026-12-01T10:00:00+00:00"
+    names = ["20261201-100000-ffff", "20261201-100000-0000", "20261201-100000-8888"]
+    for name in names:
+        with ws.transaction() as tx:
+            record_batch(tx, Batch(name, "contacts", "sevdesk", created=same, status="done"))
+    listed = [d["batch_id"] for _, d in list_batches(ws.snapshot())]
+    assert listed == names[::-1]
