@@ -6,7 +6,6 @@ in :class:`Secret` so that they never show up in a repr, a log line or an error 
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import os
 import re
@@ -19,9 +18,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-import tomli_w
 
-from mwtui.workspace.errors import ConfigError
+from mwtui.workspace.errors import ConfigError, StoreError
+from mwtui.workspace.files import replace_atomically
 from mwtui.workspace.models import INTEGRATIONS
 
 APP_NAME = "mwtui"
@@ -248,32 +247,54 @@ class Config:
         return TokenInfo(Secret(value), "config")
 
     def set_token(self, name: str, token: str | None) -> None:
-        """Store (or with ``None`` remove) a token; the file is written with mode 0600."""
-        section = self.raw.setdefault("integrations", {}).setdefault(name, {})
+        """Store (or with ``None`` remove) a token. The file is re-read and only that key
+        changes, so the operator's comments, order and later edits stay; it is written
+        atomically with mode 0600."""
+        document = self._document()
+        integrations = document.setdefault("integrations", _toml_table(super_table=True))
+        section = integrations.setdefault(name, _toml_table())
         if token:
             section["token"] = token
         else:
             section.pop("token", None)
-        self.save()
+        self._write(document)
+        self.raw = document.unwrap()
 
-    def save(self) -> None:
-        """Write atomically with mode 0600 (the file may hold tokens)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        data = tomli_w.dumps(self.raw).encode("utf-8")
+    def _document(self) -> Any:
+        """The config file as a tomlkit document (comments kept), empty when missing."""
+        import tomlkit
+
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                os.fchmod(fd, 0o600)
-                os.write(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self.path)
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return tomlkit.document()
         except OSError as err:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            raise ConfigError(f"Cannot read config file {self.path}: {err.strerror}.") from err
+        try:
+            return tomlkit.parse(text)
+        except tomlkit.exceptions.ParseError as err:
+            raise ConfigError(f"Config file {self.path} is not valid TOML: {err}. "
+                              "Fix it.") from None
+
+    def _write(self, document: Any) -> None:
+        """Replace the file atomically (temp file, fsync, rename) with mode 0600: it may
+        hold tokens."""
+        import tomlkit
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
             raise ConfigError(f"Cannot write config file {self.path}: {err.strerror}.") from err
+        try:
+            replace_atomically(self.path, tomlkit.dumps(document).encode("utf-8"))
+        except StoreError as err:  # one sentence naming the file and what to do
+            raise ConfigError(str(err)) from None
+
+
+def _toml_table(super_table: bool = False) -> Any:
+    import tomlkit
+
+    return tomlkit.table(is_super_table=super_table)
 
 
 DEFAULT_MAX_FILE_MB = 1024

@@ -73,3 +73,30 @@ def test_workspace_path_precedence(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("MWTUI_DB", str(tmp_path / "env.json"))
     assert workspace_path(None) == tmp_path / "env.json"
     assert workspace_path(str(tmp_path / "cli.json")) == tmp_path / "cli.json"
+
+
+def test_setting_a_token_keeps_the_operators_comments_and_other_settings(
+        tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        "# Buero Mueller: Zeitzone fuer die Schweizer Filiale\n"
+        'timezone = "Europe/Zurich"  # nicht aendern\n\n'
+        "[integrations.bexio]\n"
+        "# Testkonto, ab Januar das echte\n"
+        'base_url = "https://api.bexio.com"\n', encoding="utf-8")
+    path.chmod(0o600)
+    cfg = Config.load(path)
+    path.write_text(path.read_text(encoding="utf-8") + "\n# spaeter ergaenzt\n",
+                    encoding="utf-8")  # an edit made while the app runs is kept too
+    cfg.set_token("bexio", CANARY)
+    text = path.read_text(encoding="utf-8")
+    for kept in ("# Buero Mueller: Zeitzone fuer die Schweizer Filiale",
+                 'timezone = "Europe/Zurich"  # nicht aendern', "# Testkonto, ab Januar das echte",
+                 'base_url = "https://api.bexio.com"', "# spaeter ergaenzt"):
+        assert kept in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert Config.load(path).token("bexio").token == Secret(CANARY)
+    assert Config.load(path).timezone_name == "Europe/Zurich"
+    cfg.set_token("bexio", None)
+    assert "# Testkonto, ab Januar das echte" in path.read_text(encoding="utf-8")
+    assert Config.load(path).token("bexio").source == "none"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import tomli_w
+import tomlkit
 
 from mwtui.i18n import current_language, current_region, current_timezone, setup_language
 from mwtui.i18n.language import choose_language, choose_region, parse_locale
@@ -122,7 +122,7 @@ def test_setup_language_ignores_a_broken_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("key", "value"), [("language", "fr"), ("language", 3),
                                             ("locale", "Swiss"), ("locale", 1)])
 def test_config_rejects_bad_language_and_locale(key: str, value: object) -> None:
-    write_config(f"{key} = {tomli_w.dumps({'v': value})[4:]}")
+    write_config(f"{key} = {tomlkit.item(value).as_string()}")
     with pytest.raises(ConfigError, match=key):
         Config.load()
 
