@@ -2,6 +2,7 @@
 WEBFAKT services and 50k activities, against the same workspace without them.
 
     .venv/bin/python bench/bench_store.py [--rows 1000000] [--activities 50000]
+    .venv/bin/python bench/bench_store.py --commit-only   # the two commit figures only
 
 Every figure is one subprocess (wall time and peak RSS via ``resource.getrusage`` of a
 small launcher, see ``bench_webfakt.LAUNCHER``). Targets from issue 12 in brackets.
@@ -23,15 +24,26 @@ from bench_webfakt import CUSTOMERS, make_rows, make_workspace, run, write_file
 MWTUI = str(Path(sys.executable).with_name("mwtui"))
 
 COMMIT = r'''
-import sys, time
+import re, sys, time
+import polars
 from mwtui.importers.webfakt import check_file, commit
 from mwtui.workspace.store import Workspace
+
+def status(field):  # bytes, from the kernel's accounting of this process
+    text = open("/proc/self/status").read()
+    return int(re.search(field + r":\s+(\d+) kB", text).group(1)) * 1024
+
+floor = status("VmRSS")  # the modules imported, nothing read yet
 ws = Workspace.open(sys.argv[1])
 result = check_file(sys.argv[2], ws)
+check_peak, held = status("VmHWM"), status("VmRSS")
+open("/proc/self/clear_refs", "w").write("5")  # resets VmHWM to the current RSS
 start = time.perf_counter()
 done = commit(ws, result, sys.argv[2])
-print(f"{time.perf_counter() - start} {done.committed}")
+seconds = time.perf_counter() - start
+print(seconds, done.committed, floor, check_peak, held, status("VmHWM"))
 '''
+
 
 OPEN_ACTIVITIES = r'''
 from mwtui.screens.activities_presenter import ActivityIndex
@@ -83,18 +95,28 @@ def everyday(db: Path, folder: Path, env: dict[str, str]) -> dict[str, tuple[flo
 
 
 def commit_figure(db: Path, data: Path, env: dict[str, str], label: str) -> None:
+    """One check + commit in a fresh process: the commit's time, and memory as the
+    import floor, the check's peak, what the check result holds when the commit starts,
+    the commit's own peak (VmHWM reset after the check) and the whole process's peak."""
     _elapsed, out, peak = run([sys.executable, "-c", COMMIT, str(db), str(data)], env)
-    seconds, count = out.split()
+    seconds, count, floor, check, held, own = (float(v) for v in out.split())
     size = data.stat().st_size
-    print(f"commit of {int(count):,} accepted rows: {float(seconds):.2f} s {label}; process "
-          f"(check + commit) peak {peak / 1e6:.0f} MB = {peak / size:.1f}x the file "
-          f"({size / 1e6:.0f} MB)")
+
+    def mb(value: float) -> str:
+        return f"{value / 1e6:.0f} MB = {value / size:.1f}x"
+
+    print(f"commit of {int(count):,} accepted rows: {seconds:.2f} s {label}; file "
+          f"{size / 1e6:.0f} MB; floor (imports) {mb(floor)}; check peak {mb(check)}; "
+          f"held after check {mb(held)}; commit peak {mb(own)} (+{(own - held) / 1e6:.0f} MB "
+          f"over what the check holds); process peak {mb(peak)}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--activities", type=int, default=50_000)
+    parser.add_argument("--commit-only", action="store_true",
+                        help="only the two commit figures (100k and --rows accepted rows)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="mwtui-store-") as tmp:
@@ -108,6 +130,9 @@ def main() -> int:
         for db in (empty, full, plain):
             make_workspace(db)
         commit_figure(empty, small, env, "[<= 1 s]")
+        if args.commit_only:
+            commit_figure(full, big, env, "[<= 6 s, <= 4x file size]")
+            return 0
         with_small = folder_mb(empty)
         first_check = run([MWTUI, "--db", str(full), "webfakt", "check", str(big),
                            "--max-rejects", "5"], env)[0]
