@@ -278,7 +278,11 @@ class Workspace:
         with self._locked():
             self._ensure_layout()
             tx = Transaction(self.path, layout.read_manifest(self.path))
-            yield tx
+            try:
+                yield tx
+            except BaseException:
+                tx.discard()  # files written ahead (service partitions) go again
+                raise
             tx.commit()
 
 

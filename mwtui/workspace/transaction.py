@@ -1,8 +1,10 @@
 """A transaction: the tables it touches, loaded fresh under the lock; written on commit.
 
 Only the tables a transaction changes are written (one new file each); new services go
-to new partitions; an undo drops whole partitions. Nothing is visible until the manifest
-is swapped (``layout.commit_manifest``).
+to new partitions; an undo drops whole partitions. A frame of services is written to its
+partition at once (so a large commit holds one slice in memory, not all of them); still,
+nothing is visible until the manifest is swapped (``layout.commit_manifest``), and a
+transaction that fails or is discarded deletes what it wrote.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from mwtui.workspace.layout import (
     writable_mode,
 )
 from mwtui.workspace.layout import partition_ids as _ids
-from mwtui.workspace.partitions import write_docs, write_docs_keys, write_frame
+from mwtui.workspace.partitions import iter_docs, write_docs, write_docs_keys, write_frame
 from mwtui.workspace.tables import SERVICES, Doc, committed_keys, iter_partitions, load_table
 
 if TYPE_CHECKING:
@@ -74,7 +76,11 @@ class Transaction:
         self._dirty: set[str] = set()
         self._exposed: set[str] = set()
         self._next_ids: dict[str, int] = {}
-        self._new_parts: list[tuple[dict[str, Any], Any]] = []
+        # Pending partitions: (entry, documents), or (entry, None) once written to its file.
+        self._new_parts: list[tuple[dict[str, Any], list[Doc] | None]] = []
+        self._tag = f"{manifest.generation + 1}.{secrets.token_hex(3)}"  # new files' names
+        self._part_count = 0
+        self._written: list[Path] = []  # files written before the commit
 
     # -- loading ---------------------------------------------------------------------------
     def _table(self, name: str) -> dict[str, Doc]:
@@ -82,7 +88,8 @@ class Transaction:
             if name == SERVICES:
                 table = {str(i): d for i, d in iter_partitions(self.folder, self.manifest)}
                 for entry, docs in self._new_parts:
-                    table.update(zip(map(str, _ids(entry)), _docs(docs), strict=True))
+                    table.update(zip(map(str, _ids(entry)), self._docs(entry, docs),
+                                     strict=True))
                 if self._new_parts:  # pending inserts now live in the dict
                     self._new_parts.clear()
                     self._dirty.add(SERVICES)
@@ -115,7 +122,7 @@ class Transaction:
         if table == SERVICES and SERVICES not in self._loaded:
             yield from iter_partitions(self.folder, self.manifest)
             for entry, docs in self._new_parts:
-                yield from zip(_ids(entry), _docs(docs), strict=True)
+                yield from zip(_ids(entry), self._docs(entry, docs), strict=True)
             return
         for key, doc in self._table(table).items():
             yield int(key), doc
@@ -184,17 +191,37 @@ class Transaction:
     def insert_frame(self, table: str, frame: pl.DataFrame, batch: str) -> range:
         """Insert a polars frame of documents (a column per field, with ``row_key`` and
         ``customer_number``) as one partition of ``batch``, without a Python object per
-        row. Only for services."""
+        row. Only for services. The partition and its key index are written (and
+        fsynced) now, so the caller can free the frame; they are named by the manifest
+        only when the transaction commits. Call it once per slice of a large batch: each
+        call is one partition of the batch."""
         if table != SERVICES:
             raise StoreError(f"insert_frame is for services, not {table}.")
         if SERVICES in self._loaded:  # services are held as a dict in this transaction
             ids = self.insert_many(table, frame.to_dicts())
             return range(ids[0], ids[-1] + 1) if ids else range(0)
+        if frame.height == 0:
+            return range(0)
         ids = self._take_ids(table, frame.height)
-        self._new_parts.append(({"batch": batch, "first": ids[0] if ids else 0,
-                                 "count": frame.height}, frame))
+        entry = {"batch": batch, "first": ids[0], "count": frame.height}
+        file, keys = self._part_names("parquet")
+        (self.folder / PARTS).mkdir(exist_ok=True)
+        self._written += [self.folder / file, self.folder / keys]
+        write_frame(self.folder / file, self.folder / keys, frame)
+        entry.update(file=file, keys=keys)
+        self._new_parts.append((entry, None))
         self.changed = True
-        return range(ids[0], ids[-1] + 1) if ids else range(0)
+        return range(ids[0], ids[-1] + 1)
+
+    def _part_names(self, suffix: str) -> tuple[str, str]:
+        """The next partition file of this transaction and its key index."""
+        stem = f"{PARTS}/p{self._tag}-{self._part_count}"
+        self._part_count += 1
+        return f"{stem}.{suffix}", f"{stem}.keys"
+
+    def _docs(self, entry: dict[str, Any], docs: list[Doc] | None) -> Iterable[Doc]:
+        """A pending partition's documents (read back from its file once written)."""
+        return docs if docs is not None else iter_docs(self.folder / entry["file"])
 
     def update(self, table: str, doc_id: int, fields: Doc) -> None:
         doc = self._table(table).get(str(doc_id))
@@ -276,13 +303,21 @@ class Transaction:
         return results
 
     # -- commit ----------------------------------------------------------------------------
+    def discard(self) -> None:
+        """Delete the files written so far (the transaction is abandoned)."""
+        for path in self._written:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self._written.clear()
+
     def commit(self) -> None:
         """Write the changed files under new names, then swap the manifest."""
         if not self.changed:
+            self.discard()
             return
         manifest = self.manifest
         manifest.generation += 1
-        written: list[Path] = []
+        written: list[Path] = self._written
         try:
             self._write_files(manifest, written)
             if self.mode != 0o600:  # keep a group-shared mode on every new file
@@ -299,7 +334,7 @@ class Transaction:
             collect_garbage(self.folder, manifest)
 
     def _write_files(self, manifest: Manifest, written: list[Path]) -> None:
-        tag = f"{manifest.generation}.{secrets.token_hex(3)}"
+        tag = self._tag
         for name in sorted(self._dirty - {SERVICES}):
             file = f"{name}.{tag}.json"
             written.append(self.folder / file)
@@ -315,22 +350,11 @@ class Transaction:
             manifest.partitions = []
         if parts:
             (self.folder / PARTS).mkdir(exist_ok=True)
-        for n, (entry, docs) in enumerate(parts):
-            suffix = "ndjson" if isinstance(docs, list) else "parquet"
-            entry["file"] = f"{PARTS}/p{tag}-{n}.{suffix}"
-            keys = f"{PARTS}/p{tag}-{n}.keys"
-            written += [self.folder / entry["file"], self.folder / keys]
-            if isinstance(docs, list):
+        for entry, docs in parts:
+            if docs is not None:  # documents: written now, as JSON lines
+                entry["file"], keys = self._part_names("ndjson")
+                written += [self.folder / entry["file"], self.folder / keys]
                 write_docs(self.folder / entry["file"], docs)
-                has_keys = write_docs_keys(self.folder / keys, docs)
-            else:
-                write_frame(self.folder / entry["file"], self.folder / keys, docs)
-                has_keys = True
-            if has_keys:
-                entry["keys"] = keys
+                if write_docs_keys(self.folder / keys, docs):
+                    entry["keys"] = keys
             manifest.partitions.append(entry)
-
-
-def _docs(docs: Any) -> list[Doc]:
-    """Pending partition contents as documents (a frame becomes dicts only if asked)."""
-    return docs if isinstance(docs, list) else docs.to_dicts()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +14,7 @@ import polars as pl
 
 from mwtui.importers.webfakt.check import Progress, Steps
 from mwtui.importers.webfakt.keys import row_keys
-from mwtui.importers.webfakt.read import FileError, read_file
+from mwtui.importers.webfakt.read import FileError, open_file
 from mwtui.importers.webfakt.result import CheckResult
 from mwtui.workspace.batches import record_batch
 from mwtui.workspace.models import Batch, Service, now_iso
@@ -34,50 +37,64 @@ class CommitResult:
 
 _OPTIONAL_FIELDS = ("article_number", "quantity_text", "gross_amount", "next_invoice", "date",
                     "employee", "contract_number", "order_number")
+_TEXT_FIELDS = ("customer_number", "service", "amount", "cycle", "cycle_name", "quantity",
+                "discount", "remarks")
 
 
-def _service_frame(frame: pl.DataFrame, keys: pl.Series, result: CheckResult,
-                   batch_id: str) -> tuple[pl.DataFrame, set[str]]:
-    """Accepted rows as ``models.Service`` records (stored form), one column per field,
-    and the optional fields that some row has."""
+def _service_frame(frame: pl.DataFrame, result: CheckResult, batch_id: str) -> pl.DataFrame:
+    """Accepted rows with their fields (``with_fields``) and ``row_key`` as
+    ``models.Service`` records (stored form), one column per field. Optional fields the
+    format has no column for are left out (``Service.from_record`` fills their defaults),
+    the same for every slice of a file, which keeps the partitions small."""
     defaults = Service(customer_number="", service="", amount="0").to_record()
-    present = {c for c in _OPTIONAL_FIELDS
-               if frame.get_column(c).dtype != pl.Null
-               and frame.get_column(c).null_count() < frame.height}
-    text = [pl.col(c).cast(pl.String).fill_null(defaults[c]) for c in (
-        "customer_number", "service", "amount", "cycle", "cycle_name", "quantity",
-        "discount", "remarks")]
+    text = [pl.col(c).cast(pl.String).fill_null(defaults[c]) for c in _TEXT_FIELDS]
     optional = [pl.col(c).cast(pl.String).fill_null(defaults[c]) if isinstance(defaults[c], str)
-                else pl.col(c).cast(pl.String) for c in _OPTIONAL_FIELDS]
+                else pl.col(c).cast(pl.String) for c in _OPTIONAL_FIELDS if c in result.fields]
     return frame.select(
         *text, *optional, pl.col("customer_id").cast(pl.Int64),
         pl.col("from_catalogue").alias("filled_from_catalogue"),
-        keys.alias("row_key"),
+        pl.col("row_key"),
         pl.lit(result.file_name).alias("source_file"),
         pl.col("line").cast(pl.Int64).alias("source_line"),
         pl.lit(result.format).alias("format"),
         pl.lit(batch_id).alias("batch"),
-    ), present
+    )
 
 
-def _service_docs(result: CheckResult, batch_id: str) -> pl.DataFrame:
-    """The accepted rows as service records, prepared a slice at a time (the full fields
-    of a million rows at once cost several times the file in memory). Optional fields
-    that no row of this file has are left out (``Service.from_record`` fills their
-    defaults), which keeps the partition small."""
-    accepted = result.accepted_rows()
-    parts: list[pl.DataFrame] = []
-    present: set[str] = set()
-    for start in range(0, max(accepted.height, 1), _SLICE_ROWS):
-        rows = result.with_fields(accepted.slice(start, _SLICE_ROWS))
-        part, has = _service_frame(rows, row_keys(rows), result, batch_id)
-        parts.append(part)
-        present |= has
-    docs = pl.concat(parts, how="vertical_relaxed")
-    return docs.drop([c for c in _OPTIONAL_FIELDS if c not in present])
+def _slice_records(result: CheckResult, rows: pl.DataFrame, batch_id: str) -> pl.DataFrame:
+    """One slice of accepted rows as service records: the fields computed again from the
+    raw lines (``with_fields``) and the row keys hashed."""
+    full = result.with_fields(rows)
+    return _service_frame(full.with_columns(row_keys(full)), result, batch_id)
+
+
+def _service_slices(result: CheckResult, batch_id: str) -> Iterator[pl.DataFrame]:
+    """The accepted rows as service records, a slice at a time (the full fields of a
+    million rows at once cost several times the file in memory). Two slices are
+    prepared at once on two threads: while one hashes its keys in Python (holding the
+    GIL), polars computes the other's fields and the caller writes the previous one."""
+    accepted = result.accepted_rows().select("line", "raw", "occurrence", "from_catalogue")
+    starts = range(0, accepted.height, _SLICE_ROWS)
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        pending: deque[Future[pl.DataFrame]] = deque()
+        for start in starts:
+            pending.append(pool.submit(_slice_records, result,
+                                       accepted.slice(start, _SLICE_ROWS), batch_id))
+            if len(pending) >= _THREADS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 _SLICE_ROWS = 100_000
+_THREADS = 2
+
+
+def _not_known(records: pl.DataFrame, known: pl.Series | None) -> pl.DataFrame:
+    """``records`` without the rows whose key is in ``known`` (committed meanwhile)."""
+    if known is None:
+        return records
+    return records.filter(~pl.col("row_key").is_in(known))
 
 
 def _batch(result: CheckResult, batch_id: str, committed: int, skipped: int) -> Batch:
@@ -104,22 +121,33 @@ def commit(
     the check; rows committed meanwhile by someone else are skipped and counted."""
     step = Steps(progress, None)
     step("verifying file", 0.0)
-    if hashlib.sha256(read_file(path)).hexdigest() != result.sha256:
+    if _file_sha256(path) != result.sha256:
         raise FileError(
             f"{Path(path).name} changed since it was checked; nothing was written. "
             "Check the file again and review the new result before committing."
         )
-    step("preparing records", 0.2)
     batch_id = new_batch_id()
-    docs = _service_docs(result, batch_id)
-    step("writing", 0.5)
+    total = max(result.accepted, 1)
     with workspace.transaction() as tx:
         stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
-        known = pl.Series(list(stored), dtype=pl.String).implode()
-        new = docs.filter(~pl.col("row_key").is_in(known)) if stored else docs
-        skipped = docs.height - new.height
-        if new.height:
-            tx.insert_frame("services", new, batch_id)
-            record_batch(tx, _batch(result, batch_id, new.height, skipped))
+        known = pl.Series(list(stored), dtype=pl.String).implode() if stored else None
+        del stored
+        done = committed = 0
+        for records in _service_slices(result, batch_id):
+            step("writing", 0.1 + 0.9 * done / total)
+            new = _not_known(records, known)
+            done += records.height
+            committed += new.height
+            tx.insert_frame("services", new, batch_id)  # one partition per slice, written now
+            del records, new
+        skipped = done - committed
+        if committed:
+            record_batch(tx, _batch(result, batch_id, committed, skipped))
     step("done", 1.0)
-    return CommitResult(batch_id if new.height else None, new.height, skipped, result.rejected)
+    return CommitResult(batch_id if committed else None, committed, skipped, result.rejected)
+
+
+def _file_sha256(path: Path | str) -> str:
+    """SHA-256 of the file, read a block at a time (never the whole file in memory)."""
+    with open_file(path) as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
