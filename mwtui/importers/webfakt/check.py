@@ -165,7 +165,7 @@ def _check_rows(body: _Body, lookups: CatalogueLookups, step: Steps) -> pl.DataF
         while pending:
             chunks.append(pending.popleft().result())
     del lines
-    return pl.concat(chunks)
+    return pl.concat(chunks, rechunk=False)  # no copy of every line's text
 
 
 def _mark_already_imported(result: CheckResult, lookups: CatalogueLookups) -> pl.DataFrame:

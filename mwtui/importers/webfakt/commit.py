@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from mwtui.importers.webfakt.check import Progress, Steps
-from mwtui.importers.webfakt.keys import row_keys
+from mwtui.importers.webfakt.keys import KEY_COLUMNS, row_keys
 from mwtui.importers.webfakt.read import FileError, open_file
 from mwtui.importers.webfakt.result import CheckResult
 from mwtui.workspace.batches import record_batch
@@ -61,33 +60,37 @@ def _service_frame(frame: pl.DataFrame, result: CheckResult, batch_id: str) -> p
     )
 
 
-def _slice_records(result: CheckResult, rows: pl.DataFrame, batch_id: str) -> pl.DataFrame:
-    """One slice of accepted rows as service records: the fields computed again from the
-    raw lines (``with_fields``) and the row keys hashed."""
-    full = result.with_fields(rows)
-    return _service_frame(full.with_columns(row_keys(full)), result, batch_id)
-
-
 def _service_slices(result: CheckResult, batch_id: str) -> Iterator[pl.DataFrame]:
     """The accepted rows as service records, a slice at a time (the full fields of a
-    million rows at once cost several times the file in memory). Two slices are
-    prepared at once on two threads: while one hashes its keys in Python (holding the
-    GIL), polars computes the other's fields and the caller writes the previous one."""
-    accepted = result.accepted_rows().select("line", "raw", "occurrence", "from_catalogue")
-    starts = range(0, accepted.height, _SLICE_ROWS)
-    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-        pending: deque[Future[pl.DataFrame]] = deque()
-        for start in starts:
-            pending.append(pool.submit(_slice_records, result,
-                                       accepted.slice(start, _SLICE_ROWS), batch_id))
-            if len(pending) >= _THREADS:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    million rows at once cost several times the file in memory). The fields are computed
+    again from the raw lines (``with_fields``) on this thread, whose memory the check has
+    just freed; the row keys are hashed in Python on one worker thread, overlapping the
+    next slice's fields and the caller's writing of the previous slice (polars releases
+    the GIL)."""
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        held: tuple[pl.DataFrame, Future[pl.Series]] | None = None
+        for rows in _accepted_slices(result):
+            fields = result.with_fields(rows)
+            keys = hasher.submit(row_keys, fields.select(*KEY_COLUMNS, "occurrence"))
+            if held is not None:
+                yield _service_frame(held[0].with_columns(held[1].result()), result, batch_id)
+            held = (fields, keys)
+            del fields, keys
+        if held is not None:
+            yield _service_frame(held[0].with_columns(held[1].result()), result, batch_id)
+
+
+def _accepted_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
+    """The accepted rows of the check (the columns ``with_fields`` and the records
+    need), from a slice of the table at a time: no copy of the whole table."""
+    table = result.table
+    for start in range(0, table.height, _SLICE_ROWS):
+        rows = table.slice(start, _SLICE_ROWS).filter(pl.col("status") == "accepted")
+        if rows.height:
+            yield rows.select("line", "raw", "occurrence", "from_catalogue")
 
 
 _SLICE_ROWS = 100_000
-_THREADS = 2
 
 
 def _not_known(records: pl.DataFrame, known: pl.Series | None) -> pl.DataFrame:
