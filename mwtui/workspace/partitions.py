@@ -48,7 +48,7 @@ def write_frame(path: Path, keys_path: Path, frame: pl.DataFrame) -> None:
     import polars as pl
 
     buffer = io.BytesIO()
-    frame.write_parquet(buffer, compression="lz4", statistics=False)
+    frame.write_parquet(buffer, compression="zstd", compression_level=1, statistics=False)
 
     def keys() -> Iterator[bytes]:
         index = frame.select(pl.col("row_key"),

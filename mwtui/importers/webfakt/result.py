@@ -120,8 +120,7 @@ class CheckResult:
             return frame
         if self.lookups is None:
             raise ValueError("This check result has no look-ups; cannot add the fields.")
-        full = self._rules.run(frame, full=True)
-        extra = full.select("line", *NORMALISED_COLUMNS)
+        extra = self._rules.run(frame, full=True, columns=("line", *NORMALISED_COLUMNS))
         joined = frame.join(extra, on="line", how="left", maintain_order="left")
         order = [c for c in OUTCOME_COLUMNS[:9] if c in joined.columns]
         order += [*NORMALISED_COLUMNS]
