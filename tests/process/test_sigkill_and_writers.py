@@ -177,3 +177,45 @@ def test_four_processes_with_mixed_writes_lose_and_double_nothing(tmp_path: Path
         per_batch[doc["batch"]] = per_batch.get(doc["batch"], 0) + 1
     assert per_batch == {b: 5 for b, s in batches.items() if s == "done"}
     assert len(snap.committed_keys()[0]) == 5 * 4 * 25
+
+
+SLICED_COMMIT = textwrap.dedent(
+    """
+    import importlib, sys, time
+    from mwtui.importers.webfakt import check_file, commit
+    from mwtui.workspace.store import Workspace
+    from mwtui.workspace.transaction import Transaction
+    importlib.import_module("mwtui.importers.webfakt.commit")._SLICE_ROWS = 1
+    real = Transaction.insert_frame
+    def announced(self, *args):
+        done = real(self, *args)
+        print("slice", flush=True)
+        time.sleep(60)  # killed here, between two slices
+        return done
+    Transaction.insert_frame = announced
+    ws = Workspace.open(sys.argv[1])
+    commit(ws, check_file(sys.argv[2], ws), sys.argv[2])
+    """
+)
+
+
+def test_sigkill_between_the_slices_of_a_webfakt_commit(tmp_path: Path) -> None:
+    from tests.support.webfakt import HEADER1, seeded_workspace
+
+    ws = seeded_workspace(tmp_path / "ws.json")
+    path = tmp_path / "f.csv"
+    path.write_bytes((HEADER1 + "\r\n001;12101;A;01;1;1,00;;0;\r\n7104;17104;B;12;1;2,00;;0;"
+                      "\r\n").encode("cp1252"))
+    proc = subprocess.Popen([sys.executable, "-c", SLICED_COMMIT, str(ws.path), str(path)],
+                            stdout=subprocess.PIPE, text=True, cwd=REPO)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "slice", "the commit did not start"
+    written = orphans(Workspace(ws.path))
+    assert {Path(name).suffix for name in written} == {".parquet", ".keys"}
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    reopened = Workspace.open(ws.path)  # the lock is free: unnamed files go
+    assert not orphans(reopened)
+    snap = reopened.snapshot()
+    assert list(snap.items("services")) == []
+    assert [d for _, d in snap.items("batches") if d["kind"] == "webfakt"] == []
