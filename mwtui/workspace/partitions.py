@@ -1,7 +1,8 @@
-"""Service partitions: one file per batch, written once, and its row-key index.
+"""Service partitions: files of one batch each, written once, and their row-key index.
 
-A partition holds the documents of one batch in id order: a WEBFAKT commit writes Parquet
-(straight from the polars frame, no Python object per row); other inserts write JSON lines
+A partition holds documents of one batch in id order (a large batch has several): a
+WEBFAKT commit writes Parquet, one partition per slice of its rows (straight from the
+polars frame, no Python object per row); other inserts write JSON lines
 (lossless for any JSON document). The index (``.keys``) holds
 ``row_key<TAB>customer_number`` per line, so the already-imported check reads about 80
 bytes a row instead of the whole row.
