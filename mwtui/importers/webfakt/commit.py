@@ -64,9 +64,8 @@ def _service_slices(result: CheckResult, batch_id: str) -> Iterator[pl.DataFrame
     """The accepted rows as service records, a slice at a time (the full fields of a
     million rows at once cost several times the file in memory). The fields are computed
     again from the raw lines (``with_fields``) on this thread, whose memory the check has
-    just freed; the row keys are hashed in Python on one worker thread, overlapping the
-    next slice's fields and the caller's writing of the previous slice (polars releases
-    the GIL)."""
+    just freed; the row keys are hashed in Python on one worker thread while this thread
+    computes the next slice's fields (polars releases the GIL)."""
     with ThreadPoolExecutor(max_workers=1) as hasher:
         held: tuple[pl.DataFrame, Future[pl.Series]] | None = None
         for rows in _accepted_slices(result):
@@ -90,7 +89,7 @@ def _accepted_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
             yield rows.select("line", "raw", "occurrence", "from_catalogue")
 
 
-_SLICE_ROWS = 100_000
+_SLICE_ROWS = 25_000  # rows of the table a slice: more costs memory, fewer costs time
 
 
 def _not_known(records: pl.DataFrame, known: pl.Series | None) -> pl.DataFrame:
@@ -130,24 +129,39 @@ def commit(
             "Check the file again and review the new result before committing."
         )
     batch_id = new_batch_id()
-    total = max(result.accepted, 1)
     with workspace.transaction() as tx:
         stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
         known = pl.Series(list(stored), dtype=pl.String).implode() if stored else None
         del stored
-        done = committed = 0
-        for records in _service_slices(result, batch_id):
-            step("writing", 0.1 + 0.9 * done / total)
-            new = _not_known(records, known)
-            done += records.height
-            committed += new.height
-            tx.insert_frame("services", new, batch_id)  # one partition per slice, written now
-            del records, new
+        done, committed = _write_slices(tx, result, batch_id, known, step)
         skipped = done - committed
         if committed:
             record_batch(tx, _batch(result, batch_id, committed, skipped))
     step("done", 1.0)
     return CommitResult(batch_id if committed else None, committed, skipped, result.rejected)
+
+
+def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: pl.Series | None,
+                  step: Steps) -> tuple[int, int]:
+    """Write the accepted rows not in ``known``, one partition per slice, on a writer
+    thread (Parquet encoding and the file writes release the GIL) while the next slice
+    is prepared; at most one slice is being written. ``(accepted, written)`` rows."""
+    done = committed = 0
+    total = max(result.accepted, 1)
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        writing: Future[range] | None = None
+        for records in _service_slices(result, batch_id):
+            step("writing", 0.1 + 0.9 * done / total)
+            new = _not_known(records, known)
+            done += records.height
+            committed += new.height
+            if writing is not None:
+                writing.result()
+            writing = writer.submit(tx.insert_frame, "services", new, batch_id)
+            del records, new
+        if writing is not None:
+            writing.result()
+    return done, committed
 
 
 def _file_sha256(path: Path | str) -> str:
