@@ -60,23 +60,23 @@ def _service_frame(frame: pl.DataFrame, result: CheckResult, batch_id: str) -> p
     )
 
 
-def _service_slices(result: CheckResult, batch_id: str) -> Iterator[pl.DataFrame]:
-    """The accepted rows as service records, a slice at a time (the full fields of a
-    million rows at once cost several times the file in memory). The fields are computed
-    again from the raw lines (``with_fields``) on this thread, whose memory the check has
-    just freed; the row keys are hashed in Python on one worker thread while this thread
-    computes the next slice's fields (polars releases the GIL)."""
+def _keyed_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
+    """The accepted rows with their fields and ``row_key``, a slice at a time (the full
+    fields of a million rows at once cost several times the file in memory). The fields
+    are computed again from the raw lines (``with_fields``) on this thread, whose memory
+    the check has just freed; the row keys are hashed in Python on one worker thread
+    while this thread computes the next slice's fields (polars releases the GIL)."""
     with ThreadPoolExecutor(max_workers=1) as hasher:
         held: tuple[pl.DataFrame, Future[pl.Series]] | None = None
         for rows in _accepted_slices(result):
             fields = result.with_fields(rows)
             keys = hasher.submit(row_keys, fields.select(*KEY_COLUMNS, "occurrence"))
             if held is not None:
-                yield _service_frame(held[0].with_columns(held[1].result()), result, batch_id)
+                yield held[0].with_columns(held[1].result())
             held = (fields, keys)
             del fields, keys
         if held is not None:
-            yield _service_frame(held[0].with_columns(held[1].result()), result, batch_id)
+            yield held[0].with_columns(held[1].result())
 
 
 def _accepted_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
@@ -144,24 +144,31 @@ def commit(
 def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: pl.Series | None,
                   step: Steps) -> tuple[int, int]:
     """Write the accepted rows not in ``known``, one partition per slice, on a writer
-    thread (Parquet encoding and the file writes release the GIL) while the next slice
-    is prepared; at most one slice is being written. ``(accepted, written)`` rows."""
+    thread (building the records, Parquet encoding and the file writes release the GIL)
+    while the next slice is prepared; one slice is written at a time. Returns the rows
+    ``(accepted, written)``."""
     done = committed = 0
     total = max(result.accepted, 1)
     with ThreadPoolExecutor(max_workers=1) as writer:
-        writing: Future[range] | None = None
-        for records in _service_slices(result, batch_id):
+        writing: Future[int] | None = None
+        for rows in _keyed_slices(result):
             step("writing", 0.1 + 0.9 * done / total)
-            new = _not_known(records, known)
-            done += records.height
-            committed += new.height
+            done += rows.height
             if writing is not None:
-                writing.result()
-            writing = writer.submit(tx.insert_frame, "services", new, batch_id)
-            del records, new
+                committed += writing.result()
+            writing = writer.submit(_store_slice, tx, result, rows, batch_id, known)
+            del rows
         if writing is not None:
-            writing.result()
+            committed += writing.result()
     return done, committed
+
+
+def _store_slice(tx: Any, result: CheckResult, rows: pl.DataFrame, batch_id: str,
+                 known: pl.Series | None) -> int:
+    """Write one slice's records not in ``known`` as a partition; how many."""
+    new = _not_known(_service_frame(rows, result, batch_id), known)
+    tx.insert_frame("services", new, batch_id)
+    return new.height
 
 
 def _file_sha256(path: Path | str) -> str:
