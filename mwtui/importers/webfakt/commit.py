@@ -92,11 +92,13 @@ def _accepted_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
 _SLICE_ROWS = 25_000  # rows of the table a slice: more costs memory, fewer costs time
 
 
-def _not_known(records: pl.DataFrame, known: pl.Series | None) -> pl.DataFrame:
-    """``records`` without the rows whose key is in ``known`` (committed meanwhile)."""
-    if known is None:
+def _not_known(records: pl.DataFrame, known: frozenset[str]) -> pl.DataFrame:
+    """``records`` without the rows whose key is in ``known`` (committed meanwhile). A
+    set look-up per row: polars' ``is_in`` would hash all of ``known`` again per slice."""
+    if not known:
         return records
-    return records.filter(~pl.col("row_key").is_in(known))
+    keys = records.get_column("row_key").to_list()
+    return records.filter(pl.Series([k not in known for k in keys], dtype=pl.Boolean))
 
 
 def _batch(result: CheckResult, batch_id: str, committed: int, skipped: int) -> Batch:
@@ -130,9 +132,7 @@ def commit(
         )
     batch_id = new_batch_id()
     with workspace.transaction() as tx:
-        stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
-        known = pl.Series(list(stored), dtype=pl.String).implode() if stored else None
-        del stored
+        known, _owners = tx.committed_keys()  # the row-key index: no service is parsed
         done, committed = _write_slices(tx, result, batch_id, known, step)
         skipped = done - committed
         if committed:
@@ -141,7 +141,7 @@ def commit(
     return CommitResult(batch_id if committed else None, committed, skipped, result.rejected)
 
 
-def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: pl.Series | None,
+def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: frozenset[str],
                   step: Steps) -> tuple[int, int]:
     """Write the accepted rows not in ``known``, one partition per slice, on a writer
     thread (building the records, Parquet encoding and the file writes release the GIL)
@@ -164,7 +164,7 @@ def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: pl.Series 
 
 
 def _store_slice(tx: Any, result: CheckResult, rows: pl.DataFrame, batch_id: str,
-                 known: pl.Series | None) -> int:
+                 known: frozenset[str]) -> int:
     """Write one slice's records not in ``known`` as a partition; how many."""
     new = _not_known(_service_frame(rows, result, batch_id), known)
     tx.insert_frame("services", new, batch_id)
