@@ -83,11 +83,14 @@ def test_rows_committed_meanwhile_are_skipped_in_every_slice(tmp_path: Path,
     monkeypatch.setattr(commit_module, "_SLICE_ROWS", 2)
     ws = seeded_workspace(tmp_path / "ws.json")
     path = write(tmp_path / "f.csv", HEADER1, ROWS1)
-    first, second = check_file(path, ws), check_file(path, ws)
-    committed = commit(ws, first, path).committed
-    done = commit(ws, second, path)
-    assert (done.batch_id, done.committed, done.already_imported) == (None, 0, committed)
-    assert len(stored(ws)) == committed
+    stale = check_file(path, ws)  # checked before the two rows below were committed
+    part = write(tmp_path / "part.csv", HEADER1, [ROWS1[1], ROWS1[5]])  # slices 1 and 3
+    assert commit(ws, check_file(part, ws), part).committed == 2
+    done = commit(ws, stale, path)
+    assert (done.committed, done.already_imported) == (stale.accepted - 2, 2)
+    lines = sorted(d["source_line"] for d in stored(ws) if d["source_file"] == "f.csv")
+    assert lines == [2, 5, 8]  # the three rows not committed meanwhile, each once
+    assert len(stored(ws)) == stale.accepted
 
 
 def test_a_failure_between_slices_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
