@@ -60,25 +60,6 @@ def _service_frame(frame: pl.DataFrame, result: CheckResult, batch_id: str) -> p
     )
 
 
-def _keyed_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
-    """The accepted rows with their fields and ``row_key``, a slice at a time (the full
-    fields of a million rows at once cost several times the file in memory). The fields
-    are computed again from the raw lines (``with_fields``) on this thread, whose memory
-    the check has just freed; the row keys are hashed in Python on one worker thread
-    while this thread computes the next slice's fields (polars releases the GIL)."""
-    with ThreadPoolExecutor(max_workers=1) as hasher:
-        held: tuple[pl.DataFrame, Future[pl.Series]] | None = None
-        for rows in _accepted_slices(result):
-            fields = result.with_fields(rows)
-            keys = hasher.submit(row_keys, fields.select(*KEY_COLUMNS, "occurrence"))
-            if held is not None:
-                yield held[0].with_columns(held[1].result())
-            held = (fields, keys)
-            del fields, keys
-        if held is not None:
-            yield held[0].with_columns(held[1].result())
-
-
 def _accepted_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
     """The accepted rows of the check (the columns ``with_fields`` and the records
     need), from a slice of the table at a time: no copy of the whole table."""
@@ -89,7 +70,7 @@ def _accepted_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
             yield rows.select("line", "raw", "occurrence", "from_catalogue")
 
 
-_SLICE_ROWS = 25_000  # rows of the table a slice: more costs memory, fewer costs time
+_SLICE_ROWS = 40_000  # rows of the table a slice: more costs memory, fewer costs time
 
 
 def _not_known(records: pl.DataFrame, known: frozenset[str]) -> pl.DataFrame:
@@ -143,15 +124,18 @@ def commit(
 
 def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: frozenset[str],
                   step: Steps) -> tuple[int, int]:
-    """Write the accepted rows not in ``known``, one partition per slice, on a writer
-    thread (building the records, Parquet encoding and the file writes release the GIL)
-    while the next slice is prepared; one slice is written at a time. Returns the rows
-    ``(accepted, written)``."""
+    """Write the accepted rows not in ``known``, one partition per slice, a slice at a
+    time (the full fields of a million rows at once cost several times the file in
+    memory). This thread computes a slice's fields again from the raw lines
+    (``with_fields``), reusing the memory the check freed; one writer thread hashes the
+    row keys (Python, holding the GIL) and writes the partition meanwhile (polars releases
+    the GIL). At most two slices are in flight. Returns the rows ``(accepted, written)``."""
     done = committed = 0
     total = max(result.accepted, 1)
     with ThreadPoolExecutor(max_workers=1) as writer:
         writing: Future[int] | None = None
-        for rows in _keyed_slices(result):
+        for rows in _accepted_slices(result):
+            rows = result.with_fields(rows)
             step("writing", 0.1 + 0.9 * done / total)
             done += rows.height
             if writing is not None:
@@ -165,7 +149,9 @@ def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: frozenset[
 
 def _store_slice(tx: Any, result: CheckResult, rows: pl.DataFrame, batch_id: str,
                  known: frozenset[str]) -> int:
-    """Write one slice's records not in ``known`` as a partition; how many."""
+    """Hash the row keys of one slice (with its fields), and write its records not in
+    ``known`` as a partition; how many."""
+    rows = rows.with_columns(row_keys(rows.select(*KEY_COLUMNS, "occurrence")))
     new = _not_known(_service_frame(rows, result, batch_id), known)
     tx.insert_frame("services", new, batch_id)
     return new.height
