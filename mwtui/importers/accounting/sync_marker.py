@@ -1,0 +1,55 @@
+"""Since when the source can have changed: the start of the last successful orders import.
+
+An orders import lists every order (so that orders deleted at the source are flagged) but
+asks the source for delivery notes only where something can be new: notes changed since the
+previous run that ended well began, less :data:`OVERLAP` for clocks that disagree a little.
+The marker is read from the workspace's batch records, never written separately, so a dry
+run (which writes to a scratch copy) and a cancelled, failed or interrupted run do not move
+it, and undoing a run takes its marker back with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from mwtui.workspace.store import Snapshot
+
+#: How far before the previous run's start changes are asked for again.
+OVERLAP = timedelta(minutes=5)
+
+
+def _started(doc: dict[str, Any]) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(doc.get("created")))
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _succeeded(doc: dict[str, Any], integration: str, kind: str, period: str) -> bool:
+    """A run whose notes lookup covered every order this run lists: an orders import of
+    the same integration and kind, over the same period or all, done without a failed
+    item (a failed note would otherwise never be asked for again)."""
+    details = doc.get("details") or {}
+    counts = doc.get("counts") or {}
+    return (doc.get("kind") == "orders" and doc.get("source") == integration
+            and doc.get("status") == "done" and not details.get("dry_run")
+            and details.get("kind") == kind and details.get("period") in (period, "all")
+            and not doc.get("errors") and not counts.get("failed"))
+
+
+def changed_since(batches: Iterable[dict[str, Any]], integration: str, kind: str,
+                  period: str) -> datetime | None:
+    """The newest successful run's start less :data:`OVERLAP` (None: there is none)."""
+    starts = [moment for doc in batches if _succeeded(doc, integration, kind, period)
+              and (moment := _started(doc)) is not None]
+    return max(starts) - OVERLAP if starts else None
+
+
+def snapshot_since(snapshot: Snapshot, integration: str, kind: str,
+                   period: str) -> datetime | None:
+    """:func:`changed_since` over the batch records of a workspace snapshot."""
+    return changed_since((doc for _id, doc in snapshot.items("batches")), integration, kind,
+                         period)
