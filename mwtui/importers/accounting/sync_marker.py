@@ -2,7 +2,8 @@
 
 An orders import lists every order (so that orders deleted at the source are flagged) but
 asks the source for delivery notes only where something can be new: notes changed since the
-previous run that ended well began, less :data:`OVERLAP` for clocks that disagree a little.
+previous run that ended well began (or since the newest change that run listed, if earlier:
+the source's clock), less :data:`OVERLAP`.
 The marker is read from the workspace's batch records, never written separately, so a dry
 run (which writes to a scratch copy) and a cancelled, failed or interrupted run do not move
 it, and undoing a run takes its marker back with it.
@@ -20,12 +21,30 @@ from mwtui.workspace.store import Snapshot
 OVERLAP = timedelta(minutes=5)
 
 
-def _started(doc: dict[str, Any]) -> datetime | None:
+def parse_moment(value: Any) -> datetime | None:
+    """An ISO timestamp with its offset (None for anything else)."""
     try:
-        moment = datetime.fromisoformat(str(doc.get("created")))
+        moment = datetime.fromisoformat(str(value))
     except (TypeError, ValueError):
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def newest_change(markers: Iterable[str | None]) -> str | None:
+    """The newest of the listed change markers, by the source's own clock (ISO)."""
+    moments = [m for m in map(parse_moment, markers) if m is not None]
+    return max(moments).isoformat() if moments else None
+
+
+def _bound(doc: dict[str, Any]) -> datetime | None:
+    """Where a run's marker lies: its start (our clock), or the newest change it listed
+    (the source's clock) when that is earlier, so a computer clock running ahead of the
+    source's cannot hide a change."""
+    started = parse_moment(doc.get("created"))
+    seen = parse_moment((doc.get("details") or {}).get("newest_change"))
+    if started is None or seen is None:
+        return started
+    return min(started, seen)
 
 
 def _succeeded(doc: dict[str, Any], integration: str, kind: str, period: str) -> bool:
@@ -42,10 +61,13 @@ def _succeeded(doc: dict[str, Any], integration: str, kind: str, period: str) ->
 
 def changed_since(batches: Iterable[dict[str, Any]], integration: str, kind: str,
                   period: str) -> datetime | None:
-    """The newest successful run's start less :data:`OVERLAP` (None: there is none)."""
-    starts = [moment for doc in batches if _succeeded(doc, integration, kind, period)
-              and (moment := _started(doc)) is not None]
-    return max(starts) - OVERLAP if starts else None
+    """The newest successful run's marker less :data:`OVERLAP` (None: there is none)."""
+    runs = [(started, doc) for doc in batches if _succeeded(doc, integration, kind, period)
+            and (started := parse_moment(doc.get("created"))) is not None]
+    if not runs:
+        return None
+    bound = _bound(max(runs, key=lambda run: run[0])[1])
+    return bound - OVERLAP if bound is not None else None
 
 
 def snapshot_since(snapshot: Snapshot, integration: str, kind: str,

@@ -36,7 +36,7 @@ from mwtui.importers.accounting.sync_activities import (
     tx_state,
 )
 from mwtui.importers.accounting.sync_contacts import CustomerIndex
-from mwtui.importers.accounting.sync_marker import snapshot_since
+from mwtui.importers.accounting.sync_marker import newest_change, snapshot_since
 from mwtui.importers.accounting.sync_run import ProgressFn, SyncResult, SyncRun
 from mwtui.workspace.config import DEFAULT_TIMEZONE
 from mwtui.workspace.errors import ImportCancelled
@@ -108,6 +108,9 @@ class OrderImport:
             if len(summaries) % 50 == 0:
                 run.report("listing")
         run.total = len(summaries)
+        newest = newest_change(o.change_marker for o in summaries.values())
+        if newest is not None:
+            run.batch.details["newest_change"] = newest
         run.report("orders")
         return summaries
 
