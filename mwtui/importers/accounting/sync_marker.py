@@ -61,17 +61,19 @@ def _succeeded(doc: dict[str, Any], integration: str, kind: str, period: str) ->
 
 def changed_since(batches: Iterable[dict[str, Any]], integration: str, kind: str,
                   period: str) -> datetime | None:
-    """The newest successful run's marker less :data:`OVERLAP` (None: there is none)."""
-    runs = [(started, doc) for doc in batches if _succeeded(doc, integration, kind, period)
+    """The newest successful run's marker less :data:`OVERLAP` (None: there is none).
+    ``batches`` come in record order: of runs started in the same second the later wins."""
+    runs = [(started, order, doc) for order, doc in enumerate(batches)
+            if _succeeded(doc, integration, kind, period)
             and (started := parse_moment(doc.get("created"))) is not None]
     if not runs:
         return None
-    bound = _bound(max(runs, key=lambda run: run[0])[1])
+    bound = _bound(max(runs, key=lambda run: run[:2])[2])
     return bound - OVERLAP if bound is not None else None
 
 
 def snapshot_since(snapshot: Snapshot, integration: str, kind: str,
                    period: str) -> datetime | None:
     """:func:`changed_since` over the batch records of a workspace snapshot."""
-    return changed_since((doc for _id, doc in snapshot.items("batches")), integration, kind,
-                         period)
+    records = sorted(snapshot.items("batches"), key=lambda item: item[0])
+    return changed_since((doc for _id, doc in records), integration, kind, period)
