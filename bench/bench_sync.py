@@ -132,8 +132,9 @@ def report(figures: dict[str, Any]) -> None:
     unchanged, changed = figures["unchanged"], figures["one_changed"]
     print(f"  (b) only list requests: "
           f"{'yes' if set(unchanged['by_kind']) <= {'list'} else 'NO'}; "
-          f"(c) detail requests: {changed['by_kind'].get('detail', 0)} for 1 changed order; "
-          f"delivery notes asked for changes since {changed['changed_since']}")
+          f"(c) detail requests: {changed['by_kind'].get('detail', 0)} for 1 changed order"
+          + (f"; delivery notes asked for if changed since {changed['changed_since']}"
+             if changed["changed_since"] else ""))
 
 
 def main() -> None:

@@ -76,8 +76,9 @@ class OrderImport:
         self.fetched_contacts: dict[str, RemoteContact | None] = {}
         self.known_notes: set[str] = set()
         self.ready: list[OrderWork] = []
-        #: changes before this were seen by the last successful run (None: ask for all)
-        self.since = snapshot_since(snapshot, self.client.integration, kind, period)
+        #: notes changed before this were seen by the last successful run (None: ask all)
+        self.since = snapshot_since(snapshot, self.client.integration, kind, period) \
+            if self.with_notes else None
         if self.since is not None:
             run.batch.details["changed_since"] = self.since.isoformat()
             run.result.changed_since = self.since.isoformat()
