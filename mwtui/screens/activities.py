@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -30,14 +30,14 @@ from mwtui.screens.activities_presenter import (
     source_label,
     warm_formats,
 )
-from mwtui.screens.activity_detail import ActivityDetailScreen
-from mwtui.screens.activity_types import ActivityTypesScreen
-from mwtui.screens.import_dialog import ImportDialog
 from mwtui.widgets.translated import TranslatedBindings
 from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
 from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.store import Snapshot
 from mwtui.workspace.text import safe_text
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened (a faster start)
+    from mwtui.screens.activity_detail import ActivityDetailScreen
 
 # Narrow terminals hide the type first, then the date, then the source badge: number,
 # title and customer always keep room (80 columns: title 26, customer 20 cells).
@@ -278,6 +278,8 @@ class ActivitiesScreen(TranslatedBindings, Screen[None]):
         if activity_id is None or not isinstance(self._view_data, dict):
             return
         if self._detail_screen is None:  # composed once, then reused: opening stays cheap
+            from mwtui.screens.activity_detail import ActivityDetailScreen
+
             self._detail_screen = ActivityDetailScreen()
             self.app.install_screen(self._detail_screen, name=f"activity-detail-{id(self)}")
         # the data the table was built from: no disk read on the UI thread
@@ -292,9 +294,13 @@ class ActivitiesScreen(TranslatedBindings, Screen[None]):
 
     # -- dialogs ---------------------------------------------------------------------------
     def action_import(self) -> None:
+        from mwtui.screens.import_dialog import ImportDialog
+
         self.app.push_screen(ImportDialog("orders"), self._after_dialog)
 
     def action_types(self) -> None:
+        from mwtui.screens.activity_types import ActivityTypesScreen
+
         self.app.push_screen(ActivityTypesScreen(), self._after_dialog)
 
     def _after_dialog(self, _result: Any) -> None:
