@@ -29,12 +29,12 @@ def build_page(activities: dict[str, Doc], table_file: str) -> dict[str, Doc]:
     docs = list(activities.items())
     created = [str(doc.get("created") or "") for _key, doc in docs]
     top = heapq.nlargest(PAGE_ROWS, range(len(docs)), key=lambda i: (created[i], i))
-    rows = [_compact(int(docs[i][0]), docs[i][1]) for i in top]
+    rows = [compact_row(int(docs[i][0]), docs[i][1]) for i in top]
     return {"1": {ACTIVITIES: table_file, "count": len(docs), "rows": rows}}
 
 
-def _compact(doc_id: int, doc: Doc) -> Doc:
-    """What a row shows of one activity; ``attachments`` becomes a count."""
+def compact_row(doc_id: int, doc: Doc) -> Doc:
+    """What a row shows of one activity (``id`` added, ``attachments`` a count)."""
     row = {key: doc[key] for key in _FIELDS if key in doc}
     row["id"] = doc_id
     row["attachments"] = len(doc.get("attachments") or ())

@@ -13,14 +13,15 @@ from mwtui.importers.accounting.sync import import_contacts, import_orders
 from mwtui.screens.activities_presenter import ActivityIndex, ActivityPage
 from mwtui.workspace import activity_page, layout
 from mwtui.workspace.batches import undo_batch
+from mwtui.workspace.postgres.store import PgWorkspace
 from mwtui.workspace.store import Workspace
 from tests.support.store import expected_page_ids
 
 
-def assert_page_is_current(path: Path) -> None:
+def assert_page_is_current(where: Path | PgWorkspace) -> None:
     """The page of a fresh snapshot: the count, and the same rows (customer and type names,
     titles, dates, badges) in the same order as the full index's default view."""
-    snap = Workspace(path).snapshot()
+    snap = Workspace(where).snapshot() if isinstance(where, Path) else where.snapshot()
     page = ActivityPage.load(snap)
     assert page is not None
     index = ActivityIndex(snap)
@@ -126,3 +127,18 @@ def test_a_workspace_without_a_page_still_opens(tmp_path: Path) -> None:
     with ws.transaction() as tx:
         tx.insert("activities", {"number": "A-1"})
     assert_page_is_current(path)
+
+
+@pytest.mark.usefixtures("small_page")
+def test_postgres_answers_the_same_page_with_one_query(pg_url: str) -> None:
+    ws = PgWorkspace.open(pg_url)
+    assert_page_is_current(ws)
+    rng = random.Random(11)
+    with ws.transaction() as tx:
+        tx.insert_many("customers", [{"name": "Bäcker"}, {"name": "Holzwurm"}])
+        tx.insert_many("activities", [_doc(rng, n) for n in range(30)])
+    assert_page_is_current(ws)
+    with ws.transaction() as tx:
+        tx.remove("activities", [3, 4, 29])
+        tx.update("activities", 7, {"created": "2027-05-01"})
+    assert_page_is_current(ws)
