@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -54,6 +55,8 @@ SORT_CYCLE: tuple[str, ...] = tuple(SORT_COLUMNS)
 PAINT_WAIT = 0.5
 """Seconds the loader waits for the stored first page to be painted before it builds the
 full index (which holds the interpreter while it parses every activity)."""
+OUTPUT_WAIT = 0.03
+"""Then seconds left to Textual's output thread to write that frame to the terminal."""
 
 
 def _freeze_heap() -> None:
@@ -156,6 +159,7 @@ class ActivitiesScreen(TranslatedBindings, Screen[None]):
         painted = threading.Event()
         self.app.call_from_thread(self._page_loaded, page, snapshot.data, painted)
         painted.wait(PAINT_WAIT)
+        time.sleep(OUTPUT_WAIT)  # Textual's output thread writes the frame meanwhile
 
     def _page_loaded(self, page: ActivityPage, version: object,
                      painted: threading.Event) -> None:
