@@ -28,11 +28,21 @@ def add_activities(db: Path, count: int) -> None:
 
     rng = random.Random(3)
     with Workspace(db).transaction() as tx:
-        tx.insert_many("activities", [Activity(
-            number=f"AB-{i:05d}", title=f"Auftrag {i}", source="sevdesk", external_id=str(i),
-            customer_id=rng.randint(1, CUSTOMERS), type_id=1,
-            created=f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00+01:00").to_record()
-            for i in range(count)])
+        tx.insert_many(
+            "activities",
+            [
+                Activity(
+                    number=f"AB-{i:05d}",
+                    title=f"Auftrag {i}",
+                    source="sevdesk",
+                    external_id=str(i),
+                    customer_id=rng.randint(1, CUSTOMERS),
+                    type_id=1,
+                    created=f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00+01:00",
+                ).to_record()
+                for i in range(count)
+            ],
+        )
 
 
 def add_services(db: Path, count: int) -> None:

@@ -20,8 +20,7 @@ PAGE_TABLE = "_activities_page"
 PAGE_ROWS = 300
 """Rows kept: more than any terminal shows at once."""
 
-_FIELDS = ("source", "number", "title", "customer_id", "type_id", "created",
-           "missing_at_source")
+_FIELDS = ("source", "number", "title", "customer_id", "type_id", "created", "missing_at_source")
 
 
 def build_page(activities: dict[str, Doc], table_file: str) -> dict[str, Doc]:

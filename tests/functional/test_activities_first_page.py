@@ -46,7 +46,8 @@ def _numbers(screen: ActivitiesScreen) -> list[str]:
 
 
 async def test_rows_and_count_appear_before_the_index_is_built(
-        tmp_path: Path, held_index: threading.Event) -> None:
+    tmp_path: Path, held_index: threading.Event
+) -> None:
     ws = make_workspace(tmp_path)
     full = ActivityIndex(ws.snapshot())
     expected = [full.row(p).cells() for p in full.query()]

@@ -26,7 +26,7 @@ def assert_page_is_current(where: Path | PgWorkspace) -> None:
     assert page is not None
     index = ActivityIndex(snap)
     assert len(page) == len(index) == snap.count("activities")
-    first = index.query()[:page.stored]
+    first = index.query()[: page.stored]
     assert [page.row(i) for i in range(page.stored)] == [index.row(p) for p in first]
     assert page.stored == min(len(index), activity_page.PAGE_ROWS)
     assert [page.row(i).id for i in range(page.stored)] == expected_page_ids(snap)
@@ -39,12 +39,16 @@ def small_page(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _doc(rng: random.Random, n: int) -> dict[str, object]:
-    return {"number": f"AB-{n}", "title": f"Auftragsbestätigung AB-{n} - Bad {n}",
-            "source": rng.choice(["sevdesk", "bexio", None]),
-            "customer_id": rng.choice([1, 2, 99, None]), "type_id": rng.choice([1, 2, None]),
-            "created": rng.choice(["2026-01-01T08:00:00+01:00", "2026-02-01", "", None]),
-            "attachments": [{"name": "x.pdf"}] * rng.randint(0, 2),
-            "missing_at_source": rng.random() < 0.2}
+    return {
+        "number": f"AB-{n}",
+        "title": f"Auftragsbestätigung AB-{n} - Bad {n}",
+        "source": rng.choice(["sevdesk", "bexio", None]),
+        "customer_id": rng.choice([1, 2, 99, None]),
+        "type_id": rng.choice([1, 2, None]),
+        "created": rng.choice(["2026-01-01T08:00:00+01:00", "2026-02-01", "", None]),
+        "attachments": [{"name": "x.pdf"}] * rng.randint(0, 2),
+        "missing_at_source": rng.random() < 0.2,
+    }
 
 
 @pytest.mark.usefixtures("small_page")
@@ -63,16 +67,19 @@ def test_page_follows_inserts_updates_deletes_and_renames(tmp_path: Path) -> Non
             if op == "insert" or not ids:
                 tx.insert_many("activities", [_doc(rng, step * 10 + i) for i in range(3)])
             elif op == "update":
-                tx.update("activities", rng.choice(ids), {"created": "2027-01-01",
-                                                          "title": f"neu {step}"})
+                tx.update(
+                    "activities", rng.choice(ids), {"created": "2027-01-01", "title": f"neu {step}"}
+                )
             elif op == "remove":
                 tx.remove("activities", rng.sample(ids, min(2, len(ids))))
             elif op == "upsert":
-                tx.upsert_by("activities", [{**_doc(rng, step), "number": "AB-1"}],
-                             lambda d: d.get("number"))
+                tx.upsert_by(
+                    "activities", [{**_doc(rng, step), "number": "AB-1"}], lambda d: d.get("number")
+                )
             else:  # a write through TinyDB reaches the page too
-                tx.db.table("activities").update({"created": "2025-12-31"},
-                                                 doc_ids=[rng.choice(ids)])
+                tx.db.table("activities").update(
+                    {"created": "2025-12-31"}, doc_ids=[rng.choice(ids)]
+                )
         assert_page_is_current(path)
     with ws.transaction() as tx:
         tx.insert("activities", {"number": "NEU", "customer_id": 1, "created": "2099-01-01"})
