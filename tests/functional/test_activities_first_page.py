@@ -12,6 +12,7 @@ from support.screens import make_app, make_workspace, screen_text
 from mwtui.screens import activities as activities_module
 from mwtui.screens.activities import ActivitiesScreen
 from mwtui.screens.activities_presenter import ActivityIndex, PageView
+from mwtui.screens.activity_detail import ActivityDetailScreen
 from mwtui.workspace import activity_page, layout
 from mwtui.workspace.store import Snapshot
 
@@ -58,6 +59,12 @@ async def test_rows_and_count_appear_before_the_index_is_built(
         assert list(screen.view.rows(0, 10)) == expected  # the same cells, same order
         assert "6 of 6 activities | source: all | sort: created desc" in screen.status_text()
         assert "Heizung tauschen" in screen_text(app)
+        await pilot.press("enter")  # the highlighted activity opens already
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityDetailScreen)
+        assert app.screen.activity_id == screen.view.row_at(0).id
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("slash", *"heiz")  # filtering waits for the index
         assert "Loading activities" in screen.status_text()
         held_index.set()
