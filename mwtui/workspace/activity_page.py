@@ -27,7 +27,8 @@ def build_page(activities: dict[str, Doc], table_file: str) -> dict[str, Doc]:
     """The page table for ``activities`` as stored in ``table_file``."""
     docs = list(activities.items())
     created = [str(doc.get("created") or "") for _key, doc in docs]
-    top = heapq.nlargest(PAGE_ROWS, zip(created, range(len(docs))))  # ties: later first
+    # (created, position), largest first: ties in created go newest stored first
+    top = heapq.nlargest(PAGE_ROWS, zip(created, range(len(docs)), strict=True))
     rows = [compact_row(int(docs[i][0]), docs[i][1]) for _created, i in top]
     return {"1": {ACTIVITIES: table_file, "count": len(docs), "rows": rows}}
 
