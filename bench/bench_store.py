@@ -2,24 +2,34 @@
 WEBFAKT services and 50k activities, against the same workspace without them.
 
     .venv/bin/python bench/bench_store.py [--rows 1000000] [--activities 50000]
+    .venv/bin/python bench/bench_store.py --open-only [--keep DIR] [--rows 0]
 
 Every figure is one subprocess (wall time and peak RSS via ``resource.getrusage`` of a
 small launcher, see ``bench_webfakt.LAUNCHER``). Targets from issue 12 in brackets.
+``--open-only`` prints only the start-up figures: open to the Activities rows (what the
+screen's worker does until the first rows, and until search and sort are ready) and, when
+tmux is installed, the real app's process start to rows on screen
+(``bench_start_tmux.sh``), on an empty workspace and on one with ``--activities``
+activities and ``--rows`` services (built by ``make_workspaces.py``; kept in ``--keep``).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_webfakt import CUSTOMERS, make_rows, make_workspace, run, write_file
+from bench_webfakt import make_rows, make_workspace, run, write_file
+from make_workspaces import add_activities, build
 
+HERE = Path(__file__).resolve().parent
 MWTUI = str(Path(sys.executable).with_name("mwtui"))
 
 COMMIT = r'''
@@ -34,31 +44,34 @@ print(f"{time.perf_counter() - start} {done.committed}")
 '''
 
 OPEN_ACTIVITIES = r'''
+from mwtui.screens.activities_presenter import ActivityIndex, ActivityPage, warm_formats
+from mwtui.workspace.store import Workspace
+import sys
+snapshot = Workspace(sys.argv[1]).snapshot()  # what the screen's worker does until rows:
+warm_formats()
+page = ActivityPage.load(snapshot)  # the stored first page, or else the full index
+if page is None:
+    page = ActivityIndex(snapshot)
+    rows = [page.row(p) for p in page.query()[:40]]
+else:
+    rows = [page.row(p) for p in range(min(40, page.stored))]
+print(len(page))
+'''
+
+FULL_INDEX = r'''
 from mwtui.screens.activities_presenter import ActivityIndex
 from mwtui.workspace.store import Workspace
 import sys
-index = ActivityIndex(Workspace(sys.argv[1]).snapshot())  # what the screen's worker does
+index = ActivityIndex(Workspace(sys.argv[1]).snapshot())  # then, for search and sort
 index.order("created")
-rows = [index.row(p) for p in range(min(40, len(index)))]
+_ = index.haystacks
+rows = [index.row(p) for p in index.query()[:40]]
 print(len(index))
 '''
 
 
 def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
-
-
-def add_activities(db: Path, count: int) -> None:
-    from mwtui.workspace.models import Activity
-    from mwtui.workspace.store import Workspace
-
-    rng = random.Random(3)
-    with Workspace(db).transaction() as tx:
-        tx.insert_many("activities", [Activity(
-            number=f"AB-{i:05d}", title=f"Auftrag {i}", source="sevdesk", external_id=str(i),
-            customer_id=rng.randint(1, CUSTOMERS), type_id=1,
-            created=f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00+01:00").to_record()
-            for i in range(count)])
 
 
 def customers_file(path: Path) -> Path:
@@ -91,12 +104,68 @@ def commit_figure(db: Path, data: Path, env: dict[str, str], label: str) -> None
           f"({size / 1e6:.0f} MB)")
 
 
+def best_of(repeat: int, cmds: dict[Path, list[str]], env: dict[str, str]
+            ) -> dict[Path, tuple[float, int]]:
+    """Per workspace the fastest of ``repeat`` runs, ``(seconds, peak RSS of that run)``;
+    the workspaces take turns, so a burst of load on the machine hits both alike."""
+    runs: dict[Path, list[tuple[float, int]]] = {db: [] for db in cmds}
+    for _ in range(repeat):
+        for db, cmd in cmds.items():
+            runs[db].append(run(cmd, env)[::2])
+    return {db: min(figures, key=lambda r: r[0]) for db, figures in runs.items()}
+
+
+def tmux_start(db: Path) -> float:
+    """Process start to rows on screen of the real app in tmux (``bench_start_tmux.sh``)."""
+    out = subprocess.run([str(HERE / "bench_start_tmux.sh"), str(db)], check=True,
+                         capture_output=True, text=True, timeout=60).stdout
+    return float(re.findall(r"rows on screen: ([0-9.]+) s", out)[0])
+
+
+def open_only(args: argparse.Namespace) -> int:
+    """Start-up figures on an empty and on a loaded workspace (best of ``--repeat``)."""
+    with tempfile.TemporaryDirectory(prefix="mwtui-open-") as tmp:
+        folder = args.keep or Path(tmp)
+        env = {**os.environ, "MWTUI_CONFIG": str(folder / "cfg.toml")}
+        empty, loaded = build(folder, args.activities, args.rows)
+        print(f"workspaces in {folder}: empty {folder_mb(empty):.1f} MB (5,000 customers); "
+              f"loaded {folder_mb(loaded):.0f} MB ({args.activities:,} activities, "
+              f"{args.rows:,} services)")
+        opened = best_of(args.repeat, {db: [sys.executable, "-c", OPEN_ACTIVITIES, str(db)]
+                                       for db in (empty, loaded)}, env)
+        (seconds, peak), (b_seconds, b_peak) = opened[loaded], opened[empty]
+        print(f"open to Activities rows: {seconds:.2f} s / {peak / 1e6:.0f} MB loaded vs "
+              f"{b_seconds:.2f} s / {b_peak / 1e6:.0f} MB empty = {seconds / b_seconds:.2f}x "
+              f"[<= 1.5x, <= 250 MB]")
+        full, full_peak = best_of(args.repeat, {loaded: [sys.executable, "-c", FULL_INDEX,
+                                                         str(loaded)]}, env)[loaded]
+        print(f"then search and sort ready (full index, in the screen's worker): {full:.2f} s "
+              f"/ {full_peak / 1e6:.0f} MB")
+        if shutil.which("tmux") is None:
+            print("app start to rows on screen: tmux is not installed")
+            return 0
+        starts = [(tmux_start(empty), tmux_start(loaded)) for _ in range(args.repeat)]
+        best_empty, best_loaded = (min(column) for column in zip(*starts, strict=True))
+        print(f"app start to rows on screen (tmux, 80x24): {best_loaded:.2f} s loaded "
+              f"[<= 1 s] vs {best_empty:.2f} s empty (best of {args.repeat}; all loaded: "
+              f"{', '.join(f'{b:.2f}' for _a, b in starts)}; all empty: "
+              f"{', '.join(f'{a:.2f}' for a, _b in starts)})")
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--activities", type=int, default=50_000)
+    parser.add_argument("--open-only", action="store_true",
+                        help="only the start-up figures (open to Activities rows, tmux)")
+    parser.add_argument("--keep", type=Path, help="--open-only: build/keep workspaces here")
+    parser.add_argument("--repeat", type=int, default=3, help="--open-only: best of N")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    if args.open_only:
+        return open_only(args)
     with tempfile.TemporaryDirectory(prefix="mwtui-store-") as tmp:
         folder = Path(tmp)
         env = {**os.environ, "MWTUI_CONFIG": str(folder / "cfg.toml")}

@@ -25,6 +25,7 @@ from filelock import UnixFileLock
 from tinydb import TinyDB
 
 from mwtui.workspace import layout, recovery
+from mwtui.workspace.activity_page import ACTIVITIES, PAGE_TABLE, current_page
 from mwtui.workspace.errors import StoreError, WorkspaceLocked
 from mwtui.workspace.files import describe_os_error, dump_bytes, load_bytes
 from mwtui.workspace.layout import MANIFEST, partition_ids
@@ -145,6 +146,14 @@ class Snapshot:
                   .with_columns(pl.Series("id", list(partition_ids(p)), dtype=pl.Int64))
                   for p in lazy.manifest.partitions if batch is None or p["batch"] == batch]
         return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+
+    def activities_page(self) -> Doc | None:
+        """The stored first page of the Activities list (``activity_page``), or None when
+        this state has none: then read the whole activities table."""
+        lazy = self._lazy()
+        if lazy is None or PAGE_TABLE not in lazy.manifest.tables:
+            return None
+        return current_page(lazy[PAGE_TABLE], lazy.manifest.tables.get(ACTIVITIES))
 
     @property
     def db(self) -> TinyDB:

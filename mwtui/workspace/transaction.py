@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from mwtui.workspace.activity_page import ACTIVITIES, PAGE_TABLE, build_page
 from mwtui.workspace.errors import StoreError
 from mwtui.workspace.files import dump_bytes, write_new
 from mwtui.workspace.layout import (
@@ -300,10 +301,13 @@ class Transaction:
 
     def _write_files(self, manifest: Manifest, written: list[Path]) -> None:
         tag = f"{manifest.generation}.{secrets.token_hex(3)}"
-        for name in sorted(self._dirty - {SERVICES}):
+        tables = {name: self._loaded[name] for name in sorted(self._dirty - {SERVICES})}
+        if ACTIVITIES in tables:  # the Activities screen's first page, same swap
+            tables[PAGE_TABLE] = build_page(tables[ACTIVITIES], f"{ACTIVITIES}.{tag}.json")
+        for name, table in tables.items():
             file = f"{name}.{tag}.json"
             written.append(self.folder / file)
-            write_new(self.folder / file, [dump_bytes({name: self._loaded[name]})])
+            write_new(self.folder / file, [dump_bytes({name: table})])
             manifest.tables[name] = file
         parts = list(self._new_parts)
         if SERVICES in self._dirty:  # services were changed as a dict: rewrite them

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mwtui.workspace import activity_page
 from mwtui.workspace.errors import StoreError, WorkspaceLocked
 from mwtui.workspace.postgres import schema
 from mwtui.workspace.postgres.transaction import PgTransaction, dumps
@@ -72,6 +73,16 @@ class PgSnapshot(Snapshot):
         if table == SERVICES and self._rows():
             return self.ws.query("SELECT count(*) FROM mwtui_services")[0][0]
         return super().count(table)
+
+    def activities_page(self) -> Doc | None:
+        """The Activities list's first page by one ORDER BY ... LIMIT query, in the order
+        of ``activity_page``: ``created`` newest first (code point order), ties by id."""
+        rows = self.ws.query(
+            "SELECT id, doc, count(*) OVER () FROM mwtui_records WHERE tbl = 'activities' "
+            "ORDER BY coalesce(doc->>'created', '') COLLATE \"C\" DESC, id DESC LIMIT %s",
+            (activity_page.PAGE_ROWS,))
+        return {"count": rows[0][2] if rows else 0,
+                "rows": [activity_page.compact_row(i, doc) for i, doc, _count in rows]}
 
     def committed_keys(self) -> tuple[frozenset[str], frozenset[str]]:
         rows = self.ws.query("SELECT row_key, coalesce(customer_number, '') "
