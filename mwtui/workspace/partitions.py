@@ -2,14 +2,16 @@
 
 A partition holds the documents of one batch in id order: a WEBFAKT commit writes Parquet
 (straight from the polars frame, no Python object per row); other inserts write JSON lines
-(lossless for any JSON document). The index (``.keys``) holds
-``row_key<TAB>customer_number`` per line, so the already-imported check reads about 80
-bytes a row instead of the whole row.
+(lossless for any JSON document). The index (``.keys``) holds ``row_key`` and
+``customer_number`` of each row that has a key, so the already-imported check reads about
+80 bytes a row instead of the whole row. New indexes are Parquet (columns ``key``,
+``owner``: polars reads them about four times faster than text); older workspaces have
+``row_key<TAB>customer_number`` text lines. The reader tells them apart by Parquet's
+``PAR1`` magic, so both kinds can sit side by side in one workspace.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,14 +33,14 @@ def write_docs(path: Path, docs: list[dict[str, Any]]) -> None:
 
 def write_docs_keys(path: Path, docs: list[dict[str, Any]]) -> bool:
     """Write the row-key index of ``docs``; False (no file) when none has a key."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    import polars as pl
+
     rows = [(d["row_key"], str(d.get("customer_number") or "")) for d in docs
             if d.get("row_key")]
     if not rows:
         return False
-    writer.writerows(rows)
-    write_new(path, [out.getvalue().encode("utf-8")])
+    write_keys(path, pl.DataFrame(rows, schema=dict.fromkeys(_KEY_COLUMNS, pl.String),
+                                  orient="row"))
     return True
 
 
@@ -49,17 +51,21 @@ def write_frame(path: Path, keys_path: Path, frame: pl.DataFrame) -> None:
 
     buffer = io.BytesIO()
     frame.write_parquet(buffer, compression="lz4", statistics=False)
-
-    def keys() -> Iterator[bytes]:
-        index = frame.select(pl.col("row_key"),
-                             pl.col("customer_number").cast(pl.String).fill_null(""))
-        for start in range(0, index.height, CHUNK_ROWS):
-            yield index.slice(start, CHUNK_ROWS).write_csv(
-                separator="\t", include_header=False, line_terminator="\n").encode("utf-8")
-
     write_new(path, [buffer.getbuffer()])  # type: ignore[list-item]
     del buffer
-    write_new(keys_path, keys())
+    write_keys(keys_path, frame.select(
+        pl.col("row_key").alias("key"),
+        pl.col("customer_number").cast(pl.String).fill_null("").alias("owner")))
+
+
+def write_keys(path: Path, index: pl.DataFrame) -> None:
+    """Write a row-key index (columns ``key``, ``owner``) as Parquet."""
+    buffer = io.BytesIO()
+    index.write_parquet(buffer, compression="lz4", statistics=False)
+    write_new(path, [buffer.getbuffer()])  # type: ignore[list-item]
+
+
+_KEY_COLUMNS = ("key", "owner")
 
 
 def _read(path: Path) -> bytes:
@@ -106,19 +112,24 @@ def read_frame(path: Path, raw: bytes | None = None) -> pl.DataFrame:
         raise ValueError(str(err)) from None
 
 
-def read_keys(path: Path) -> tuple[list[str], list[str]]:
-    """Row keys and their customer numbers from an index file (parsed by polars)."""
+def read_keys(path: Path) -> pl.DataFrame:
+    """Row keys and their customer numbers (columns ``key``, ``owner``) from an index file,
+    Parquet or the older text lines."""
     import polars as pl
 
     raw = _read(path)
-    if not raw:
-        return [], []
+    schema = dict.fromkeys(_KEY_COLUMNS, pl.String)
     try:
-        frame = pl.read_csv(io.BytesIO(raw), separator="\t", has_header=False,
-                            new_columns=["key", "owner"],
-                            schema_overrides={"key": pl.String, "owner": pl.String})
+        if raw.startswith(b"PAR1"):
+            frame = pl.read_parquet(io.BytesIO(raw))
+        elif raw:
+            frame = pl.read_csv(io.BytesIO(raw), separator="\t", has_header=False,
+                                new_columns=list(schema), schema_overrides=schema,
+                                quote_char='"')
+        else:
+            return pl.DataFrame(schema=schema)
+        return frame.select(pl.col("key").cast(pl.String),
+                            pl.col("owner").cast(pl.String).fill_null(""))
     except pl.exceptions.PolarsError as err:
         raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not a key "
                                f"index ({err}). It was left untouched.") from None
-    owners = frame.get_column("owner").fill_null("").unique().to_list()
-    return frame.get_column("key").to_list(), owners

@@ -27,7 +27,14 @@ from mwtui.workspace.layout import (
 )
 from mwtui.workspace.layout import partition_ids as _ids
 from mwtui.workspace.partitions import write_docs, write_docs_keys, write_frame
-from mwtui.workspace.tables import SERVICES, Doc, committed_keys, iter_partitions, load_table
+from mwtui.workspace.tables import (
+    SERVICES,
+    Doc,
+    committed_keys,
+    iter_partitions,
+    keys_of_docs,
+    load_table,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -126,12 +133,10 @@ class Transaction:
     def find(self, table: str, pred: Callable[[Doc], bool]) -> list[tuple[int, Doc]]:
         return [(i, d) for i, d in self.items(table) if pred(d)]
 
-    def committed_keys(self) -> tuple[frozenset[str], frozenset[str]]:
+    def committed_keys(self) -> tuple[pl.Series, frozenset[str]]:
         """Row keys of the committed services and the customer numbers owning them."""
         if SERVICES in self._loaded or self._new_parts:
-            docs = [d for _, d in self.items(SERVICES) if d.get("row_key")]
-            return (frozenset(d["row_key"] for d in docs),
-                    frozenset(str(d.get("customer_number") or "") for d in docs))
+            return keys_of_docs(d for _, d in self.items(SERVICES))
         return committed_keys(self.folder, self.manifest)
 
     # -- writing ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import polars as pl
 from mwtui.i18n import N_, _
 from mwtui.importers.webfakt.bounded import Bounded, bound_bytes, read_bounded
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, REASON_COLUMN
-from mwtui.importers.webfakt.keys import add_occurrence, row_keys
+from mwtui.importers.webfakt.keys import add_occurrence, known_keys, row_keys
 from mwtui.importers.webfakt.lookups import CatalogueLookups
 from mwtui.importers.webfakt.read import (
     Header,
@@ -169,35 +169,20 @@ def _check_rows(body: _Body, lookups: CatalogueLookups, step: Steps) -> pl.DataF
 
 
 def _mark_already_imported(result: CheckResult, lookups: CatalogueLookups) -> pl.DataFrame:
-    """Reject accepted rows whose key is already in the workspace. Keys are only computed
-    for customers that have committed services (hashing is the slow part)."""
+    """Reject accepted rows whose key is already in the workspace. The check keyed the
+    accepted rows of customers that have committed services (``_key``, as first of their
+    kind); a repeated line is keyed again here with its occurrence number."""
     rows = result.table
-    if not lookups.committed_keys:
-        return rows
-    candidates = rows.filter((pl.col("status") == "accepted") & pl.col("_owner"))
+    if "_key" not in rows.columns:
+        return rows.drop("_owner", strict=False)
     rows = rows.drop("_owner")
-    if candidates.height == 0:
-        return rows
-    keys = _candidate_keys(result, candidates.select("line", "raw", "occurrence"))
-    committed = lookups.committed_keys
-    known = [k in committed for k in keys.to_list()]
-    found = pl.DataFrame({"line": candidates.get_column("line"), "_key": keys,
-                          "_known": pl.Series(known, dtype=pl.Boolean)})
-    rows = rows.join(found, on="line", how="left", maintain_order="left")
-    return rows.with_columns(_already_imported(pl.col("_known").fill_null(False))).drop(
-        "_key", "_known")
-
-
-def _candidate_keys(result: CheckResult, candidates: pl.DataFrame) -> pl.Series:
-    """The row keys of ``candidates``, a chunk at a time on two threads: while one thread
-    hashes in Python (holding the GIL), polars computes the next chunk's fields."""
-    def keys_of(chunk: pl.DataFrame) -> pl.Series:
-        return row_keys(result.with_fields(chunk))
-
-    with ThreadPoolExecutor(max_workers=_CHECK_THREADS) as pool:
-        parts = list(pool.map(keys_of, [candidates.slice(start, _CHUNK_ROWS)
-                                        for start in range(0, candidates.height, _CHUNK_ROWS)]))
-    return pl.concat(parts).alias("_key")
+    again = rows.filter((pl.col("occurrence") > 0) & pl.col("_key").is_not_null())
+    if again.height:
+        keys = row_keys(result.with_fields(again.select("line", "raw", "occurrence")))
+        where = rows.get_column("line").is_in(again.get_column("line").implode()).arg_true()
+        rows = rows.with_columns(rows.get_column("_key").scatter(where, keys))
+    known = known_keys(rows.get_column("_key"), lookups.committed_keys)
+    return rows.with_columns(_already_imported(pl.lit(known))).drop("_key")
 
 
 def _already_imported(hit: pl.Expr) -> list[pl.Expr]:
@@ -217,5 +202,5 @@ def _already_imported(hit: pl.Expr) -> list[pl.Expr]:
         pl.when(hit).then(None).otherwise(pl.col("warning")).cast(pl.Categorical)
         .alias("warning"),
         (pl.col("from_catalogue") & ~hit).alias("from_catalogue"),
-        pl.coalesce(pl.col("_key"), pl.col("row_key")).alias("row_key"),
+        pl.col("_key").alias("row_key"),
     ]

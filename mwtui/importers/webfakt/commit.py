@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from mwtui.importers.webfakt.check import Progress, Steps
-from mwtui.importers.webfakt.keys import row_keys
+from mwtui.importers.webfakt.keys import known_keys, row_keys
 from mwtui.importers.webfakt.read import FileError, read_file
 from mwtui.importers.webfakt.result import CheckResult
 from mwtui.workspace.batches import record_batch
@@ -115,8 +115,8 @@ def commit(
     step("writing", 0.5)
     with workspace.transaction() as tx:
         stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
-        known = pl.Series(list(stored), dtype=pl.String).implode()
-        new = docs.filter(~pl.col("row_key").is_in(known)) if stored else docs
+        new = docs.filter(~known_keys(docs.get_column("row_key"), stored)) if len(stored) \
+            else docs
         skipped = docs.height - new.height
         if new.height:
             tx.insert_frame("services", new, batch_id)

@@ -49,22 +49,51 @@ def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("_first")
 
 
+def key_text(occurrence: pl.Expr) -> pl.Expr:
+    """The text a row key hashes: the key version, then the normalised key fields (as
+    text, null as empty) and ``occurrence``, separated by unit separators. Reads the
+    columns of :data:`KEY_COLUMNS` as ``CheckResult.with_fields`` gives them."""
+    fields = [pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
+    return pl.concat_str([pl.lit(_KEY_VERSION + "\x1e"),
+                          pl.concat_str([*fields, occurrence.cast(pl.String)],
+                                        separator="\x1f")])
+
+
 def row_keys(frame: pl.DataFrame) -> pl.Series:
-    """The stable content key of each row: sha256 over the normalised key fields and the
-    occurrence number (identical rows in one file get distinct keys). Hashed a slice at a
-    time, so a million rows never exist as a million Python strings at once."""
-    prefix = pl.lit(_KEY_VERSION + "\x1e")
-    text = frame.select(pl.concat_str([
-        prefix,
-        pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
-                      + [pl.col("occurrence").cast(pl.String)], separator="\x1f"),
-    ]).cast(pl.Binary)).to_series()  # polars text is UTF-8: the same bytes
-    parts = [pl.Series("row_key", list(map(_HEX, map(hashlib.sha256,
-                                                       text.slice(start, _SLICE).to_list()))),
-                       dtype=pl.String)
-             for start in range(0, len(text), _SLICE)]
+    """The stable content key of each row: sha256 over :func:`key_text` with the row's
+    ``occurrence`` number (identical rows in one file get distinct keys)."""
+    return sha256_hex(frame.select(key_text(pl.col("occurrence"))).to_series())
+
+
+def sha256_hex(texts: pl.Series) -> pl.Series:
+    """The sha256 hex digests of the text ``texts`` (null stays null), hashed a slice at
+    a time, so a million rows never exist as a million Python strings at once."""
+    parts = [_hex_slice(texts.slice(start, _SLICE)) for start in range(0, len(texts), _SLICE)]
     return pl.concat(parts) if parts else pl.Series("row_key", [], dtype=pl.String)
+
+
+def _hex_slice(texts: pl.Series) -> pl.Series:
+    data = texts.drop_nulls().cast(pl.Binary).to_list()  # polars text is UTF-8: same bytes
+    digests = pl.Series("row_key", list(map(_HEX, map(hashlib.sha256, data))),
+                        dtype=pl.String)
+    if len(digests) == len(texts):
+        return digests
+    out = pl.Series("row_key", [None] * len(texts), dtype=pl.String)
+    return out.scatter(texts.is_not_null().arg_true(), digests)
 
 
 _SLICE = 100_000
 _HEX = methodcaller("hexdigest")
+
+
+def known_keys(keys: pl.Series, committed: pl.Series) -> pl.Series:
+    """Whether each of ``keys`` (text, null is never known) is one of ``committed``. Found
+    by a 64-bit hash of the key first, then the full keys of the hits compared, so a hash
+    collision never makes a new key known."""
+    seed = 0x5EED
+    frame = pl.DataFrame({"_h": keys.hash(seed), "_k": keys}).with_row_index("_i")
+    stored = pl.DataFrame({"_h": committed.hash(seed), "_c": committed})
+    maybe = frame.filter(pl.col("_h").is_in(stored.get_column("_h").implode())
+                         & pl.col("_k").is_not_null())
+    hits = maybe.join(stored, on="_h").filter(pl.col("_k") == pl.col("_c")).get_column("_i")
+    return pl.Series("known", [False] * len(keys), dtype=pl.Boolean).scatter(hits, True)

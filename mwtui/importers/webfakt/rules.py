@@ -16,7 +16,8 @@ import polars as pl
 
 from mwtui.importers.webfakt.bounded import FIELD_LIMITS, field_checks
 from mwtui.importers.webfakt.customers import CustomerMatcher
-from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS
+from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS, OUTCOME_COLUMNS
+from mwtui.importers.webfakt.keys import key_text, sha256_hex
 from mwtui.importers.webfakt.lookups import ArticleInfo, CatalogueLookups, name_key
 from mwtui.importers.webfakt.read import german_decimal, german_decimal_ok, split_fields
 from mwtui.importers.webfakt.reasons import REASONS
@@ -267,22 +268,24 @@ class RowCheck:
                              allow_extra=False, reason_last=self.allow_extra)
         frame = split.rename({f"f{i}": name for i, name in enumerate(self.fields)})
         frame = self._with_articles(frame.with_columns(pl.col("customer_number").fill_null("")))
+        keyed = not full and bool(self.owners)  # the row keys of the owners' rows
         # A valid amount of at most _SHORT characters is 0 exactly when it has no digit 1-9
         # (its float cannot underflow): format 1 needs no amount values for its check.
-        exact = (full or self.fmt != 1
+        exact = (full or keyed or self.fmt != 1
                  or (frame.get_column("amount").str.len_bytes().max() or 0) > _SHORT)
         zero = None if exact else ~pl.col("_amount_ok") | ~pl.col("amount").str.contains("[1-9]")
         checks = self._bounds(frame, _checks(self.fmt, self.header, zero))
         lazy = frame.lazy()
-        for stage in self._derived(full=full, exact=exact):
+        for stage in self._derived(full=full or keyed, exact=exact, owner=keyed):
             lazy = lazy.with_columns(stage)
         outcome = _outcome(checks, len(self.fields), self.fmt, self.limits)
         lazy = lazy.with_columns(_reason_code(checks))
         if full:
             return lazy.select(*outcome, *self._fields()).collect()
-        if self.owners:
-            outcome.append("_owner")
-        return lazy.select(outcome).collect()
+        if not keyed:
+            return lazy.select(outcome).collect()
+        return _with_keys(lazy.select(*outcome, "_owner", *self._fields()))
+
 
     def _bounds(self, frame: pl.DataFrame, checks: list[Check]) -> list[Check]:
         """``checks`` with the input bounds: a cut line first, then after the field count
@@ -313,9 +316,9 @@ class RowCheck:
         return frame.join(article_table(wanted, articles), on="art_key", how="left",
                           maintain_order="left")
 
-    def _derived(self, *, full: bool, exact: bool) -> list[list[pl.Expr]]:
-        """The columns the checks (and ``full`` fields) read, in two stages: the second
-        reads the first."""
+    def _derived(self, *, full: bool, exact: bool, owner: bool) -> list[list[pl.Expr]]:
+        """The columns the checks (and ``full`` fields, and with ``owner`` the ``_owner``
+        flag) read, in two stages: the second reads the first."""
         first = [self.customers.entry(pl.col("customer_number")).alias("_entry")]
         for name, (rule, ok_name, default) in _RULES.items():
             if name in self.header:
@@ -342,7 +345,7 @@ class RowCheck:
         else:
             first += [pl.lit(True).alias("_g_ok"), _null().alias("n_gross")]
         first += self._catalogue_columns(full)
-        second = self._customer_columns(full)
+        second = self._customer_columns(full, owner)
         if exact:
             second.append(self._amount().alias("n_amount"))
         return [first, second]
@@ -376,7 +379,7 @@ class RowCheck:
             return pl.when(pl.col("from_catalogue")).then(pl.col("art_price")).otherwise(amount)
         return amount
 
-    def _customer_columns(self, full: bool) -> list[pl.Expr]:
+    def _customer_columns(self, full: bool, owner: bool) -> list[pl.Expr]:
         entry = pl.col("_entry")
         columns = [self.customers.state(entry).alias("customer_state")]
         if full:
@@ -386,7 +389,7 @@ class RowCheck:
                 pl.coalesce(number, pl.col("customer_number")).cast(pl.Categorical)
                 .alias("customer_out"),
             ]
-        elif self.owners:
+        if owner:
             columns.append(self.customers.owner(entry, self.owners).alias("_owner"))
         return columns
 
@@ -423,3 +426,15 @@ class RowCheck:
             field("contract_number", pl.col("contract_number")),
             field("order_number", pl.col("order_number")),
         ]
+
+
+def _with_keys(rows: pl.LazyFrame) -> pl.DataFrame:
+    """The outcome columns, ``_owner`` and ``_key``: the row key of each accepted row of an
+    owner as if it were the first of its kind in the file (``occurrence`` 0; the check
+    keys the repeats again), null for the other rows. Reads the normalised fields, which
+    it drops."""
+    candidate = (pl.col("status") == "accepted") & pl.col("_owner")
+    text = pl.when(candidate).then(key_text(pl.lit(0, dtype=pl.UInt32))).alias("_text")
+    frame = rows.with_columns(text).select(*OUTCOME_COLUMNS[:9], "_owner", "_text").collect()
+    return frame.with_columns(sha256_hex(frame.get_column("_text")).alias("_key")).drop(
+        "_text")
