@@ -284,7 +284,7 @@ class RowCheck:
             return lazy.select(*outcome, *self._fields()).collect()
         if not keyed:
             return lazy.select(outcome).collect()
-        return _with_keys(lazy.select(*outcome, "_owner", *self._fields()))
+        return _with_keys(lazy.select(*outcome, "_owner", *self._fields(text=True)))
 
 
     def _bounds(self, frame: pl.DataFrame, checks: list[Check]) -> list[Check]:
@@ -386,31 +386,33 @@ class RowCheck:
             number = self.customers.number(entry)
             columns += [
                 self.customers.customer_id(entry).alias("customer_id"),
-                pl.coalesce(number, pl.col("customer_number")).cast(pl.Categorical)
-                .alias("customer_out"),
+                pl.coalesce(number, pl.col("customer_number")).alias("customer_out"),
             ]
         if owner:
             columns.append(self.customers.owner(entry, self.owners).alias("_owner"))
         return columns
 
-    def _fields(self) -> list[pl.Expr]:
+    def _fields(self, *, text: bool = False) -> list[pl.Expr]:
         """The normalised fields (see ``CheckResult``); columns the format lacks are of
-        polars' Null type and cost no memory."""
+        polars' Null type and cost no memory. With ``text`` the categorical and enum
+        columns are plain text (the same values, cheaper when only read as text)."""
+        category = pl.String if text else pl.Categorical
+
         def field(name: str, expr: pl.Expr, dtype: Any = None) -> pl.Expr:
             if name not in self.header:
                 return pl.lit(None).alias(name)
             return (expr if dtype is None else expr.cast(dtype)).alias(name)
 
         def known(name: str, expr: pl.Expr) -> pl.Expr:  # categorical where the file has it
-            return expr.cast(pl.Categorical if name in self.header else pl.String).alias(name)
+            return expr.cast(category if name in self.header else pl.String).alias(name)
 
         return [
-            pl.col("customer_out").alias("customer_number"),
+            pl.col("customer_out").cast(category).alias("customer_number"),
             "customer_id",
             field("article_number", pl.when(~_empty("article_number"))
-                  .then(pl.col("article_number")), pl.Categorical),
-            pl.col("n_service").cast(pl.Categorical).alias("service"),
-            pl.col("n_cycle").cast(CYCLE_DTYPE).alias("cycle"),
+                  .then(pl.col("article_number")), category),
+            pl.col("n_service").cast(category).alias("service"),
+            pl.col("n_cycle").cast(pl.String if text else CYCLE_DTYPE).alias("cycle"),
             pl.col("n_cycle").replace_strict(BILLING_CYCLES, default=None,
                                              return_dtype=pl.String)
             .cast(CYCLE_NAME_DTYPE).alias("cycle_name"),
@@ -418,8 +420,8 @@ class RowCheck:
             field("quantity_text", pl.col("quantity_text")),
             pl.col("n_amount").alias("amount"),
             field("gross_amount", pl.col("n_gross")),
-            field("next_invoice", pl.col("n_next_invoice"), pl.Categorical),
-            field("date", pl.col("n_date"), pl.Categorical),
+            field("next_invoice", pl.col("n_next_invoice"), category),
+            field("date", pl.col("n_date"), category),
             known("discount", pl.col("n_discount")),
             pl.col("n_remarks").fill_null("").alias("remarks"),
             field("employee", pl.col("employee")),
