@@ -90,10 +90,13 @@ def known_keys(keys: pl.Series, committed: pl.Series) -> pl.Series:
     """Whether each of ``keys`` (text, null is never known) is one of ``committed``. Found
     by a 64-bit hash of the key first, then the full keys of the hits compared, so a hash
     collision never makes a new key known."""
-    seed = 0x5EED
-    frame = pl.DataFrame({"_h": keys.hash(seed), "_k": keys}).with_row_index("_i")
-    stored = pl.DataFrame({"_h": committed.hash(seed), "_c": committed})
+    frame = pl.DataFrame({"_h": _hash64(keys), "_k": keys}).with_row_index("_i")
+    stored = pl.DataFrame({"_h": _hash64(committed), "_c": committed})
     maybe = frame.filter(pl.col("_h").is_in(stored.get_column("_h").implode())
                          & pl.col("_k").is_not_null())
     hits = maybe.join(stored, on="_h").filter(pl.col("_k") == pl.col("_c")).get_column("_i")
     return pl.Series("known", [False] * len(keys), dtype=pl.Boolean).scatter(hits, True)
+
+
+def _hash64(keys: pl.Series) -> pl.Series:
+    return keys.hash(0x5EED)
