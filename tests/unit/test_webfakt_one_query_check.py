@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 
 from mwtui.importers.webfakt import OUTCOME_COLUMNS, CatalogueLookups
 from mwtui.importers.webfakt.customers import CustomerMatcher
+from mwtui.importers.webfakt.keys import row_keys
 from mwtui.importers.webfakt.read import german_decimal, german_decimal_ok
 from mwtui.importers.webfakt.rules import RowCheck
 
@@ -88,6 +89,12 @@ def test_lean_check_rejects_what_the_full_check_rejects(
         owned = full.get_column("customer_number").cast(pl.String).is_in(list(owners)) & \
             full.get_column("customer_id").is_not_null()
         assert lean.get_column("_owner").to_list() == owned.to_list()
+        # ... and those rows get the key the commit stores (as first of their kind)
+        want = row_keys(full.with_columns(pl.lit(0, dtype=pl.UInt32).alias("occurrence")))
+        candidate = (lean.get_column("status") == "accepted") & lean.get_column("_owner")
+        assert lean.get_column("_key").to_list() == [
+            key if is_candidate else None for key, is_candidate in zip(want, candidate,
+                                                                       strict=True)]
     else:
         assert "_owner" not in lean.columns
 

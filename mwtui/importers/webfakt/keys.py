@@ -87,15 +87,14 @@ _HEX = methodcaller("hexdigest")
 
 
 def known_keys(keys: pl.Series, committed: pl.Series) -> pl.Series:
-    """Whether each of ``keys`` (text, null is never known) is one of ``committed``. Found
-    by a 64-bit hash of the key first, then the full keys of the hits compared, so a hash
-    collision never makes a new key known."""
+    """Whether each of ``keys`` (text, null is never known) is one of ``committed``. The
+    keys are paired by a 64-bit hash first, then the full keys of each pair compared, so a
+    hash collision never makes a new key known."""
     frame = pl.DataFrame({"_h": _hash64(keys), "_k": keys}).with_row_index("_i")
     stored = pl.DataFrame({"_h": _hash64(committed), "_c": committed})
-    maybe = frame.filter(pl.col("_h").is_in(stored.get_column("_h").implode())
-                         & pl.col("_k").is_not_null())
-    hits = maybe.join(stored, on="_h").filter(pl.col("_k") == pl.col("_c")).get_column("_i")
-    return pl.Series("known", [False] * len(keys), dtype=pl.Boolean).scatter(hits, True)
+    pairs = frame.join(stored, on="_h")  # eager: a lazy join compares the text itself, slower
+    hits = pairs.filter(pl.col("_k") == pl.col("_c")).get_column("_i")
+    return pl.repeat(False, len(keys), dtype=pl.Boolean, eager=True).scatter(hits, True)
 
 
 def _hash64(keys: pl.Series) -> pl.Series:
