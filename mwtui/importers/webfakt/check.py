@@ -187,20 +187,18 @@ def _mark_already_imported(result: CheckResult, lookups: CatalogueLookups) -> pl
 
 def _already_imported(hit: pl.Expr) -> list[pl.Expr]:
     """The outcome columns with the rows where ``hit`` turned into ``already_imported``
-    rejects."""
-    def unless_hit(name: str, then: Any) -> pl.Expr:
-        return pl.when(hit).then(then).otherwise(pl.col(name).cast(pl.String))
+    rejects (each column keeps its type: nothing is cast)."""
+    def unless_hit(name: str, then: str | None, dtype: Any) -> pl.Expr:
+        return pl.when(hit).then(pl.lit(then, dtype=dtype)).otherwise(pl.col(name)).alias(
+            name)
 
     return [
-        unless_hit("status", pl.lit("rejected")).cast(STATUS_DTYPE).alias("status"),
-        unless_hit("reason", pl.lit("already_imported")).cast(REASON_DTYPE)
-        .alias("reason"),
-        unless_hit("column", pl.lit("")).cast(pl.Categorical).alias("column"),
-        unless_hit("value", pl.lit("")).cast(pl.Categorical).alias("value"),
-        unless_hit("message", pl.lit(REASONS["already_imported"])).cast(pl.Categorical)
-        .alias("message"),
-        pl.when(hit).then(None).otherwise(pl.col("warning")).cast(pl.Categorical)
-        .alias("warning"),
+        unless_hit("status", "rejected", STATUS_DTYPE),
+        unless_hit("reason", "already_imported", REASON_DTYPE),
+        unless_hit("column", "", pl.Categorical),
+        unless_hit("value", "", pl.Categorical),
+        unless_hit("message", REASONS["already_imported"], pl.Categorical),
+        unless_hit("warning", None, pl.Categorical),
         (pl.col("from_catalogue") & ~hit).alias("from_catalogue"),
         pl.col("_key").alias("row_key"),
     ]
