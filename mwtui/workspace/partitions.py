@@ -46,26 +46,33 @@ def write_docs_keys(path: Path, docs: list[dict[str, Any]]) -> bool:
 
 def write_frame(path: Path, keys_path: Path, frame: pl.DataFrame) -> None:
     """Write a polars frame of documents (one column a field) as Parquet, and its index:
-    no Python object per row."""
+    no Python object per row. A :data:`KEY_TEXT` column goes to the index only."""
     import polars as pl
 
     buffer = io.BytesIO()
-    frame.write_parquet(buffer, compression="lz4", statistics=False)
+    frame.drop(KEY_TEXT, strict=False).write_parquet(buffer, compression="lz4",
+                                                      statistics=False)
     write_new(path, [buffer.getbuffer()])  # type: ignore[list-item]
     del buffer
+    text = [pl.col(KEY_TEXT).alias("text")] if KEY_TEXT in frame.columns else []
     write_keys(keys_path, frame.select(
         pl.col("row_key").alias("key"),
-        pl.col("customer_number").cast(pl.String).fill_null("").alias("owner")))
+        pl.col("customer_number").cast(pl.String).fill_null("").alias("owner"), *text))
 
 
 def write_keys(path: Path, index: pl.DataFrame) -> None:
-    """Write a row-key index (columns ``key``, ``owner``) as Parquet."""
+    """Write a row-key index (columns ``key``, ``owner``, optionally ``text``) as
+    Parquet."""
     buffer = io.BytesIO()
     index.write_parquet(buffer, compression="lz4", statistics=False)
     write_new(path, [buffer.getbuffer()])  # type: ignore[list-item]
 
 
 _KEY_COLUMNS = ("key", "owner")
+
+#: A column of a services frame that is not stored with the documents but in the key
+#: index: the text each ``row_key`` is the sha256 of (see ``webfakt.keys.key_text``).
+KEY_TEXT = "_key_text"
 
 
 def _read(path: Path) -> bytes:
@@ -112,23 +119,29 @@ def read_frame(path: Path, raw: bytes | None = None) -> pl.DataFrame:
         raise ValueError(str(err)) from None
 
 
-def read_keys(path: Path) -> pl.DataFrame:
+def read_keys(path: Path, *, text: bool = False) -> pl.DataFrame | None:
     """Row keys and their customer numbers (columns ``key``, ``owner``) from an index file,
-    Parquet or the older text lines."""
+    Parquet or the older text lines. With ``text``: columns ``text`` and ``owner``, or
+    None when the index holds no key texts (written before they were kept)."""
     import polars as pl
 
     raw = _read(path)
-    schema = dict.fromkeys(_KEY_COLUMNS, pl.String)
+    wanted = ["text" if text else "key", "owner"]
     try:
         if raw.startswith(b"PAR1"):
-            frame = pl.read_parquet(io.BytesIO(raw))
+            if wanted[0] not in pl.read_parquet_schema(io.BytesIO(raw)):
+                return None
+            frame = pl.read_parquet(io.BytesIO(raw), columns=wanted)
+        elif text:
+            return None
         elif raw:
+            schema = dict.fromkeys(_KEY_COLUMNS, pl.String)
             frame = pl.read_csv(io.BytesIO(raw), separator="\t", has_header=False,
                                 new_columns=list(schema), schema_overrides=schema,
                                 quote_char='"')
         else:
-            return pl.DataFrame(schema=schema)
-        return frame.select(pl.col("key").cast(pl.String),
+            return pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
+        return frame.select(pl.col(wanted[0]).cast(pl.String),
                             pl.col("owner").cast(pl.String).fill_null(""))
     except pl.exceptions.PolarsError as err:
         raise WorkspaceCorrupt(f"Workspace file {path} cannot be opened: it is not a key "

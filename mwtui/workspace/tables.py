@@ -58,15 +58,34 @@ def iter_partitions(folder: Path, manifest: Manifest) -> Iterator[tuple[int, Doc
 def committed_keys(folder: Path, manifest: Manifest) -> tuple[pl.Series, frozenset[str]]:
     """Row keys of every committed service (a polars String Series) and the customer
     numbers that own them, from the key indexes."""
+    found = _read_indexes(folder, manifest, text=False)
+    assert found is not None  # every index has its keys
+    return found
+
+
+def committed_key_texts(folder: Path, manifest: Manifest
+                        ) -> tuple[pl.Series, frozenset[str]] | None:
+    """Like :func:`committed_keys`, with the text each key is the sha256 of instead of
+    the key; None when an index holds no texts (written before they were kept)."""
+    return _read_indexes(folder, manifest, text=True)
+
+
+def _read_indexes(folder: Path, manifest: Manifest, *, text: bool
+                  ) -> tuple[pl.Series, frozenset[str]] | None:
     import polars as pl
 
-    frames = [read_keys(folder / part["keys"]) for part in manifest.partitions
-              if part.get("keys")]
+    frames = []
+    for part in manifest.partitions:
+        if part.get("keys"):
+            frame = read_keys(folder / part["keys"], text=text)
+            if frame is None:
+                return None
+            frames.append(frame)
     if not frames:
         return pl.Series("key", [], dtype=pl.String), frozenset()
     index = pl.concat(frames, rechunk=False)
     owners = frozenset(index.get_column("owner").unique().to_list())
-    return index.get_column("key"), owners
+    return index.to_series(0), owners
 
 
 def keys_of_docs(docs: Iterable[Doc]) -> tuple[pl.Series, frozenset[str]]:

@@ -26,10 +26,11 @@ from mwtui.workspace.layout import (
     writable_mode,
 )
 from mwtui.workspace.layout import partition_ids as _ids
-from mwtui.workspace.partitions import write_docs, write_docs_keys, write_frame
+from mwtui.workspace.partitions import KEY_TEXT, write_docs, write_docs_keys, write_frame
 from mwtui.workspace.tables import (
     SERVICES,
     Doc,
+    committed_key_texts,
     committed_keys,
     iter_partitions,
     keys_of_docs,
@@ -139,6 +140,12 @@ class Transaction:
             return keys_of_docs(d for _, d in self.items(SERVICES))
         return committed_keys(self.folder, self.manifest)
 
+    def committed_key_texts(self) -> tuple[pl.Series, frozenset[str]] | None:
+        """Like ``Snapshot.committed_key_texts``."""
+        if SERVICES in self._loaded or self._new_parts:
+            return None
+        return committed_key_texts(self.folder, self.manifest)
+
     # -- writing ---------------------------------------------------------------------------
     def touch(self) -> None:
         """Mark the tables handed out by ``raw()`` as changed, to be written on commit."""
@@ -189,11 +196,12 @@ class Transaction:
     def insert_frame(self, table: str, frame: pl.DataFrame, batch: str) -> range:
         """Insert a polars frame of documents (a column per field, with ``row_key`` and
         ``customer_number``) as one partition of ``batch``, without a Python object per
-        row. Only for services."""
+        row. Only for services. A ``partitions.KEY_TEXT`` column (the text of each
+        ``row_key``) is kept in the key index, not in the documents."""
         if table != SERVICES:
             raise StoreError(f"insert_frame is for services, not {table}.")
         if SERVICES in self._loaded:  # services are held as a dict in this transaction
-            ids = self.insert_many(table, frame.to_dicts())
+            ids = self.insert_many(table, _docs(frame))
             return range(ids[0], ids[-1] + 1) if ids else range(0)
         ids = self._take_ids(table, frame.height)
         self._new_parts.append(({"batch": batch, "first": ids[0] if ids else 0,
@@ -338,4 +346,4 @@ class Transaction:
 
 def _docs(docs: Any) -> list[Doc]:
     """Pending partition contents as documents (a frame becomes dicts only if asked)."""
-    return docs if isinstance(docs, list) else docs.to_dicts()
+    return docs if isinstance(docs, list) else docs.drop(KEY_TEXT, strict=False).to_dicts()

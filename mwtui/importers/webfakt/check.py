@@ -26,7 +26,7 @@ import polars as pl
 from mwtui.i18n import N_, _
 from mwtui.importers.webfakt.bounded import Bounded, bound_bytes, read_bounded
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, REASON_COLUMN
-from mwtui.importers.webfakt.keys import add_occurrence, known_keys, row_keys
+from mwtui.importers.webfakt.keys import add_occurrence, known_keys, row_keys_and_texts
 from mwtui.importers.webfakt.lookups import CatalogueLookups
 from mwtui.importers.webfakt.read import (
     Header,
@@ -171,23 +171,27 @@ def _check_rows(body: _Body, lookups: CatalogueLookups, step: Steps) -> pl.DataF
 def _mark_already_imported(result: CheckResult, lookups: CatalogueLookups) -> pl.DataFrame:
     """Reject accepted rows whose key is already in the workspace. The check keyed the
     accepted rows of customers that have committed services (``_key``, as first of their
-    kind); a repeated line is keyed again here with its occurrence number."""
+    kind: the key, or its text when the workspace gave key texts); a repeated line is
+    keyed again here with its occurrence number."""
     rows = result.table
     if "_key" not in rows.columns:
         return rows.drop("_owner", strict=False)
     rows = rows.drop("_owner")
     again = rows.filter((pl.col("occurrence") > 0) & pl.col("_key").is_not_null())
     if again.height:
-        keys = row_keys(result.with_fields(again.select("line", "raw", "occurrence")))
+        keyed = row_keys_and_texts(result.with_fields(again.select("line", "raw",
+                                                                   "occurrence")))
         where = rows.get_column("line").is_in(again.get_column("line").implode()).arg_true()
-        rows = rows.with_columns(rows.get_column("_key").scatter(where, keys))
+        rows = rows.with_columns(rows.get_column("_key").scatter(
+            where, keyed[1] if lookups.keys_are_texts else keyed[0]))
     known = known_keys(rows.get_column("_key"), lookups.committed_keys)
-    return rows.with_columns(_already_imported(pl.lit(known))).drop("_key")
+    key = pl.lit(None) if lookups.keys_are_texts else pl.col("_key")
+    return rows.with_columns(_already_imported(pl.lit(known), key)).drop("_key")
 
 
-def _already_imported(hit: pl.Expr) -> list[pl.Expr]:
+def _already_imported(hit: pl.Expr, key: pl.Expr) -> list[pl.Expr]:
     """The outcome columns with the rows where ``hit`` turned into ``already_imported``
-    rejects (each column keeps its type: nothing is cast)."""
+    rejects (each column keeps its type: nothing is cast), and ``row_key`` from ``key``."""
     def unless_hit(name: str, then: str | None, dtype: Any) -> pl.Expr:
         return pl.when(hit).then(pl.lit(then, dtype=dtype)).otherwise(pl.col(name)).alias(
             name)
@@ -200,5 +204,5 @@ def _already_imported(hit: pl.Expr) -> list[pl.Expr]:
         unless_hit("message", REASONS["already_imported"], pl.Categorical),
         unless_hit("warning", None, pl.Categorical),
         (pl.col("from_catalogue") & ~hit).alias("from_catalogue"),
-        pl.col("_key").alias("row_key"),
+        key.alias("row_key"),
     ]

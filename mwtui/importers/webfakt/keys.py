@@ -62,7 +62,13 @@ def key_text(occurrence: pl.Expr) -> pl.Expr:
 def row_keys(frame: pl.DataFrame) -> pl.Series:
     """The stable content key of each row: sha256 over :func:`key_text` with the row's
     ``occurrence`` number (identical rows in one file get distinct keys)."""
-    return sha256_hex(frame.select(key_text(pl.col("occurrence"))).to_series())
+    return row_keys_and_texts(frame)[0]
+
+
+def row_keys_and_texts(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """:func:`row_keys` and the texts they are the sha256 of."""
+    texts = frame.select(key_text(pl.col("occurrence"))).to_series()
+    return sha256_hex(texts), texts
 
 
 def sha256_hex(texts: pl.Series) -> pl.Series:

@@ -284,7 +284,8 @@ class RowCheck:
             return lazy.select(*outcome, *self._fields()).collect()
         if not keyed:
             return lazy.select(outcome).collect()
-        return _with_keys(lazy.select(*outcome, "_owner", *self._fields(text=True)))
+        return _with_keys(lazy.select(*outcome, "_owner", *self._fields(text=True)),
+                          hashed=not self.lookups.keys_are_texts)
 
 
     def _bounds(self, frame: pl.DataFrame, checks: list[Check]) -> list[Check]:
@@ -430,13 +431,14 @@ class RowCheck:
         ]
 
 
-def _with_keys(rows: pl.LazyFrame) -> pl.DataFrame:
+def _with_keys(rows: pl.LazyFrame, *, hashed: bool) -> pl.DataFrame:
     """The outcome columns, ``_owner`` and ``_key``: the row key of each accepted row of an
     owner as if it were the first of its kind in the file (``occurrence`` 0; the check
-    keys the repeats again), null for the other rows. Reads the normalised fields, which
-    it drops."""
+    keys the repeats again), null for the other rows; unless ``hashed``, the key's text
+    instead of its sha256. Reads the normalised fields, which it drops."""
     candidate = (pl.col("status") == "accepted") & pl.col("_owner")
-    text = pl.when(candidate).then(key_text(pl.lit(0, dtype=pl.UInt32))).alias("_text")
-    frame = rows.with_columns(text).select(*OUTCOME_COLUMNS[:9], "_owner", "_text").collect()
-    return frame.with_columns(sha256_hex(frame.get_column("_text")).alias("_key")).drop(
-        "_text")
+    text = pl.when(candidate).then(key_text(pl.lit(0, dtype=pl.UInt32))).alias("_key")
+    frame = rows.with_columns(text).select(*OUTCOME_COLUMNS[:9], "_owner", "_key").collect()
+    if not hashed:
+        return frame
+    return frame.with_columns(sha256_hex(frame.get_column("_key")).alias("_key"))

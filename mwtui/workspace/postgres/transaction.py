@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 
 from mwtui.workspace.errors import StoreError
+from mwtui.workspace.partitions import KEY_TEXT
 from mwtui.workspace.tables import SERVICES, Doc, keys_of_docs
 from mwtui.workspace.transaction import _TxStorage
 
@@ -119,6 +120,10 @@ class PgTransaction:
 
         return read_committed_keys(self.conn)
 
+    def committed_key_texts(self) -> None:
+        """None: PostgreSQL keeps the keys only (see ``committed_keys``)."""
+        return None
+
     # -- writing ---------------------------------------------------------------------------
     def touch(self) -> None:
         for name in self._exposed:
@@ -164,6 +169,7 @@ class PgTransaction:
         """A WEBFAKT frame as services of ``batch``, sent with ``COPY``."""
         if table != SERVICES:
             raise StoreError(f"insert_frame is for services, not {table}.")
+        frame = frame.drop(KEY_TEXT, strict=False)  # no key index here: the keys do
         if not self._services_as_rows():
             ids = self.insert_many(table, frame.to_dicts())
             return range(ids[0], ids[-1] + 1) if ids else range(0)
