@@ -84,8 +84,10 @@ def check_file(
 ) -> CheckResult:
     """Read ``path`` and check it against a snapshot of ``workspace`` (a ``store.Workspace``).
     An unreadable file is a :class:`FileError`."""
-    read = read_bounded(path)  # a file too large is refused before anything else
-    lookups = CatalogueLookups.from_snapshot(workspace.snapshot())
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the workspace is read meanwhile
+        looked_up = pool.submit(lambda: CatalogueLookups.from_snapshot(workspace.snapshot()))
+        read = read_bounded(path)  # a file too large is refused, whatever the workspace
+        lookups = looked_up.result()
     return _check_owned([read], lookups, file_name=Path(path).name,
                         step=Steps(progress, cancel))
 
