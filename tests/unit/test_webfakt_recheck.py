@@ -118,3 +118,17 @@ def test_key_indexes_are_parquet_and_old_text_ones_still_count(ws, tmp_path) -> 
     assert keys.dtype == pl.String and set(keys) == set(stored.get_column("key"))
     assert owners == {"001", "7104"}
     assert check_file(path, Workspace(ws.path)).reasons == {"already_imported": 2}
+
+
+def test_old_and_new_key_indexes_side_by_side(ws, tmp_path) -> None:
+    first = write(tmp_path / "first.csv", [ROW])
+    commit(ws, check_file(first, ws), first)
+    index = next((ws.path / "services").glob("*.keys"))
+    old = pl.read_parquet(index).select("key", "owner")
+    index.write_text("".join(f"{k}\t{o}\n" for k, o in old.iter_rows()), encoding="utf-8")
+    both = write(tmp_path / "both.csv", [ROW, OTHER])
+    commit(ws, check_file(both, Workspace(ws.path)), both)  # a new index, with texts
+    snap = Workspace(ws.path).snapshot()
+    assert snap.committed_key_texts() is None  # one index has none: keys are compared
+    assert len(snap.committed_keys()[0]) == 2
+    assert check_file(both, Workspace(ws.path)).reasons == {"already_imported": 2}
