@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from support.webfakt import HEADER1, seeded_workspace
+from support.webfakt import HEADER1, HEADER2, HEADER3, HEADER4, seeded_workspace
 
 from mwtui.importers.webfakt import check_file, commit
 from mwtui.importers.webfakt import keys as keys_module
@@ -132,3 +132,36 @@ def test_old_and_new_key_indexes_side_by_side(ws, tmp_path) -> None:
     assert snap.committed_key_texts() is None  # one index has none: keys are compared
     assert len(snap.committed_keys()[0]) == 2
     assert check_file(both, Workspace(ws.path)).reasons == {"already_imported": 2}
+
+
+FORMATS = {  # header, two rows, the first row changed in one field
+    1: (HEADER1, [ROW, OTHER], ROW.replace(";2;", ";3;")),
+    2: (HEADER2, ["001;Hosting;1 Monat;10,00;11,90", "7104;Domain;;5,00;"],
+        "001;Hosting;2 Monate;10,00;11,90"),
+    3: (HEADER3.replace("\n", "\r\n"), ["001;12101;;01;1;;;0;V-1;B-1;Notiz",
+                                        "7104;17104;Wartung;12;2;43,36;01.06.2004;5;;;"],
+        "001;12101;;01;1;;;0;V-1;B-2;Notiz"),
+    4: (HEADER4, ["43135;2013-04-19 00:00:00;;Karl;Softwarewartung;Wartung;0,25;29,38",
+                  "001;19.04.2013;;Eva;Homepagewartung;;1;"],
+        "43135;2013-04-19 00:00:00;;Karla;Softwarewartung;Wartung;0,25;29,38"),
+}
+
+
+def write_format(path: Path, header: str, rows: list[str]) -> Path:
+    path.write_bytes((header + "\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("index", INDEXES)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_is_already_imported_after_its_commit(ws, tmp_path, fmt, index) -> None:
+    header, rows, changed = FORMATS[fmt]
+    path = write_format(tmp_path / f"f{fmt}.csv", header, rows)
+    first = check_file(path, ws)
+    assert (first.format, first.accepted) == (fmt, 2)
+    commit(ws, first, path)
+    ws = INDEXES[index](ws)
+    assert check_file(path, ws).reasons == {"already_imported": 2}
+    other = write_format(tmp_path / "changed.csv", header, [changed, rows[1]])
+    assert outcome(check_file(other, ws))[0][1] == "accepted"  # one field differs: new
+    assert check_file(other, ws).reasons == {"already_imported": 1}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from operator import methodcaller
 
 import polars as pl
@@ -49,14 +50,16 @@ def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("_first")
 
 
-def key_text(occurrence: pl.Expr) -> pl.Expr:
+def key_text(occurrence: pl.Expr, absent: Iterable[str] = ()) -> pl.Expr:
     """The text a row key hashes: the key version, then the normalised key fields (as
     text, null as empty) and ``occurrence``, separated by unit separators. Reads the
-    columns of :data:`KEY_COLUMNS` as ``CheckResult.with_fields`` gives them."""
-    fields = [pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
-    return pl.concat_str([pl.lit(_KEY_VERSION + "\x1e"),
-                          pl.concat_str([*fields, occurrence.cast(pl.String)],
-                                        separator="\x1f")])
+    columns of :data:`KEY_COLUMNS` as ``CheckResult.with_fields`` gives them; columns
+    named in ``absent`` (null throughout: the format lacks them) are not read."""
+    gone = set(absent)
+    fields = [pl.lit("") if c in gone else pl.col(c).cast(pl.String).fill_null("")
+              for c in KEY_COLUMNS]
+    fields[0] = pl.concat_str([pl.lit(_KEY_VERSION + "\x1e"), fields[0]])
+    return pl.concat_str([*fields, occurrence.cast(pl.String)], separator="\x1f")
 
 
 def row_keys(frame: pl.DataFrame) -> pl.Series:

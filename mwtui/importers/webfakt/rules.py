@@ -17,7 +17,7 @@ import polars as pl
 from mwtui.importers.webfakt.bounded import FIELD_LIMITS, field_checks
 from mwtui.importers.webfakt.customers import CustomerMatcher
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS, OUTCOME_COLUMNS
-from mwtui.importers.webfakt.keys import key_text, sha256_hex
+from mwtui.importers.webfakt.keys import KEY_COLUMNS, key_text, sha256_hex
 from mwtui.importers.webfakt.lookups import ArticleInfo, CatalogueLookups, name_key
 from mwtui.importers.webfakt.read import german_decimal, german_decimal_ok, split_fields
 from mwtui.importers.webfakt.reasons import REASONS
@@ -33,6 +33,10 @@ REASON_DTYPE = pl.Enum(list(REASONS))
 CYCLE_DTYPE = pl.Enum(list(BILLING_CYCLES))
 CYCLE_NAME_DTYPE = pl.Enum(list(BILLING_CYCLES.values()))
 
+#: Normalised fields that are null throughout when the format lacks their column (see
+#: ``RowCheck._fields``: each goes through its ``field``).
+_OPTIONAL = frozenset({"article_number", "quantity_text", "gross_amount", "next_invoice",
+                       "date", "employee", "contract_number", "order_number"})
 _SHORT = 300  # characters: a decimal this long with a digit 1-9 is not 0.0 as a float
 _DATES = ("date", "next_invoice")
 
@@ -284,8 +288,9 @@ class RowCheck:
             return lazy.select(*outcome, *self._fields()).collect()
         if not keyed:
             return lazy.select(outcome).collect()
+        absent = [c for c in KEY_COLUMNS if c in _OPTIONAL and c not in self.header]
         return _with_keys(lazy.select(*outcome, "_owner", *self._fields(text=True)),
-                          hashed=not self.lookups.keys_are_texts)
+                          hashed=not self.lookups.keys_are_texts, absent=absent)
 
 
     def _bounds(self, frame: pl.DataFrame, checks: list[Check]) -> list[Check]:
@@ -431,13 +436,15 @@ class RowCheck:
         ]
 
 
-def _with_keys(rows: pl.LazyFrame, *, hashed: bool) -> pl.DataFrame:
+def _with_keys(rows: pl.LazyFrame, *, hashed: bool, absent: list[str]) -> pl.DataFrame:
     """The outcome columns, ``_owner`` and ``_key``: the row key of each accepted row of an
     owner as if it were the first of its kind in the file (``occurrence`` 0; the check
     keys the repeats again), null for the other rows; unless ``hashed``, the key's text
-    instead of its sha256. Reads the normalised fields, which it drops."""
+    instead of its sha256. Reads the normalised fields (but the ``absent`` ones), which
+    it drops."""
     candidate = (pl.col("status") == "accepted") & pl.col("_owner")
-    text = pl.when(candidate).then(key_text(pl.lit(0, dtype=pl.UInt32))).alias("_key")
+    text = pl.when(candidate).then(key_text(pl.lit(0, dtype=pl.UInt32), absent)).alias(
+        "_key")
     frame = rows.with_columns(text).select(*OUTCOME_COLUMNS[:9], "_owner", "_key").collect()
     if not hashed:
         return frame
