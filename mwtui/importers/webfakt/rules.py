@@ -251,8 +251,10 @@ class RowCheck:
     value, message, warning, from_catalogue, raw); with ``full`` it also keeps the
     normalised fields. Without ``full`` and with ``owners`` (customer numbers that have
     committed services) it adds ``_owner``: the row's customer is one of them (only those
-    rows can be already imported). Rows whose line is in ``long_lines`` (cut while reading)
-    are rejected as too long."""
+    rows can be already imported), and ``_key``: the row key of each accepted row of an
+    owner, as if it were the first of its kind (or the key's text, when the look-ups hold
+    key texts), computed in the same query. Rows whose line is in ``long_lines`` (cut
+    while reading) are rejected as too long."""
 
     def __init__(self, fmt: int, lookups: CatalogueLookups, *, allow_extra: bool = False,
                  owners: Iterable[str] = (), long_lines: Iterable[int] = ()) -> None:
@@ -291,7 +293,6 @@ class RowCheck:
         absent = [c for c in KEY_COLUMNS if c in _OPTIONAL and c not in self.header]
         return _with_keys(lazy.select(*outcome, "_owner", *self._fields(text=True)),
                           hashed=not self.lookups.keys_are_texts, absent=absent)
-
 
     def _bounds(self, frame: pl.DataFrame, checks: list[Check]) -> list[Check]:
         """``checks`` with the input bounds: a cut line first, then after the field count
