@@ -3,6 +3,8 @@ WEBFAKT services and 50k activities, against the same workspace without them.
 
     .venv/bin/python bench/bench_store.py [--rows 1000000] [--activities 50000]
     .venv/bin/python bench/bench_store.py --open-only [--keep DIR] [--rows 0]
+    .venv/bin/python bench/bench_store.py --recheck-only [--rows 200000] [--repeat 3]
+                                          [--keep DIR]
 
 Every figure is one subprocess (wall time and peak RSS via ``resource.getrusage`` of a
 small launcher, see ``bench_webfakt.LAUNCHER``). Targets from issue 12 in brackets.
@@ -11,6 +13,10 @@ screen's worker does until the first rows, and until search and sort are ready) 
 tmux is installed, the real app's process start to rows on screen
 (``bench_start_tmux.sh``), on an empty workspace and on one with ``--activities``
 activities and ``--rows`` services (built by ``make_workspaces.py``; kept in ``--keep``).
+``--recheck-only`` builds the workspace, commits the big file and prints only the check
+figures (first check, re-check after the commit); there ``--keep DIR`` builds in DIR and
+leaves the workspace (``full.json``) and the file (``big.csv``) for profiling, and
+``--repeat N`` times each check N times and keeps the best.
 """
 
 from __future__ import annotations
@@ -154,52 +160,77 @@ def open_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def recheck_figure(full: Path, big: Path, env: dict[str, str], args: argparse.Namespace,
+                   *, commit_label: str | None) -> None:
+    """First check of ``big``, its commit, and the check after the commit (each check the
+    best of ``--repeat`` runs: a shared machine's noise only ever adds time)."""
+    check = [MWTUI, "--db", str(full), "webfakt", "check", str(big), "--max-rejects", "5"]
+    first_check = min(run(check, env)[0] for _ in range(args.repeat))
+    if commit_label is None:
+        run([sys.executable, "-c", COMMIT, str(full), str(big)], env)
+    else:
+        commit_figure(full, big, env, commit_label)
+    recheck = min(run(check, env)[0] for _ in range(args.repeat))
+    best = f" (best of {args.repeat} each)" if args.repeat > 1 else ""
+    print(f"check of the {args.rows:,}-row file{best}: first {first_check:.2f} s, after its "
+          f"commit {recheck:.2f} s = {recheck / first_check:.2f}x [<= 1.5x]")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--activities", type=int, default=50_000)
     parser.add_argument("--open-only", action="store_true",
                         help="only the start-up figures (open to Activities rows, tmux)")
-    parser.add_argument("--keep", type=Path, help="--open-only: build/keep workspaces here")
-    parser.add_argument("--repeat", type=int, default=3, help="--open-only: best of N")
+    parser.add_argument("--recheck-only", action="store_true",
+                        help="only the first check, the commit and the re-check")
+    parser.add_argument("--keep", type=Path, help="build in this folder and leave it")
+    parser.add_argument("--repeat", type=int,
+                        help="best of N (default 3 with --open-only, else 1)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     if args.open_only:
+        args.repeat = args.repeat or 3
         return open_only(args)
+    args.repeat = args.repeat or 1
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        return measure(args, args.keep)
     with tempfile.TemporaryDirectory(prefix="mwtui-store-") as tmp:
-        folder = Path(tmp)
-        env = {**os.environ, "MWTUI_CONFIG": str(folder / "cfg.toml")}
-        small, big = folder / "small.csv", folder / "big.csv"
-        write_file(small, make_rows(100_000, seed=11, reject_share=0.0))
-        write_file(big, make_rows(args.rows, seed=12, reject_share=0.0))
-        empty, full = folder / "empty.json", folder / "full.json"
-        plain = folder / "activities-only.json"
-        for db in (empty, full, plain):
-            make_workspace(db)
-        commit_figure(empty, small, env, "[<= 1 s]")
-        with_small = folder_mb(empty)
-        first_check = run([MWTUI, "--db", str(full), "webfakt", "check", str(big),
-                           "--max-rejects", "5"], env)[0]
-        commit_figure(full, big, env, "[<= 6 s, <= 4x file size]")
-        recheck = run([MWTUI, "--db", str(full), "webfakt", "check", str(big),
-                       "--max-rejects", "5"], env)[0]
-        print(f"check of the {args.rows:,}-row file: first {first_check:.2f} s, after its "
-              f"commit {recheck:.2f} s = {recheck / first_check:.2f}x [<= 1.5x]")
-        t0 = time.perf_counter()
-        add_activities(full, args.activities)
-        add_activities(plain, args.activities)
-        print(f"workspaces: empty {with_small:.1f} MB (5,000 customers, 100k services); full "
-              f"{folder_mb(full):.0f} MB ({args.rows:,} services, {args.activities:,} "
-              f"activities added in {time.perf_counter() - t0:.1f} s)")
-        base, loaded = everyday(empty, folder, env), everyday(full, folder, env)
-        same = everyday(plain, folder, env)
-        for name, (seconds, peak) in loaded.items():
-            b_seconds, b_peak = base[name]
-            s_seconds, _s_peak = same[name]
-            print(f"{name}: {seconds:.2f} s / {peak / 1e6:.0f} MB on the full workspace vs "
-                  f"{b_seconds:.2f} s / {b_peak / 1e6:.0f} MB empty = {seconds / b_seconds:.2f}x "
-                  f"[<= 1.5x, <= 250 MB]; vs {s_seconds:.2f} s with the same activities and no "
-                  f"services = {seconds / s_seconds:.2f}x")
+        return measure(args, Path(tmp))
+
+
+def measure(args: argparse.Namespace, folder: Path) -> int:
+    env = {**os.environ, "MWTUI_CONFIG": str(folder / "cfg.toml")}
+    big, full = folder / "big.csv", folder / "full.json"
+    write_file(big, make_rows(args.rows, seed=12, reject_share=0.0))
+    make_workspace(full)
+    if args.recheck_only:
+        recheck_figure(full, big, env, args, commit_label=None)
+        return 0
+    small, empty = folder / "small.csv", folder / "empty.json"
+    plain = folder / "activities-only.json"
+    write_file(small, make_rows(100_000, seed=11, reject_share=0.0))
+    for db in (empty, plain):
+        make_workspace(db)
+    commit_figure(empty, small, env, "[<= 1 s]")
+    with_small = folder_mb(empty)
+    recheck_figure(full, big, env, args, commit_label="[<= 6 s, <= 4x file size]")
+    t0 = time.perf_counter()
+    add_activities(full, args.activities)
+    add_activities(plain, args.activities)
+    print(f"workspaces: empty {with_small:.1f} MB (5,000 customers, 100k services); full "
+          f"{folder_mb(full):.0f} MB ({args.rows:,} services, {args.activities:,} "
+          f"activities added in {time.perf_counter() - t0:.1f} s)")
+    base, loaded = everyday(empty, folder, env), everyday(full, folder, env)
+    same = everyday(plain, folder, env)
+    for name, (seconds, peak) in loaded.items():
+        b_seconds, b_peak = base[name]
+        s_seconds, _s_peak = same[name]
+        print(f"{name}: {seconds:.2f} s / {peak / 1e6:.0f} MB on the full workspace vs "
+              f"{b_seconds:.2f} s / {b_peak / 1e6:.0f} MB empty = {seconds / b_seconds:.2f}x "
+              f"[<= 1.5x, <= 250 MB]; vs {s_seconds:.2f} s with the same activities and no "
+              f"services = {seconds / s_seconds:.2f}x")
     return 0
 
 

@@ -27,8 +27,16 @@ from mwtui.workspace.layout import (
     writable_mode,
 )
 from mwtui.workspace.layout import partition_ids as _ids
-from mwtui.workspace.partitions import write_docs, write_docs_keys, write_frame
-from mwtui.workspace.tables import SERVICES, Doc, committed_keys, iter_partitions, load_table
+from mwtui.workspace.partitions import KEY_TEXT, write_docs, write_docs_keys, write_frame
+from mwtui.workspace.tables import (
+    SERVICES,
+    Doc,
+    committed_key_texts,
+    committed_keys,
+    iter_partitions,
+    keys_of_docs,
+    load_table,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -127,13 +135,17 @@ class Transaction:
     def find(self, table: str, pred: Callable[[Doc], bool]) -> list[tuple[int, Doc]]:
         return [(i, d) for i, d in self.items(table) if pred(d)]
 
-    def committed_keys(self) -> tuple[frozenset[str], frozenset[str]]:
+    def committed_keys(self) -> tuple[pl.Series, frozenset[str]]:
         """Row keys of the committed services and the customer numbers owning them."""
         if SERVICES in self._loaded or self._new_parts:
-            docs = [d for _, d in self.items(SERVICES) if d.get("row_key")]
-            return (frozenset(d["row_key"] for d in docs),
-                    frozenset(str(d.get("customer_number") or "") for d in docs))
+            return keys_of_docs(d for _, d in self.items(SERVICES))
         return committed_keys(self.folder, self.manifest)
+
+    def committed_key_texts(self) -> tuple[pl.Series, frozenset[str]] | None:
+        """Like ``Snapshot.committed_key_texts``."""
+        if SERVICES in self._loaded or self._new_parts:
+            return None
+        return committed_key_texts(self.folder, self.manifest)
 
     # -- writing ---------------------------------------------------------------------------
     def touch(self) -> None:
@@ -185,11 +197,12 @@ class Transaction:
     def insert_frame(self, table: str, frame: pl.DataFrame, batch: str) -> range:
         """Insert a polars frame of documents (a column per field, with ``row_key`` and
         ``customer_number``) as one partition of ``batch``, without a Python object per
-        row. Only for services."""
+        row. Only for services. A ``partitions.KEY_TEXT`` column (the text of each
+        ``row_key``) is kept in the key index, not in the documents."""
         if table != SERVICES:
             raise StoreError(f"insert_frame is for services, not {table}.")
         if SERVICES in self._loaded:  # services are held as a dict in this transaction
-            ids = self.insert_many(table, frame.to_dicts())
+            ids = self.insert_many(table, _docs(frame))
             return range(ids[0], ids[-1] + 1) if ids else range(0)
         ids = self._take_ids(table, frame.height)
         self._new_parts.append(({"batch": batch, "first": ids[0] if ids else 0,
@@ -337,4 +350,4 @@ class Transaction:
 
 def _docs(docs: Any) -> list[Doc]:
     """Pending partition contents as documents (a frame becomes dicts only if asked)."""
-    return docs if isinstance(docs, list) else docs.to_dicts()
+    return docs if isinstance(docs, list) else docs.drop(KEY_TEXT, strict=False).to_dicts()

@@ -10,11 +10,12 @@ from typing import Any
 import polars as pl
 
 from mwtui.importers.webfakt.check import Progress, Steps
-from mwtui.importers.webfakt.keys import row_keys
+from mwtui.importers.webfakt.keys import known_keys, row_keys_and_texts
 from mwtui.importers.webfakt.read import FileError, read_file
 from mwtui.importers.webfakt.result import CheckResult
 from mwtui.workspace.batches import record_batch
 from mwtui.workspace.models import Batch, Service, now_iso
+from mwtui.workspace.partitions import KEY_TEXT
 from mwtui.workspace.store import new_batch_id
 
 
@@ -36,10 +37,11 @@ _OPTIONAL_FIELDS = ("article_number", "quantity_text", "gross_amount", "next_inv
                     "employee", "contract_number", "order_number")
 
 
-def _service_frame(frame: pl.DataFrame, keys: pl.Series, result: CheckResult,
-                   batch_id: str) -> tuple[pl.DataFrame, set[str]]:
+def _service_frame(frame: pl.DataFrame, keys: pl.Series, texts: pl.Series,
+                   result: CheckResult, batch_id: str) -> tuple[pl.DataFrame, set[str]]:
     """Accepted rows as ``models.Service`` records (stored form), one column per field,
-    and the optional fields that some row has."""
+    and the optional fields that some row has; the key texts ride along for the store's
+    key index (``KEY_TEXT``, not stored in the documents)."""
     defaults = Service(customer_number="", service="", amount="0").to_record()
     present = {c for c in _OPTIONAL_FIELDS
                if frame.get_column(c).dtype != pl.Null
@@ -57,6 +59,7 @@ def _service_frame(frame: pl.DataFrame, keys: pl.Series, result: CheckResult,
         pl.col("line").cast(pl.Int64).alias("source_line"),
         pl.lit(result.format).alias("format"),
         pl.lit(batch_id).alias("batch"),
+        texts.alias(KEY_TEXT),
     ), present
 
 
@@ -70,7 +73,7 @@ def _service_docs(result: CheckResult, batch_id: str) -> pl.DataFrame:
     present: set[str] = set()
     for start in range(0, max(accepted.height, 1), _SLICE_ROWS):
         rows = result.with_fields(accepted.slice(start, _SLICE_ROWS))
-        part, has = _service_frame(rows, row_keys(rows), result, batch_id)
+        part, has = _service_frame(rows, *row_keys_and_texts(rows), result, batch_id)
         parts.append(part)
         present |= has
     docs = pl.concat(parts, how="vertical_relaxed")
@@ -115,8 +118,8 @@ def commit(
     step("writing", 0.5)
     with workspace.transaction() as tx:
         stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
-        known = pl.Series(list(stored), dtype=pl.String).implode()
-        new = docs.filter(~pl.col("row_key").is_in(known)) if stored else docs
+        new = docs.filter(~known_keys(docs.get_column("row_key"), stored)) if len(stored) \
+            else docs
         skipped = docs.height - new.height
         if new.height:
             tx.insert_frame("services", new, batch_id)

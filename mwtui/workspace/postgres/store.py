@@ -84,10 +84,15 @@ class PgSnapshot(Snapshot):
         return {"count": rows[0][2] if rows else 0,
                 "rows": [activity_page.compact_row(i, doc) for i, doc, _count in rows]}
 
-    def committed_keys(self) -> tuple[frozenset[str], frozenset[str]]:
-        rows = self.ws.query("SELECT row_key, coalesce(customer_number, '') "
-                             "FROM mwtui_services WHERE row_key IS NOT NULL")
-        return frozenset(r[0] for r in rows), frozenset(r[1] for r in rows)
+    def committed_keys(self) -> tuple[pl.Series, frozenset[str]]:
+        from mwtui.workspace.postgres.frames import read_committed_keys
+
+        with self.ws.reader() as conn:
+            return read_committed_keys(conn)
+
+    def committed_key_texts(self) -> None:
+        """None: PostgreSQL keeps the keys only (see ``committed_keys``)."""
+        return None
 
     def services_frame(self, batch: str | None = None) -> pl.DataFrame:
         from mwtui.workspace.postgres.frames import read_services_frame
