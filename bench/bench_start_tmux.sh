@@ -1,7 +1,8 @@
 #!/bin/bash
 # Process start of `mwtui --db BIG.json` until the activities table shows rows, in a real
 # terminal (tmux, 80x24). Usage: bench/bench_start_tmux.sh /path/to/big.json
-# (bench/bench_workspace.py builds such a file; keep it with MWTUI_BENCH_KEEP=dir).
+# (bench/make_workspaces.py DIR builds an empty and a 50k-activity workspace;
+# bench/bench_store.py --open-only runs this script on both).
 set -euo pipefail
 db=${1:?usage: $0 WORKSPACE.json}
 session=mwtui-bench-$$

@@ -75,6 +75,7 @@ async def measure_app(ws: Workspace, config_path: Path) -> dict[str, float]:
     app = MwtuiApp(workspace=fresh, config=Config(path=config_path))
     original = app._display
     first_rows: list[float] = []
+    index_ready: list[float] = []  # the full index shown: search and sort work
     waiting: list[Any] = []  # (predicate, times) of the running measurement
 
     def display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
@@ -84,6 +85,9 @@ async def measure_app(ws: Workspace, config_path: Path) -> dict[str, float]:
             if not first_rows and isinstance(app.screen, ActivitiesScreen) and \
                     app.screen.query_one(VirtualTable).row_count:
                 first_rows.append(now)
+            if not index_ready and isinstance(app.screen, ActivitiesScreen) and \
+                    app.screen.index is not None:
+                index_ready.append(now)
             if waiting and not waiting[0][1] and waiting[0][0]():
                 waiting[0][1].append(now)
         original(screen, renderable)
@@ -114,6 +118,7 @@ async def measure_app(ws: Workspace, config_path: Path) -> dict[str, float]:
         figures["start_to_rows_s"] = first_rows[0] - began
         await app.workers.wait_for_complete()
         await pilot.pause()
+        figures["start_to_index_s"] = index_ready[0] - began if index_ready else float("nan")
 
         await pilot.press("slash")
         await pilot.pause()
@@ -178,7 +183,8 @@ def main() -> int:
         figures = asyncio.run(measure_app(ws, folder / "config.toml"))
         print(f"app start to first frame: {figures['start_first_frame_s']:.3f} s; to the first "
               f"frame with rows in the table: {figures['start_to_rows_s']:.3f} s "
-              "(target <= 1 s)")
+              "(target <= 1 s); search and sort ready (full index shown): "
+              f"{figures['start_to_index_s']:.3f} s")
         print(f"filter keystroke (type 'heiz', key press until the new frame is composed): "
               f"first {figures['keystroke_first_ms']:.1f} ms, max "
               f"{figures['keystroke_max_ms']:.1f} ms (target <= 100 ms); "

@@ -45,6 +45,14 @@ SCREEN_CLASSES: dict[str, tuple[str, str]] = {
     "history": ("mwtui.screens.history", "HistoryScreen"),
 }
 
+PRELOADED: tuple[str, ...] = (
+    *(module for module, _name in SCREEN_CLASSES.values()),
+    "mwtui.screens.activity_detail",
+    "mwtui.screens.import_dialog",
+    "mwtui.screens.activity_types",
+)
+"""Imported in a thread after the start (dialogs too), so that opening them is instant."""
+
 WATCH_SECONDS = 1.0
 """How often the workspace file's change marker is read (one ``stat``)."""
 
@@ -116,7 +124,7 @@ class MwtuiApp(TranslatedBindings, App[int]):
         """Import the other screens (and polars) in a thread, so switching is instant."""
 
         def load() -> None:
-            for module, _name in SCREEN_CLASSES.values():
+            for module in PRELOADED:
                 importlib.import_module(module)
 
         self.run_worker(load, thread=True, group="preload", exit_on_error=False)

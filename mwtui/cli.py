@@ -60,6 +60,15 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _NotQuick(Exception):
+    """The quick parse cannot tell: let the full parser answer (and word any error)."""
+
+
+class _QuickParser(_Parser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _NotQuick(message)
+
+
 def use_our_translations_in_argparse() -> None:
     """argparse looks its own words ("usage:", "options", errors) up through the module
     globals ``_`` and ``ngettext`` (stdlib gettext, domain "argparse"); point them at our
@@ -68,10 +77,11 @@ def use_our_translations_in_argparse() -> None:
     argparse.ngettext = ngettext  # type: ignore[attr-defined]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser in the current language (call ``setup_language`` first)."""
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The parser in the current language (call ``setup_language`` first); without
+    ``commands`` only the global options (no command module is imported)."""
     use_our_translations_in_argparse()
-    parser = _Parser(
+    parser = (_Parser if commands else _QuickParser)(
         prog="mwtui",
         description=_("Bring contacts, orders and WEBFAKT service lists into one "
                       "workspace."),
@@ -92,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         "language of the interface (default: language in config.toml, then the locale)"))
     parser.add_argument("--debug", action="store_true",
                         help=_("log debug output to stderr and show tracebacks"))
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
     from mwtui.commands import register_all
 
@@ -146,13 +158,27 @@ def run_tui(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line; a start of the terminal UI (global options only) is parsed
+    without importing the command modules. Anything else goes to the full parser."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    if not {"-h", "--help"} & set(words):
+        try:
+            args, rest = build_parser(commands=False).parse_known_args(words)
+        except _NotQuick:
+            rest = words
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from mwtui.i18n import setup_language
 
     setup_language(sys.argv[1:] if argv is None else argv)  # before the parser: --help
     set_origin("cli")  # batches of this process: run from the command line (audit trail)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     if args.debug:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
                             format="%(levelname)s %(name)s: %(message)s")

@@ -131,6 +131,10 @@ def _print_text(ctx, result, sandbox: bool, dry_run: bool = False) -> None:
     ctx.out(safe_text(line + status, one_line=True))
     if result.notice:
         ctx.out(safe_text(result.notice, one_line=True))
+    if result.changed_since:
+        ctx.out(safe_text(_("Delivery notes: only those changed since {moment} were asked for "
+                            "(the last complete import, less 5 minutes).").format(
+            moment=fmt.datetime_(result.changed_since)), one_line=True))
     if result.error:
         ctx.out(safe_text(_("error: {error}").format(error=result.error), one_line=True))
     lines = item_lines(result.items[:ITEMS_SHOWN])

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from typing import Any
+import threading
+import time
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -23,17 +25,20 @@ from mwtui.screens.activities_presenter import (
     SORT_COLUMNS,
     SOURCE_FILTERS,
     ActivityIndex,
+    ActivityPage,
     ActivityView,
+    PageView,
     source_label,
+    warm_formats,
 )
-from mwtui.screens.activity_detail import ActivityDetailScreen
-from mwtui.screens.activity_types import ActivityTypesScreen
-from mwtui.screens.import_dialog import ImportDialog
 from mwtui.widgets.translated import TranslatedBindings
-from mwtui.widgets.virtual_table import Column, VirtualTable
+from mwtui.widgets.virtual_table import Column, ListSource, VirtualTable
 from mwtui.widgets.workspace_watch import WorkspaceChanged
 from mwtui.workspace.store import Snapshot
 from mwtui.workspace.text import safe_text
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened (a faster start)
+    from mwtui.screens.activity_detail import ActivityDetailScreen
 
 # Narrow terminals hide the type first, then the date, then the source badge: number,
 # title and customer always keep room (80 columns: title 26, customer 20 cells).
@@ -47,6 +52,11 @@ COLUMNS = [
     Column("attachments", N_("Att."), 4, align_right=True),
 ]
 SORT_CYCLE: tuple[str, ...] = tuple(SORT_COLUMNS)
+PAINT_WAIT = 0.5
+"""Seconds the loader waits for the stored first page to be painted before it builds the
+full index (which holds the interpreter while it parses every activity)."""
+OUTPUT_WAIT = 0.03
+"""Then seconds left to Textual's output thread to write that frame to the terminal."""
 
 
 def _freeze_heap() -> None:
@@ -94,7 +104,9 @@ class ActivitiesScreen(TranslatedBindings, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.index: ActivityIndex | None = None
-        self.view: ActivityView | None = None
+        self.page: ActivityPage | None = None
+        self.view: ActivityView | PageView | None = None
+        self._view_data: object = None
         self.source_filter: str | None = None
         self.sort_column = "created"
         self.descending = True
@@ -127,16 +139,40 @@ class ActivitiesScreen(TranslatedBindings, Screen[None]):
             return
         if snapshot.data is self._data_version:
             return
+        warm_formats()
+        if self.index is None:
+            self._show_page(snapshot)
         index = ActivityIndex(snapshot)
         index.order(self.sort_column)
+        _ = index.haystacks  # so that the first query builds nothing on the UI thread
         _freeze_heap()
         self.app.call_from_thread(self._loaded, index, snapshot.data)
         index.warm()  # haystacks and the other sort orders, off the UI thread
         _freeze_heap()
 
+    def _show_page(self, snapshot: Snapshot) -> None:
+        """Worker: show the stored first page (if this state has one) and wait until it is
+        painted, so that rows appear before every activity is parsed."""
+        page = ActivityPage.load(snapshot)
+        if page is None:
+            return
+        painted = threading.Event()
+        self.app.call_from_thread(self._page_loaded, page, snapshot.data, painted)
+        painted.wait(PAINT_WAIT)
+        time.sleep(OUTPUT_WAIT)  # Textual's output thread writes the frame meanwhile
+
+    def _page_loaded(self, page: ActivityPage, version: object,
+                     painted: threading.Event) -> None:
+        if self.index is None:
+            self.page = page
+            self._view_data = version
+            self.refresh_rows(keep_cursor=True)
+        self.call_after_refresh(painted.set)
+
     def _loaded(self, index: ActivityIndex, version: object) -> None:
         self.index = index
-        self._data_version = version
+        self.page = None
+        self._data_version = self._view_data = version
         self.refresh_rows(keep_cursor=True)
 
     def _load_failed(self, message: str) -> None:
@@ -161,6 +197,7 @@ class ActivitiesScreen(TranslatedBindings, Screen[None]):
     def refresh_rows(self, keep_cursor: bool = False) -> None:
         """Apply filter, source and sort to the table."""
         if self.index is None:
+            self._refresh_page(keep_cursor)
             return
         positions = self.index.query(self.filter_text, self.source_filter, self.sort_column,
                                      self.descending)
@@ -168,13 +205,30 @@ class ActivitiesScreen(TranslatedBindings, Screen[None]):
         self.query_one(VirtualTable).set_source(self.view, keep_cursor=keep_cursor)
         self._update_status()
 
+    def _refresh_page(self, keep_cursor: bool) -> None:
+        """Before the index is built: the stored page in the default view, else nothing."""
+        if self.page is None:
+            return
+        table = self.query_one(VirtualTable)
+        default = (not self.filter_text.strip() and self.source_filter is None
+                   and self.sort_column == "created" and self.descending)
+        if not default:  # the index applies this view as soon as it is built
+            self.view = None
+            table.set_source(ListSource([]))
+            self.query_one("#activity-status", Static).update(_("Loading activities ..."))
+            return
+        self.view = PageView(self.page)
+        table.set_source(self.view, keep_cursor=keep_cursor)
+        self._update_status()
+
     def _update_status(self) -> None:
-        if self.index is None or self.view is None:
+        total = self.index if self.index is not None else self.page
+        if total is None or self.view is None:
             return
         order = _("desc") if self.descending else _("asc")
         text = _("{shown} of {total} activities | source: {source} | sort: {column} {order}"
                  ).format(shown=formats.count(len(self.view)),
-                          total=formats.count(len(self.index)),
+                          total=formats.count(len(total)),
                           source=source_label(self.source_filter),
                           column=_(SORT_COLUMNS[self.sort_column]), order=order)
         self.query_one("#activity-status", Static).update(Text(text))
@@ -225,13 +279,15 @@ class ActivitiesScreen(TranslatedBindings, Screen[None]):
 
     def action_open(self) -> None:
         activity_id = self.highlighted_id()
-        if activity_id is None or not isinstance(self._data_version, dict):
+        if activity_id is None or not isinstance(self._view_data, dict):
             return
         if self._detail_screen is None:  # composed once, then reused: opening stays cheap
+            from mwtui.screens.activity_detail import ActivityDetailScreen
+
             self._detail_screen = ActivityDetailScreen()
             self.app.install_screen(self._detail_screen, name=f"activity-detail-{id(self)}")
         # the data the table was built from: no disk read on the UI thread
-        self._detail_screen.set_activity(activity_id, Snapshot(self._data_version),
+        self._detail_screen.set_activity(activity_id, Snapshot(self._view_data),
                                          self.app.workspace.attachments_dir)
         self.app.push_screen(self._detail_screen)
 
@@ -242,9 +298,13 @@ class ActivitiesScreen(TranslatedBindings, Screen[None]):
 
     # -- dialogs ---------------------------------------------------------------------------
     def action_import(self) -> None:
+        from mwtui.screens.import_dialog import ImportDialog
+
         self.app.push_screen(ImportDialog("orders"), self._after_dialog)
 
     def action_types(self) -> None:
+        from mwtui.screens.activity_types import ActivityTypesScreen
+
         self.app.push_screen(ActivityTypesScreen(), self._after_dialog)
 
     def _after_dialog(self, _result: Any) -> None:

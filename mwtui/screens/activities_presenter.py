@@ -99,15 +99,102 @@ class ActivityRow:
                 self.created, str(self.attachments) if self.attachments else "")
 
 
+def _names(snapshot: Snapshot, table: str) -> dict[str, str]:
+    """``{"<id>": name}`` of customers or activity types."""
+    return {key: str(doc.get("name", "")) for key, doc in snapshot.raw(table).items()}
+
+
+def _lookup(names: dict[str, str], doc_id: object) -> str:
+    return names.get(str(doc_id), "") if doc_id is not None else ""
+
+
+def make_row(doc_id: int, doc: dict[str, Any], customer: str, type_name: str,
+             attachments: int) -> ActivityRow:
+    """The table row of one activity (the full index and the stored page share it)."""
+    source = str(doc.get("source") or "manual")
+    number = str(doc.get("number", ""))
+    return ActivityRow(doc_id, source, SOURCE_BADGES.get(source, "[??]"), number,
+                       display_title(str(doc.get("title", "")), number), customer, type_name,
+                       formats.date(doc.get("created")), attachments,
+                       bool(doc.get("missing_at_source", False)))
+
+
+def warm_formats() -> None:
+    """Load the locale data rows and the status line format with (Babel reads it from disk
+    on first use): call from the worker, so the UI thread never waits for it."""
+    formats.count(1000)
+    formats.date("2026-01-01")
+
+
+class ActivityPage:
+    """The stored first page of the list (default sort: created, newest first) with the
+    total count, shown until the :class:`ActivityIndex` is built. Its rows equal the
+    index's first rows in that order; it cannot filter or sort."""
+
+    def __init__(self, snapshot: Snapshot, page: dict[str, Any]) -> None:
+        self._names = _names(snapshot, "customers")
+        self._type_names = _names(snapshot, "activity_types")
+        self.count: int = page["count"]
+        self._rows = [self._make(d) for d in page["rows"]]  # a few hundred, in the worker
+
+    @classmethod
+    def load(cls, snapshot: Snapshot) -> ActivityPage | None:
+        """The page of this state, or None when it has none (read the whole table)."""
+        page = snapshot.activities_page()
+        return cls(snapshot, page) if page is not None else None
+
+    def __len__(self) -> int:
+        return self.count
+
+    @property
+    def stored(self) -> int:
+        """Rows held (the first ``stored`` rows of the list)."""
+        return len(self._rows)
+
+    def _make(self, d: dict[str, Any]) -> ActivityRow:
+        return make_row(int(d["id"]), d, _lookup(self._names, d.get("customer_id")),
+                        _lookup(self._type_names, d.get("type_id")),
+                        int(d.get("attachments") or 0))
+
+    def row(self, pos: int) -> ActivityRow:
+        return self._rows[pos]
+
+    def cells(self, pos: int) -> tuple[str, str, str, str, str, str, str]:
+        return self.row(pos).cells()
+
+    def missing(self, pos: int) -> bool:
+        return self._rows[pos].missing
+
+
+class PageView:
+    """A table source over an :class:`ActivityPage`: ``count`` rows long (the scroll bar
+    is right), rows past the stored page are blank until the full index replaces it."""
+
+    def __init__(self, page: ActivityPage) -> None:
+        self.page = page
+
+    def __len__(self) -> int:
+        return len(self.page)
+
+    def row_at(self, visible: int) -> ActivityRow | None:
+        return self.page.row(visible) if 0 <= visible < self.page.stored else None
+
+    def rows(self, start: int, stop: int) -> Sequence[Sequence[object]]:
+        return [self.page.cells(i) for i in range(start, min(stop, self.page.stored))]
+
+    def row_style(self, visible: int) -> str | None:
+        if 0 <= visible < self.page.stored:
+            return "warning" if self.page.missing(visible) else None
+        return None
+
+
 class ActivityIndex:
     """All activities as columns (one list per field), plus lazily built haystacks and
     cached sort orders. :meth:`query` returns row positions; :meth:`row` one row."""
 
     def __init__(self, snapshot: Snapshot) -> None:
-        self._names = {key: str(doc.get("name", ""))
-                       for key, doc in snapshot.raw("customers").items()}
-        self._type_names = {key: str(doc.get("name", ""))
-                            for key, doc in snapshot.raw("activity_types").items()}
+        self._names = _names(snapshot, "customers")
+        self._type_names = _names(snapshot, "activity_types")
         raw = snapshot.raw("activities")
         self._docs: list[dict[str, Any]] = list(raw.values())
         self.ids: list[int] = [int(key) for key in raw]
@@ -123,12 +210,10 @@ class ActivityIndex:
 
     # -- columns (built on first use, so the first screen only pays for its sort column) -
     def _customer_name(self, doc: dict[str, Any]) -> str:
-        customer_id = doc.get("customer_id")
-        return self._names.get(str(customer_id), "") if customer_id is not None else ""
+        return _lookup(self._names, doc.get("customer_id"))
 
     def _type_name(self, doc: dict[str, Any]) -> str:
-        type_id = doc.get("type_id")
-        return self._type_names.get(str(type_id), "") if type_id is not None else ""
+        return _lookup(self._type_names, doc.get("type_id"))
 
     def column(self, name: str) -> list[Any]:
         """One field of every row, in stored order."""
@@ -159,14 +244,8 @@ class ActivityIndex:
     # -- rows ------------------------------------------------------------------------------
     def row(self, pos: int) -> ActivityRow:
         d = self._docs[pos]
-        source = str(d.get("source") or "manual")
-        number = str(d.get("number", ""))
-        return ActivityRow(self.ids[pos], source, SOURCE_BADGES.get(source, "[??]"),
-                           number, display_title(str(d.get("title", "")), number),
-                           self._customer_name(d), self._type_name(d),
-                           formats.date(d.get("created")),
-                           len(d.get("attachments") or ()),
-                           bool(d.get("missing_at_source", False)))
+        return make_row(self.ids[pos], d, self._customer_name(d), self._type_name(d),
+                        len(d.get("attachments") or ()))
 
     def cells(self, pos: int) -> tuple[str, str, str, str, str, str, str]:
         return self.row(pos).cells()

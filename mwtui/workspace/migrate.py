@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from mwtui.workspace.activity_page import ACTIVITIES, PAGE_TABLE, build_page
 from mwtui.workspace.errors import StoreError, WorkspaceCorrupt
 from mwtui.workspace.files import describe_os_error, dump_bytes, fsync_dir, load_bytes, write_new
 from mwtui.workspace.layout import MANIFEST, PARTS, Manifest
@@ -72,9 +73,10 @@ def _build(folder: Path, data: dict[str, Any]) -> None:
     except OSError as err:
         raise StoreError(describe_os_error(err, folder, "create")) from err
     manifest = Manifest(generation=1)
-    for name, table in data.items():
-        if name == SERVICES:
-            continue
+    tables = {name: table for name, table in data.items() if name != SERVICES}
+    if ACTIVITIES in tables:  # the Activities screen's first page (activity_page)
+        tables[PAGE_TABLE] = build_page(tables[ACTIVITIES], f"{ACTIVITIES}.1.json")
+    for name, table in tables.items():
         file = f"{name}.1.json"
         write_new(folder / file, [dump_bytes({name: table})])
         manifest.tables[name] = file

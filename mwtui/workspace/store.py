@@ -25,6 +25,7 @@ from filelock import UnixFileLock
 from tinydb import TinyDB
 
 from mwtui.workspace import layout, recovery
+from mwtui.workspace.activity_page import ACTIVITIES, PAGE_TABLE, current_page
 from mwtui.workspace.errors import StoreError, WorkspaceLocked
 from mwtui.workspace.files import describe_os_error, dump_bytes, load_bytes
 from mwtui.workspace.layout import MANIFEST, partition_ids
@@ -34,8 +35,10 @@ from mwtui.workspace.tables import (
     SERVICES,
     Doc,
     LazyTables,
+    committed_key_texts,
     committed_keys,
     iter_partitions,
+    keys_of_docs,
     read_only_db,
 )
 from mwtui.workspace.transaction import Transaction
@@ -121,15 +124,21 @@ class Snapshot:
             return sum(len(partition_ids(p)) for p in lazy.manifest.partitions)
         return len(self.raw(table))
 
-    def committed_keys(self) -> tuple[frozenset[str], frozenset[str]]:
+    def committed_keys(self) -> tuple[pl.Series, frozenset[str]]:
         """Row keys of the committed services and the customer numbers that own them,
         from the compact index (no service is parsed)."""
         lazy = self._lazy()
         if lazy is not None and not lazy.is_loaded(SERVICES):
             return committed_keys(lazy.folder, lazy.manifest)
-        docs = [d for _, d in self.items(SERVICES) if d.get("row_key")]
-        return (frozenset(d["row_key"] for d in docs),
-                frozenset(str(d.get("customer_number") or "") for d in docs))
+        return keys_of_docs(d for _, d in self.items(SERVICES))
+
+    def committed_key_texts(self) -> tuple[pl.Series, frozenset[str]] | None:
+        """Like :meth:`committed_keys` with the text each key is the sha256 of, from the
+        key indexes; None when some index has no texts (the keys are needed then)."""
+        lazy = self._lazy()
+        if lazy is not None and not lazy.is_loaded(SERVICES):
+            return committed_key_texts(lazy.folder, lazy.manifest)
+        return None
 
     def services_frame(self, batch: str | None = None) -> pl.DataFrame:
         """Services (of one batch, or all) as a polars frame with an ``id`` column,
@@ -145,6 +154,14 @@ class Snapshot:
                   .with_columns(pl.Series("id", list(partition_ids(p)), dtype=pl.Int64))
                   for p in lazy.manifest.partitions if batch is None or p["batch"] == batch]
         return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+
+    def activities_page(self) -> Doc | None:
+        """The stored first page of the Activities list (``activity_page``), or None when
+        this state has none: then read the whole activities table."""
+        lazy = self._lazy()
+        if lazy is None or PAGE_TABLE not in lazy.manifest.tables:
+            return None
+        return current_page(lazy[PAGE_TABLE], lazy.manifest.tables.get(ACTIVITIES))
 
     @property
     def db(self) -> TinyDB:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import chain
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -14,6 +13,9 @@ from mwtui.workspace.errors import StoreError, WorkspaceCorrupt
 from mwtui.workspace.files import describe_os_error, load_bytes
 from mwtui.workspace.layout import PARTS, Manifest, partition_ids
 from mwtui.workspace.partitions import iter_docs, read_keys
+
+if TYPE_CHECKING:
+    import polars as pl
 
 Doc = dict[str, Any]
 SERVICES = PARTS
@@ -53,16 +55,47 @@ def iter_partitions(folder: Path, manifest: Manifest) -> Iterator[tuple[int, Doc
         yield from zip(partition_ids(part), iter_docs(folder / part["file"]), strict=False)
 
 
-def committed_keys(folder: Path, manifest: Manifest) -> tuple[frozenset[str], frozenset[str]]:
-    """Row keys of every committed service and the customer numbers that own them."""
-    keys: list[list[str]] = []
-    owners: set[str] = set()
+def committed_keys(folder: Path, manifest: Manifest) -> tuple[pl.Series, frozenset[str]]:
+    """Row keys of every committed service (a polars String Series) and the customer
+    numbers that own them, from the key indexes."""
+    found = _read_indexes(folder, manifest, text=False)
+    assert found is not None  # every index has its keys
+    return found
+
+
+def committed_key_texts(folder: Path, manifest: Manifest
+                        ) -> tuple[pl.Series, frozenset[str]] | None:
+    """Like :func:`committed_keys`, with the text each key is the sha256 of instead of
+    the key; None when an index holds no texts (written before they were kept)."""
+    return _read_indexes(folder, manifest, text=True)
+
+
+def _read_indexes(folder: Path, manifest: Manifest, *, text: bool
+                  ) -> tuple[pl.Series, frozenset[str]] | None:
+    import polars as pl
+
+    frames = []
     for part in manifest.partitions:
         if part.get("keys"):
-            k, o = read_keys(folder / part["keys"])
-            keys.append(k)
-            owners.update(o)
-    return frozenset(chain.from_iterable(keys)), frozenset(owners)  # one set, not copied
+            frame = read_keys(folder / part["keys"], text=text)
+            if frame is None:
+                return None
+            frames.append(frame)
+    if not frames:
+        return pl.Series("key", [], dtype=pl.String), frozenset()
+    index = pl.concat(frames, rechunk=False)
+    owners = frozenset(index.get_column("owner").unique().to_list())
+    return index.to_series(0), owners
+
+
+def keys_of_docs(docs: Iterable[Doc]) -> tuple[pl.Series, frozenset[str]]:
+    """:func:`committed_keys` of services given as documents."""
+    import polars as pl
+
+    pairs = [(d["row_key"], str(d.get("customer_number") or "")) for d in docs
+             if d.get("row_key")]
+    keys = pl.Series("key", [k for k, _ in pairs], dtype=pl.String)
+    return keys, frozenset(o for _, o in pairs)
 
 
 class LazyTables(dict):  # type: ignore[type-arg]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from mwtui.workspace.activity_page import ACTIVITIES, PAGE_TABLE, build_page
 from mwtui.workspace.errors import StoreError
 from mwtui.workspace.files import dump_bytes, write_new
 from mwtui.workspace.layout import (
@@ -28,8 +29,22 @@ from mwtui.workspace.layout import (
     writable_mode,
 )
 from mwtui.workspace.layout import partition_ids as _ids
-from mwtui.workspace.partitions import iter_docs, write_docs, write_docs_keys, write_frame
-from mwtui.workspace.tables import SERVICES, Doc, committed_keys, iter_partitions, load_table
+from mwtui.workspace.partitions import (
+    KEY_TEXT,
+    iter_docs,
+    write_docs,
+    write_docs_keys,
+    write_frame,
+)
+from mwtui.workspace.tables import (
+    SERVICES,
+    Doc,
+    committed_key_texts,
+    committed_keys,
+    iter_partitions,
+    keys_of_docs,
+    load_table,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -133,13 +148,17 @@ class Transaction:
     def find(self, table: str, pred: Callable[[Doc], bool]) -> list[tuple[int, Doc]]:
         return [(i, d) for i, d in self.items(table) if pred(d)]
 
-    def committed_keys(self) -> tuple[frozenset[str], frozenset[str]]:
+    def committed_keys(self) -> tuple[pl.Series, frozenset[str]]:
         """Row keys of the committed services and the customer numbers owning them."""
         if SERVICES in self._loaded or self._new_parts:
-            docs = [d for _, d in self.items(SERVICES) if d.get("row_key")]
-            return (frozenset(d["row_key"] for d in docs),
-                    frozenset(str(d.get("customer_number") or "") for d in docs))
+            return keys_of_docs(d for _, d in self.items(SERVICES))
         return committed_keys(self.folder, self.manifest)
+
+    def committed_key_texts(self) -> tuple[pl.Series, frozenset[str]] | None:
+        """Like ``Snapshot.committed_key_texts``."""
+        if SERVICES in self._loaded or self._new_parts:
+            return None
+        return committed_key_texts(self.folder, self.manifest)
 
     # -- writing ---------------------------------------------------------------------------
     def touch(self) -> None:
@@ -191,14 +210,15 @@ class Transaction:
     def insert_frame(self, table: str, frame: pl.DataFrame, batch: str) -> range:
         """Insert a polars frame of documents (a column per field, with ``row_key`` and
         ``customer_number``) as one partition of ``batch``, without a Python object per
-        row. Only for services. The partition and its key index are written (and
-        fsynced) now, so the caller can free the frame; they are named by the manifest
-        only when the transaction commits. Call it once per slice of a large batch: each
-        call is one partition of the batch."""
+        row. Only for services. A ``partitions.KEY_TEXT`` column (the text of each
+        ``row_key``) is kept in the key index, not in the documents. The partition and its
+        key index are written (and fsynced) now, so the caller can free the frame; they
+        are named by the manifest only when the transaction commits. Call it once per
+        slice of a large batch: each call is one partition of the batch."""
         if table != SERVICES:
             raise StoreError(f"insert_frame is for services, not {table}.")
         if SERVICES in self._loaded:  # services are held as a dict in this transaction
-            ids = self.insert_many(table, frame.to_dicts())
+            ids = self.insert_many(table, _frame_docs(frame))
             return range(ids[0], ids[-1] + 1) if ids else range(0)
         if frame.height == 0:
             return range(0)
@@ -335,10 +355,13 @@ class Transaction:
 
     def _write_files(self, manifest: Manifest, written: list[Path]) -> None:
         tag = self._tag
-        for name in sorted(self._dirty - {SERVICES}):
+        tables = {name: self._loaded[name] for name in sorted(self._dirty - {SERVICES})}
+        if ACTIVITIES in tables:  # the Activities screen's first page, same swap
+            tables[PAGE_TABLE] = build_page(tables[ACTIVITIES], f"{ACTIVITIES}.{tag}.json")
+        for name, table in tables.items():
             file = f"{name}.{tag}.json"
             written.append(self.folder / file)
-            write_new(self.folder / file, [dump_bytes({name: self._loaded[name]})])
+            write_new(self.folder / file, [dump_bytes({name: table})])
             manifest.tables[name] = file
         parts = list(self._new_parts)
         if SERVICES in self._dirty:  # services were changed as a dict: rewrite them
@@ -358,3 +381,8 @@ class Transaction:
                 if write_docs_keys(self.folder / keys, docs):
                     entry["keys"] = keys
             manifest.partitions.append(entry)
+
+
+def _frame_docs(frame: pl.DataFrame) -> list[Doc]:
+    """A frame of services as documents (only when services are held as a dict)."""
+    return frame.drop(KEY_TEXT, strict=False).to_dicts()

@@ -113,3 +113,16 @@ def test_human_output_lists_the_items_in_german(capsys, monkeypatch) -> None:
     assert "anderem Kunden zugeordnet: Kunde: " in out
     assert "Lieferscheine hinzugefügt: LI-" in out
     assert "in der Quelle gelöscht" in out
+
+
+def test_second_import_says_since_when_delivery_notes_were_asked(capsys) -> None:
+    args = ["import", "orders", "--from", "lexware", "--period", "all", "--sandbox"]
+    assert main(args) == 0
+    assert "Delivery notes: only those changed since" not in capsys.readouterr().out
+    assert main([*args, "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["changed_since"]  # the first run ended well: only changes are asked for
+    assert second["attachments_added"] == 1  # the sandbox's new delivery note is found
+    assert main(["--lang", "de", *args]) == 0
+    out = capsys.readouterr().out
+    assert "Lieferscheine: nur die seit " in out and "geänderten wurden abgefragt" in out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mwtui.workspace.batches import list_batches
 from mwtui.workspace.store import Workspace
-from tests.support.store import orphans
+from tests.support.store import expected_page_ids, orphans
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -95,6 +95,9 @@ def _check_consistent(path: Path, printed: list[tuple[str, str]]) -> int:
         if op == "undo":
             assert batches[batch]["status"] == "undone"
     assert not orphans(ws), "files no manifest names were left behind"
+    page = snap.activities_page()  # the Activities list's first page: of this very state
+    assert page is not None and page["count"] == len(activities)
+    assert [r["id"] for r in page["rows"]] == expected_page_ids(snap)
     temps = [p for p in [*ws.path.rglob("*"), *ws.attachments_dir.glob(".*")]
              if p.name.endswith(".tmp")]
     assert not temps, f"temp files of a killed write were left: {temps}"

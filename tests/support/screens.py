@@ -122,8 +122,8 @@ class FakeClient:
             raise RuntimeError(f"order {order.number} could not be read (HTTP 500)")
         return order
 
-    def delivery_notes(self, orders: Sequence[RemoteOrder], known: Set[str] = frozenset()
-                       ) -> list[RemoteDeliveryNote]:
+    def delivery_notes(self, orders: Sequence[RemoteOrder], known: Set[str] = frozenset(),
+                       updated_since: object = None) -> list[RemoteDeliveryNote]:
         return []
 
     def download_delivery_note(self, note: RemoteDeliveryNote) -> bytes:

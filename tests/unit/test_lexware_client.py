@@ -202,14 +202,22 @@ def test_delivery_notes_from_related_vouchers_list_only(env):
     assert params["voucherType"] == "deliverynote" and params["createdDateFrom"] == "2026-03-05"
     note = next(n for n in notes if n.number == "LS0004")
     assert note.change_marker == "2026-03-10T11:04:02+01:00"
+    assert params["contactId"] == order.contact_external_id  # narrowed to its contact
     assert client.delivery_notes([order], known={LS4, LS5}) == []
-    assert server.paths() == ["/v1/voucherlist"] * 2
+    assert server.paths() == ["/v1/voucherlist"]  # every linked note known: nothing asked
+
+
+def _notes_of_contact(request: httpx.Request) -> httpx.Response:
+    """The documented delivery-note page, filtered by ``contactId`` like the voucherlist."""
+    page = load("lexware-office/voucherlist-deliverynote-page.json")
+    wanted = request.url.params.get("contactId")
+    page["content"] = [e for e in page["content"] if not wanted or e["contactId"] == wanted]
+    return json_response(page)
 
 
 def test_delivery_notes_fallback_reads_details_once(env):
     server, _clock, build = env
-    server.add("/v1/voucherlist", json_response(
-        load("lexware-office/voucherlist-deliverynote-page.json")))
+    server.add("/v1/voucherlist", _notes_of_contact)
     detail4 = load("lexware-office/delivery-note.json")
     detail5 = {**copy.deepcopy(detail4), "id": LS5, "voucherNumber": "LS0005",
                "updatedDate": "2026-03-11T14:22:08.017+01:00"}
@@ -226,8 +234,12 @@ def test_delivery_notes_fallback_reads_details_once(env):
     assert {n.order_external_id for n in notes} == {OC_ID}
     assert next(n for n in notes if n.number == "LS0004").extra["documentFileId"] == \
         "3d5f7b9c-1e2a-4c4d-8f6b-0a9b8c7d6e5f"
-    assert sorted(server.paths()) == sorted(["/v1/voucherlist", f"/v1/delivery-notes/{LS4}",
-                                             f"/v1/delivery-notes/{LS5}"])
+    assert sorted(server.paths()) == sorted(["/v1/voucherlist"] * 2 + [
+        f"/v1/delivery-notes/{LS4}", f"/v1/delivery-notes/{LS5}"])
+    # two contacts: one narrow list each (the voucherlist's contactId filter)
+    assert sorted(r.url.params["contactId"] for r in server.requests
+                  if r.url.path == "/v1/voucherlist") == sorted(
+        [summary.contact_external_id, other.contact_external_id])
     before = len(server.requests)
     assert client.delivery_notes([summary], known={LS4, LS5}) == []
     assert server.paths()[before:] == ["/v1/voucherlist"]  # re-import: lists only

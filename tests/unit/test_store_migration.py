@@ -14,7 +14,7 @@ from mwtui.workspace import migrate as migrate_module
 from mwtui.workspace.errors import WorkspaceCorrupt
 from mwtui.workspace.migrate import backup_path
 from mwtui.workspace.store import TABLES, Workspace
-from tests.support.store import content, orphans
+from tests.support.store import content, expected_page_ids, orphans
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "workspace_v1" / "workspace.json"
 
@@ -36,8 +36,11 @@ def test_first_open_migrates_keeps_the_old_file_and_every_record(tmp_path: Path)
     assert ws.path == path and path.is_dir()
     assert backup_path(path).read_bytes() == FIXTURE.read_bytes()
     assert content(path) == _expected()
-    assert ws.snapshot().committed_keys()[0] == {
+    assert set(ws.snapshot().committed_keys()[0]) == {
         d["row_key"] for d in _expected()["services"].values()}
+    page = ws.snapshot().activities_page()  # the Activities list opens on its first page
+    assert page is not None and page["count"] == len(_expected()["activities"]) > 0
+    assert [r["id"] for r in page["rows"]] == expected_page_ids(ws.snapshot())
     assert not orphans(ws)
 
 

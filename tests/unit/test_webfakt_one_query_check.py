@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 
 from mwtui.importers.webfakt import OUTCOME_COLUMNS, CatalogueLookups
 from mwtui.importers.webfakt.customers import CustomerMatcher
+from mwtui.importers.webfakt.keys import row_keys, sha256_hex
 from mwtui.importers.webfakt.read import german_decimal, german_decimal_ok
 from mwtui.importers.webfakt.rules import RowCheck
 
@@ -67,9 +68,14 @@ def chunks(draw: st.DrawFn) -> tuple[int, list[str]]:
     return fmt, [_row(draw, fmt) for _ in range(draw(st.integers(1, 40)))]
 
 
-def _lookups(owners: frozenset[str]) -> CatalogueLookups:
+def _lookups(owners: frozenset[str], texts: bool = False) -> CatalogueLookups:
     return CatalogueLookups(customers=CUSTOMERS, committed_keys=frozenset({"k"}),
-                            committed_customers=owners)
+                            committed_customers=owners, keys_are_texts=texts)
+
+
+def want_keys(keys: pl.Series, candidate: pl.Series) -> list[str | None]:
+    return [key if is_candidate else None
+            for key, is_candidate in zip(keys, candidate, strict=True)]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -88,6 +94,13 @@ def test_lean_check_rejects_what_the_full_check_rejects(
         owned = full.get_column("customer_number").cast(pl.String).is_in(list(owners)) & \
             full.get_column("customer_id").is_not_null()
         assert lean.get_column("_owner").to_list() == owned.to_list()
+        # ... and those rows get the key the commit stores (as first of their kind)
+        want = row_keys(full.with_columns(pl.lit(0, dtype=pl.UInt32).alias("occurrence")))
+        candidate = (lean.get_column("status") == "accepted") & lean.get_column("_owner")
+        assert lean.get_column("_key").to_list() == want_keys(want, candidate)
+        # with key texts from the workspace the check keeps the texts of those keys
+        texts = RowCheck(fmt, _lookups(owners, texts=True), owners=owners).run(lines)
+        assert sha256_hex(texts.get_column("_key")).to_list() == want_keys(want, candidate)
     else:
         assert "_owner" not in lean.columns
 

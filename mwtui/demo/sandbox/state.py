@@ -140,6 +140,7 @@ class SandboxState:
         self.notes: dict[str, SbNote] = {}
         self.generation = 0
         self.requests: Counter[str] = Counter()
+        self.bytes: Counter[str] = Counter()  # response body bytes, by request kind
         self.log: list[str] = []
         self.rate_limited = 0
         self.get_pdf_without_prevent_send = 0
@@ -268,11 +269,12 @@ class SandboxState:
     def stats(self) -> dict[str, Any]:
         with self.lock:
             return {"requests": sum(self.requests.values()), "by_path": dict(self.requests),
-                    "rate_limited": self.rate_limited}
+                    "bytes": dict(self.bytes), "rate_limited": self.rate_limited}
 
     def reset_stats(self) -> None:
         with self.lock:
             self.requests.clear()
+            self.bytes.clear()
             self.log.clear()
             self.rate_limited = 0
 
@@ -292,10 +294,13 @@ class SandboxState:
             self.log.append(f"{request.method} {request.url.path}?{request.url.query.decode()}")
             try:
                 if not self._authorised(request):
-                    return self._unauthorised()
-                return HANDLERS[self.integration](self, request)
+                    response = self._unauthorised()
+                else:
+                    response = HANDLERS[self.integration](self, request)
             except Reply as reply:
-                return reply.response
+                response = reply.response
+            self.bytes[kind] += len(response.content)
+            return response
 
     def _authorised(self, request: httpx.Request) -> bool:
         value = request.headers.get("Authorization", "")
@@ -313,7 +318,8 @@ class SandboxState:
 
 
 def _request_class(integration: str, method: str, path: str) -> str:
-    """A coarse label per request: "list", "detail", "pdf", "account" (for the benchmark)."""
+    """A coarse label per request: "list", "detail", "pdf", "account" (for the benchmark).
+    Reference lists (countries, currencies) are lists too."""
     parts = [p for p in path.split("/") if p]
     if integration == "sevdesk":
         if path.endswith("/getPdf"):
@@ -321,14 +327,14 @@ def _request_class(integration: str, method: str, path: str) -> str:
         if len(parts) >= 4 and parts[2] in ("Order", "Contact"):
             return "detail"
         if len(parts) == 3 and parts[2] in ("Contact", "Order", "ContactAddress",
-                                            "CommunicationWay"):
+                                            "CommunicationWay", "StaticCountry"):
             return "list"
         return "account"
     if integration == "bexio":
         if path.endswith("/pdf"):
             return "pdf"
-        if method == "POST" or (len(parts) == 2 and parts[1] in ("contact", "kb_order",
-                                                                  "kb_delivery")):
+        if method == "POST" or (len(parts) == 2 and parts[1] in (
+                "contact", "kb_order", "kb_delivery", "country", "currencies")):
             return "list"
         if parts[:1] == ["2.0"] and len(parts) == 3:
             return "detail"

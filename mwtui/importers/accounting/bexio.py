@@ -8,7 +8,7 @@ offset. Orders have no creation date, so periods use ``is_valid_from`` (the orde
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence, Set
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -286,8 +286,8 @@ class BexioClient(BaseClient):
                 "order's currency in bexio, then import again.", integration=INTEGRATION)
         return order
 
-    def delivery_notes(self, orders: Sequence[RemoteOrder],
-                       known: Set[str] = frozenset()) -> list[RemoteDeliveryNote]:
+    def delivery_notes(self, orders: Sequence[RemoteOrder], known: Set[str] = frozenset(),
+                       updated_since: datetime | None = None) -> list[RemoteDeliveryNote]:
         """bexio delivery notes are not imported (no link to the order, no PDF): none."""
         return []
 

@@ -37,6 +37,12 @@ KIND_LABELS: dict[str, str] = {
     "orderconfirmation": N_("order confirmations"),
     "quotation": N_("quotations"),
 }
+SANDBOX_CHANGES = {
+    "changed_order": N_("changed order"),
+    "new_delivery_note": N_("new delivery note"),
+    "relinked_order": N_("order linked to another customer"),
+}
+"""The sandbox's announced changes, as the operator reads them."""
 NO_DELIVERY_NOTES = N_("{label} has no delivery notes to import; orders are imported without "
                        "PDFs.")
 STATUS_WORDS = {
@@ -191,7 +197,7 @@ class DemoClients:
         if not changes:
             return []
         return [_("Sandbox: the next import will find changes ({changes}).").format(
-            changes="; ".join(f"{key.replace('_', ' ')} {value}"
+            changes="; ".join(f"{_(SANDBOX_CHANGES.get(key, key))} {value}"
                               for key, value in changes.items()))]
 
 

@@ -10,7 +10,7 @@ found through ``/v1/voucherlist`` only; long date ranges are split to stay below
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence, Set
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,8 @@ EPOCH = date(2010, 1, 1)
 DETAIL_PATHS: dict[str, str] = {"orderconfirmation": "/v1/order-confirmations",
                                 "quotation": "/v1/quotations"}
 DELIVERY = "deliverynote"
+#: Up to this many contacts, delivery notes are listed per contact (``contactId``).
+FEW = 3
 _EMAIL_KEYS = ("business", "office", "private", "other")
 _PHONE_KEYS = ("business", "office", "mobile", "private", "other")
 
@@ -256,11 +258,12 @@ class LexwareClient(BaseClient):
                 return
             page += 1
 
-    def _vouchers(self, voucher_type: str, first: date | None,
-                  last: date | None) -> Iterator[Mapping[str, Any]]:
-        """Voucherlist entries of one type created in ``[first, last]`` (days, inclusive)."""
+    def _vouchers(self, voucher_type: str, first: date | None, last: date | None,
+                  extra: Mapping[str, str] | None = None) -> Iterator[Mapping[str, Any]]:
+        """Voucherlist entries of one type created in ``[first, last]`` (days, inclusive);
+        ``extra`` adds filters (``updatedDateFrom``, ``contactId``)."""
         seen: set[str] = set()
-        for entry in self._voucher_range(voucher_type, first, last):
+        for entry in self._voucher_range(voucher_type, first, last, extra=extra or {}):
             with self.reading("voucherlist"):
                 ident = wire.ident(entry.get("id"), "a voucher")
                 kind = wire.text(entry.get("voucherType"), "voucher type").lower()
@@ -270,11 +273,12 @@ class LexwareClient(BaseClient):
             yield entry
 
     def _voucher_range(self, voucher_type: str, first: date | None, last: date | None,
-                       splits: list[int] | None = None) -> Iterator[Mapping[str, Any]]:
+                       splits: list[int] | None = None,
+                       extra: Mapping[str, str] | None = None) -> Iterator[Mapping[str, Any]]:
         """Entries in ``[first, last]``; a range over MAX_RESULTS is halved, at most
         ``splits[0]`` more times (a budget set from the first reported total)."""
         params: dict[str, Any] = {"voucherType": voucher_type, "voucherStatus": "any",
-                                  "sort": "voucherDate,DESC"}
+                                  **(extra or {}), "sort": "voucherDate,DESC"}
         if first is not None:
             params["createdDateFrom"] = first.isoformat()
         if last is not None:
@@ -291,9 +295,9 @@ class LexwareClient(BaseClient):
                 raise self.over_budget("vouchers", page_budget(total, PAGE_SIZE))
             splits[0] -= 1
             middle = low + (high - low) // 2
-            yield from self._voucher_range(voucher_type, low, middle, splits)
+            yield from self._voucher_range(voucher_type, low, middle, splits, extra)
             yield from self._voucher_range(voucher_type, middle + timedelta(days=1), high,
-                                           splits)
+                                           splits, extra)
             return
         yield from self._paged("/v1/voucherlist", params, first_page=body)
 
@@ -361,34 +365,26 @@ class LexwareClient(BaseClient):
         self._note_details[ident] = (updated, data)
         return data
 
-    def delivery_notes(self, orders: Sequence[RemoteOrder],
-                       known: Set[str] = frozenset()) -> list[RemoteDeliveryNote]:
+    def delivery_notes(self, orders: Sequence[RemoteOrder], known: Set[str] = frozenset(),
+                       updated_since: datetime | None = None) -> list[RemoteDeliveryNote]:
         """Delivery notes of these orders not in ``known``.
 
-        One voucherlist pass over delivery notes (created since the oldest order). Orders
-        whose detail names delivery notes in ``relatedVouchers`` use those ids; for the
-        others, notes of the same contact that are not yet known are opened and kept when
-        their own ``relatedVouchers`` point back to the order. A re-import of unchanged data
-        therefore sends only list requests.
+        Orders whose detail names delivery notes in ``relatedVouchers`` use those ids; for
+        the others (a summary, or a detail naming none) notes of the same contact that are
+        not yet known are opened and kept when their own ``relatedVouchers`` point back to
+        the order (a confirmation or a quotation). The notes come from the voucherlist,
+        created since the oldest order and, with ``updated_since``, changed since then
+        (``updatedDateFrom``, a German day); for at most :data:`FEW` contacts, one list
+        per contact (``contactId``) instead of one over all notes.
         """
-        if not orders:
+        fallback = [o for o in orders if not o.related_delivery_note_ids]
+        linked = {i for o in orders for i in o.related_delivery_note_ids if i not in known}
+        if not fallback and not linked:
             return []
-        created = [o.created for o in orders]
-        first = None
-        if all(c is not None for c in created):
-            first = min(c for c in created if c is not None).astimezone(BERLIN).date() \
-                - timedelta(days=1)
-        listed = {wire.ident(e.get("id"), "a voucher"): e
-                  for e in self._vouchers(DELIVERY, first, None)}
+        listed = self._listed_notes(orders, fallback, linked, updated_since)
         notes: dict[str, RemoteDeliveryNote] = {}
-        claimed: set[str] = set()
-        fallback: list[RemoteOrder] = []
         for order in orders:
-            if not order.related_delivery_note_ids:
-                fallback.append(order)
-                continue
             for ident in order.related_delivery_note_ids:
-                claimed.add(ident)
                 if ident in known or ident in notes:
                     continue
                 entry = listed.get(ident)
@@ -399,10 +395,42 @@ class LexwareClient(BaseClient):
                         continue
                 with self.reading("delivery note"):
                     notes[ident] = normalise_delivery_note(entry, order.external_id)
+        claimed = {i for o in orders for i in o.related_delivery_note_ids}
+        self._match_fallback(fallback, listed, {*known, *claimed, *notes}, notes)
+        return list(notes.values())
+
+    def _listed_notes(self, orders: Sequence[RemoteOrder], fallback: Sequence[RemoteOrder],
+                      linked: Set[str], updated_since: datetime | None
+                      ) -> dict[str, Mapping[str, Any]]:
+        """Voucherlist entries of the delivery notes that can belong to these orders."""
+        created = [o.created for o in orders]
+        first = None
+        if created and all(c is not None for c in created):
+            first = min(c for c in created if c is not None).astimezone(BERLIN).date() \
+                - timedelta(days=1)
+        extra: dict[str, str] = {}
+        if updated_since is not None:
+            extra["updatedDateFrom"] = updated_since.astimezone(BERLIN).date().isoformat()
+        contacts = {o.contact_external_id for o in orders
+                    if not o.related_delivery_note_ids or linked & set(o.related_delivery_note_ids)}
+        lists: list[dict[str, str]] = [extra]
+        if None not in contacts and len(contacts) <= FEW:
+            # few contacts: one narrow list each (a linked note not in them is opened alone)
+            lists = [{**extra, "contactId": str(c)} for c in sorted(map(str, contacts))]
+        listed: dict[str, Mapping[str, Any]] = {}
+        for params in lists:
+            for entry in self._vouchers(DELIVERY, first, None, params):
+                listed[wire.ident(entry.get("id"), "a voucher")] = entry
+        return listed
+
+    def _match_fallback(self, fallback: Sequence[RemoteOrder],
+                        listed: Mapping[str, Mapping[str, Any]], skip: Set[str],
+                        notes: dict[str, RemoteDeliveryNote]) -> None:
+        """Open the listed notes of the fallback orders' contacts; keep those pointing back."""
         by_id = {o.external_id: o for o in fallback}
         contacts = {o.contact_external_id for o in fallback}
         for ident, entry in listed.items():
-            if not by_id or ident in known or ident in claimed or ident in notes:
+            if not by_id or ident in skip:
                 continue
             with self.reading("voucherlist"):
                 contact = wire.opt_ident(entry.get("contactId"), "voucher contact")
@@ -420,7 +448,6 @@ class LexwareClient(BaseClient):
                     if order_id in by_id:
                         notes[ident] = normalise_delivery_note(detail, order_id)
                         break
-        return list(notes.values())
 
     def download_delivery_note(self, note: RemoteDeliveryNote) -> bytes:
         """``/file`` (Accept: application/pdf); on 404/405/406/409 ``/document`` +

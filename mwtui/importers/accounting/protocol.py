@@ -175,9 +175,14 @@ class AccountingClient(Protocol):
         ...
 
     def delivery_notes(
-        self, orders: Sequence[RemoteOrder], known: Set[str] = frozenset()
+        self, orders: Sequence[RemoteOrder], known: Set[str] = frozenset(),
+        updated_since: datetime | None = None,
     ) -> list[RemoteDeliveryNote]:
-        """Delivery notes of these orders whose ids are not in ``known``."""
+        """Delivery notes of these orders whose ids are not in ``known``.
+
+        ``updated_since``: every note of these orders last changed before then was already
+        examined by an earlier run, so the client may ask the source only for notes changed
+        since (where its API filters by update time)."""
         ...
 
     def download_delivery_note(self, note: RemoteDeliveryNote) -> bytes:

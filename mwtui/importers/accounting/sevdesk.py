@@ -353,9 +353,11 @@ class SevdeskClient(BaseClient):
         raise NotFound(f"sevDesk does not know order {order.number or order.external_id}.",
                        integration=INTEGRATION, status=404)
 
-    def delivery_notes(self, orders: Sequence[RemoteOrder],
-                       known: Set[str] = frozenset()) -> list[RemoteDeliveryNote]:
-        """All LI orders listed once, grouped by ``origin.id`` (checked on our side)."""
+    def delivery_notes(self, orders: Sequence[RemoteOrder], known: Set[str] = frozenset(),
+                       updated_since: datetime | None = None) -> list[RemoteDeliveryNote]:
+        """All LI orders listed once (created after the oldest order; with ``updated_since``
+        only those changed since, ``updateAfter``), grouped by ``origin.id`` (checked on our
+        side: sevDesk ignores a filter it does not know, which costs bytes, not notes)."""
         wanted = {o.external_id for o in orders}
         if not wanted:
             return []
@@ -365,6 +367,9 @@ class SevdeskClient(BaseClient):
             # a delivery note is created after its order; a day of slack for clock skew
             earliest = min(c for c in created if c is not None) - timedelta(days=1)
             params["createAfter"] = int(earliest.timestamp())
+        if updated_since is not None:
+            # a second earlier: whether the bound is inclusive is undocumented
+            params["updateAfter"] = int(updated_since.timestamp()) - 1
         notes: list[RemoteDeliveryNote] = []
         for obj in self._pages("/Order", params):
             with self.reading("Order"):

@@ -14,7 +14,8 @@ changed; delivery notes not yet attached are still unknown).
 
 The engine's modules: ``sync_run`` (result record, progress, cancel, chunked commits),
 ``sync_contacts`` (contacts -> customers), ``sync_activities`` (the activity upsert) and
-``sync_orders`` (the steps of an orders import). This module is their entry point.
+``sync_orders`` (the steps of an orders import), ``sync_marker`` (since when delivery notes
+can have changed: the last successful import). This module is their entry point.
 """
 
 from __future__ import annotations

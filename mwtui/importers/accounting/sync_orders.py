@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,7 @@ from mwtui.importers.accounting.sync_activities import (
     tx_state,
 )
 from mwtui.importers.accounting.sync_contacts import CustomerIndex
+from mwtui.importers.accounting.sync_marker import newest_change, snapshot_since
 from mwtui.importers.accounting.sync_run import ProgressFn, SyncResult, SyncRun
 from mwtui.workspace.config import DEFAULT_TIMEZONE
 from mwtui.workspace.errors import ImportCancelled
@@ -75,6 +76,12 @@ class OrderImport:
         self.fetched_contacts: dict[str, RemoteContact | None] = {}
         self.known_notes: set[str] = set()
         self.ready: list[OrderWork] = []
+        #: notes changed before this were seen by the last successful run (None: ask all)
+        self.since = snapshot_since(snapshot, self.client.integration, kind, period) \
+            if self.with_notes else None
+        if self.since is not None:
+            run.batch.details["changed_since"] = self.since.isoformat()
+            run.result.changed_since = self.since.isoformat()
 
     @property
     def with_notes(self) -> bool:
@@ -102,6 +109,9 @@ class OrderImport:
             if len(summaries) % 50 == 0:
                 run.report("listing")
         run.total = len(summaries)
+        newest = newest_change(o.change_marker for o in summaries.values())
+        if newest is not None:
+            run.batch.details["newest_change"] = newest
         run.report("orders")
         return summaries
 
@@ -208,6 +218,18 @@ class OrderImport:
             # pending: fetched once, created with the order's commit
             self.known_customers.by_source[(self.client.integration, ext)] = -1
 
+    def notes_since(self, works: list[OrderWork]) -> datetime | None:
+        """Since when these orders can have delivery notes not yet examined: the marker,
+        or earlier for an order new to the workspace (its notes are younger than it)."""
+        bound = self.since
+        for work in works:
+            if bound is None:
+                return None
+            if work.summary.external_id not in self.existing:
+                created = work.order.created
+                bound = None if created is None else min(bound, created - timedelta(days=1))
+        return bound
+
     def attach_notes(self, works: list[OrderWork]) -> None:
         """Find and download the new delivery notes of these orders."""
         if not self.with_notes or not works:
@@ -216,7 +238,8 @@ class OrderImport:
         by_id = {w.summary.external_id: w for w in works}
         try:
             notes = self.client.delivery_notes([w.order for w in works],
-                                               frozenset(self.known_notes))
+                                               frozenset(self.known_notes),
+                                               updated_since=self.notes_since(works))
         except ImportCancelled:
             raise
         except Exception as err:

@@ -72,6 +72,8 @@ class SyncResult:
     notice: str = ""
     error: str = ""  # why the whole run failed (listing error, store error)
     rate_limited: int = 0  # 429 answers met (each slowed the pace for the rest of the run)
+    #: delivery notes were asked for only if changed since then (ISO; "" = all were asked)
+    changed_since: str = ""
     #: a dry run's records as they would be (``sync_dry_run.fingerprints``); not in --json
     fingerprints: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
@@ -108,6 +110,7 @@ class SyncResult:
             "error": self.error,
             "items": [item.to_json() for item in self.items],
             "rate_limited": self.rate_limited,
+            "changed_since": self.changed_since or None,
         }
 
 

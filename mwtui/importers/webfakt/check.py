@@ -26,7 +26,7 @@ import polars as pl
 from mwtui.i18n import N_, _
 from mwtui.importers.webfakt.bounded import Bounded, bound_bytes, read_bounded
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, REASON_COLUMN
-from mwtui.importers.webfakt.keys import add_occurrence, row_keys
+from mwtui.importers.webfakt.keys import add_occurrence, known_keys, row_keys_and_texts
 from mwtui.importers.webfakt.lookups import CatalogueLookups
 from mwtui.importers.webfakt.read import (
     Header,
@@ -84,8 +84,10 @@ def check_file(
 ) -> CheckResult:
     """Read ``path`` and check it against a snapshot of ``workspace`` (a ``store.Workspace``).
     An unreadable file is a :class:`FileError`."""
-    read = read_bounded(path)  # a file too large is refused before anything else
-    lookups = CatalogueLookups.from_snapshot(workspace.snapshot())
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the workspace is read meanwhile
+        looked_up = pool.submit(lambda: CatalogueLookups.from_snapshot(workspace.snapshot()))
+        read = read_bounded(path)  # a file too large is refused, whatever the workspace
+        lookups = looked_up.result()
     return _check_owned([read], lookups, file_name=Path(path).name,
                         step=Steps(progress, cancel))
 
@@ -169,53 +171,40 @@ def _check_rows(body: _Body, lookups: CatalogueLookups, step: Steps) -> pl.DataF
 
 
 def _mark_already_imported(result: CheckResult, lookups: CatalogueLookups) -> pl.DataFrame:
-    """Reject accepted rows whose key is already in the workspace. Keys are only computed
-    for customers that have committed services (hashing is the slow part)."""
+    """Reject accepted rows whose key is already in the workspace. The check keyed the
+    accepted rows of customers that have committed services (``_key``, as first of their
+    kind: the key, or its text when the workspace gave key texts); a repeated line is
+    keyed again here with its occurrence number."""
     rows = result.table
-    if not lookups.committed_keys:
-        return rows
-    candidates = rows.filter((pl.col("status") == "accepted") & pl.col("_owner"))
+    if "_key" not in rows.columns:
+        return rows.drop("_owner", strict=False)
     rows = rows.drop("_owner")
-    if candidates.height == 0:
-        return rows
-    keys = _candidate_keys(result, candidates.select("line", "raw", "occurrence"))
-    committed = lookups.committed_keys
-    known = [k in committed for k in keys.to_list()]
-    found = pl.DataFrame({"line": candidates.get_column("line"), "_key": keys,
-                          "_known": pl.Series(known, dtype=pl.Boolean)})
-    rows = rows.join(found, on="line", how="left", maintain_order="left")
-    return rows.with_columns(_already_imported(pl.col("_known").fill_null(False))).drop(
-        "_key", "_known")
+    again = rows.filter((pl.col("occurrence") > 0) & pl.col("_key").is_not_null())
+    if again.height:
+        keyed = row_keys_and_texts(result.with_fields(again.select("line", "raw",
+                                                                   "occurrence")))
+        where = rows.get_column("line").is_in(again.get_column("line").implode()).arg_true()
+        rows = rows.with_columns(rows.get_column("_key").scatter(
+            where, keyed[1] if lookups.keys_are_texts else keyed[0]))
+    known = known_keys(rows.get_column("_key"), lookups.committed_keys)
+    key = pl.lit(None) if lookups.keys_are_texts else pl.col("_key")
+    return rows.with_columns(_already_imported(pl.lit(known), key)).drop("_key")
 
 
-def _candidate_keys(result: CheckResult, candidates: pl.DataFrame) -> pl.Series:
-    """The row keys of ``candidates``, a chunk at a time on two threads: while one thread
-    hashes in Python (holding the GIL), polars computes the next chunk's fields."""
-    def keys_of(chunk: pl.DataFrame) -> pl.Series:
-        return row_keys(result.with_fields(chunk))
-
-    with ThreadPoolExecutor(max_workers=_CHECK_THREADS) as pool:
-        parts = list(pool.map(keys_of, [candidates.slice(start, _CHUNK_ROWS)
-                                        for start in range(0, candidates.height, _CHUNK_ROWS)]))
-    return pl.concat(parts).alias("_key")
-
-
-def _already_imported(hit: pl.Expr) -> list[pl.Expr]:
+def _already_imported(hit: pl.Expr, key: pl.Expr) -> list[pl.Expr]:
     """The outcome columns with the rows where ``hit`` turned into ``already_imported``
-    rejects."""
-    def unless_hit(name: str, then: Any) -> pl.Expr:
-        return pl.when(hit).then(then).otherwise(pl.col(name).cast(pl.String))
+    rejects (each column keeps its type: nothing is cast), and ``row_key`` from ``key``."""
+    def unless_hit(name: str, then: str | None, dtype: Any) -> pl.Expr:
+        return pl.when(hit).then(pl.lit(then, dtype=dtype)).otherwise(pl.col(name)).alias(
+            name)
 
     return [
-        unless_hit("status", pl.lit("rejected")).cast(STATUS_DTYPE).alias("status"),
-        unless_hit("reason", pl.lit("already_imported")).cast(REASON_DTYPE)
-        .alias("reason"),
-        unless_hit("column", pl.lit("")).cast(pl.Categorical).alias("column"),
-        unless_hit("value", pl.lit("")).cast(pl.Categorical).alias("value"),
-        unless_hit("message", pl.lit(REASONS["already_imported"])).cast(pl.Categorical)
-        .alias("message"),
-        pl.when(hit).then(None).otherwise(pl.col("warning")).cast(pl.Categorical)
-        .alias("warning"),
+        unless_hit("status", "rejected", STATUS_DTYPE),
+        unless_hit("reason", "already_imported", REASON_DTYPE),
+        unless_hit("column", "", pl.Categorical),
+        unless_hit("value", "", pl.Categorical),
+        unless_hit("message", REASONS["already_imported"], pl.Categorical),
+        unless_hit("warning", None, pl.Categorical),
         (pl.col("from_catalogue") & ~hit).alias("from_catalogue"),
-        pl.coalesce(pl.col("_key"), pl.col("row_key")).alias("row_key"),
+        key.alias("row_key"),
     ]

@@ -12,11 +12,12 @@ from typing import Any
 import polars as pl
 
 from mwtui.importers.webfakt.check import Progress, Steps
-from mwtui.importers.webfakt.keys import KEY_COLUMNS, row_keys
+from mwtui.importers.webfakt.keys import KEY_COLUMNS, row_keys_and_texts
 from mwtui.importers.webfakt.read import FileError, open_file
 from mwtui.importers.webfakt.result import CheckResult
 from mwtui.workspace.batches import record_batch
 from mwtui.workspace.models import Batch, Service, now_iso
+from mwtui.workspace.partitions import KEY_TEXT
 from mwtui.workspace.store import new_batch_id
 
 
@@ -41,10 +42,11 @@ _TEXT_FIELDS = ("customer_number", "service", "amount", "cycle", "cycle_name", "
 
 
 def _service_frame(frame: pl.DataFrame, result: CheckResult, batch_id: str) -> pl.DataFrame:
-    """Accepted rows with their fields (``with_fields``) and ``row_key`` as
-    ``models.Service`` records (stored form), one column per field. Optional fields the
-    format has no column for are left out (``Service.from_record`` fills their defaults),
-    the same for every slice of a file, which keeps the partitions small."""
+    """Accepted rows with their fields (``with_fields``), ``row_key`` and its text as
+    ``models.Service`` records (stored form), one column per field; the key texts ride
+    along for the store's key index (``KEY_TEXT``, not stored in the documents). Optional
+    fields the format has no column for are left out (``Service.from_record`` fills their
+    defaults), the same for every slice of a file, which keeps the partitions small."""
     defaults = Service(customer_number="", service="", amount="0").to_record()
     text = [pl.col(c).cast(pl.String).fill_null(defaults[c]) for c in _TEXT_FIELDS]
     optional = [pl.col(c).cast(pl.String).fill_null(defaults[c]) if isinstance(defaults[c], str)
@@ -57,6 +59,7 @@ def _service_frame(frame: pl.DataFrame, result: CheckResult, batch_id: str) -> p
         pl.col("line").cast(pl.Int64).alias("source_line"),
         pl.lit(result.format).alias("format"),
         pl.lit(batch_id).alias("batch"),
+        pl.col(KEY_TEXT),
     )
 
 
@@ -113,7 +116,9 @@ def commit(
         )
     batch_id = new_batch_id()
     with workspace.transaction() as tx:
-        known, _owners = tx.committed_keys()  # the row-key index: no service is parsed
+        stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
+        known = frozenset(stored.to_list())  # one set for every slice's look-ups
+        del stored
         done, committed = _write_slices(tx, result, batch_id, known, step)
         skipped = done - committed
         if committed:
@@ -151,7 +156,8 @@ def _store_slice(tx: Any, result: CheckResult, rows: pl.DataFrame, batch_id: str
                  known: frozenset[str]) -> int:
     """Hash the row keys of one slice (with its fields), and write its records not in
     ``known`` as a partition; how many."""
-    rows = rows.with_columns(row_keys(rows.select(*KEY_COLUMNS, "occurrence")))
+    keys, texts = row_keys_and_texts(rows.select(*KEY_COLUMNS, "occurrence"))
+    rows = rows.with_columns(keys.alias("row_key"), texts.alias(KEY_TEXT))
     new = _not_known(_service_frame(rows, result, batch_id), known)
     tx.insert_frame("services", new, batch_id)
     return new.height

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from operator import methodcaller
 
 import polars as pl
@@ -49,22 +50,61 @@ def add_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("_first")
 
 
+def key_text(occurrence: pl.Expr, absent: Iterable[str] = ()) -> pl.Expr:
+    """The text a row key hashes: the key version, then the normalised key fields (as
+    text, null as empty) and ``occurrence``, separated by unit separators. Reads the
+    columns of :data:`KEY_COLUMNS` as ``CheckResult.with_fields`` gives them; columns
+    named in ``absent`` (null throughout: the format lacks them) are not read."""
+    gone = set(absent)
+    fields = [pl.lit("") if c in gone else pl.col(c).cast(pl.String).fill_null("")
+              for c in KEY_COLUMNS]
+    fields[0] = pl.concat_str([pl.lit(_KEY_VERSION + "\x1e"), fields[0]])
+    return pl.concat_str([*fields, occurrence.cast(pl.String)], separator="\x1f")
+
+
 def row_keys(frame: pl.DataFrame) -> pl.Series:
-    """The stable content key of each row: sha256 over the normalised key fields and the
-    occurrence number (identical rows in one file get distinct keys). Hashed a slice at a
-    time, so a million rows never exist as a million Python strings at once."""
-    prefix = pl.lit(_KEY_VERSION + "\x1e")
-    text = frame.select(pl.concat_str([
-        prefix,
-        pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
-                      + [pl.col("occurrence").cast(pl.String)], separator="\x1f"),
-    ]).cast(pl.Binary)).to_series()  # polars text is UTF-8: the same bytes
-    parts = [pl.Series("row_key", list(map(_HEX, map(hashlib.sha256,
-                                                       text.slice(start, _SLICE).to_list()))),
-                       dtype=pl.String)
-             for start in range(0, len(text), _SLICE)]
+    """The stable content key of each row: sha256 over :func:`key_text` with the row's
+    ``occurrence`` number (identical rows in one file get distinct keys)."""
+    return row_keys_and_texts(frame)[0]
+
+
+def row_keys_and_texts(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """:func:`row_keys` and the texts they are the sha256 of."""
+    texts = frame.select(key_text(pl.col("occurrence"))).to_series()
+    return sha256_hex(texts), texts
+
+
+def sha256_hex(texts: pl.Series) -> pl.Series:
+    """The sha256 hex digests of the text ``texts`` (null stays null), hashed a slice at
+    a time, so a million rows never exist as a million Python strings at once."""
+    parts = [_hex_slice(texts.slice(start, _SLICE)) for start in range(0, len(texts), _SLICE)]
     return pl.concat(parts) if parts else pl.Series("row_key", [], dtype=pl.String)
+
+
+def _hex_slice(texts: pl.Series) -> pl.Series:
+    data = texts.drop_nulls().cast(pl.Binary).to_list()  # polars text is UTF-8: same bytes
+    digests = pl.Series("row_key", list(map(_HEX, map(hashlib.sha256, data))),
+                        dtype=pl.String)
+    if len(digests) == len(texts):
+        return digests
+    out = pl.Series("row_key", [None] * len(texts), dtype=pl.String)
+    return out.scatter(texts.is_not_null().arg_true(), digests)
 
 
 _SLICE = 100_000
 _HEX = methodcaller("hexdigest")
+
+
+def known_keys(keys: pl.Series, committed: pl.Series) -> pl.Series:
+    """Whether each of ``keys`` (text, null is never known) is one of ``committed``. The
+    keys are paired by a 64-bit hash first, then the full keys of each pair compared, so a
+    hash collision never makes a new key known."""
+    frame = pl.DataFrame({"_h": _hash64(keys), "_k": keys}).with_row_index("_i")
+    stored = pl.DataFrame({"_h": _hash64(committed), "_c": committed})
+    pairs = frame.join(stored, on="_h")  # eager: a lazy join compares the text itself, slower
+    hits = pairs.filter(pl.col("_k") == pl.col("_c")).get_column("_i")
+    return pl.repeat(False, len(keys), dtype=pl.Boolean, eager=True).scatter(hits, True)
+
+
+def _hash64(keys: pl.Series) -> pl.Series:
+    return keys.hash(0x5EED)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import polars as pl
 
 
 def name_key(name: str) -> str:
@@ -30,7 +33,11 @@ class CatalogueLookups:
     - ``articles_by_number``: article number -> article.
     - ``articles_by_name``: article name, stripped and case-folded -> article; names that
       several articles share are left out (no guess).
-    - ``committed_keys``: ``row_key`` of every service already in the workspace.
+    - ``committed_keys``: ``row_key`` of every service already in the workspace (a polars
+      String Series; any iterable of keys given is turned into one).
+    - ``keys_are_texts``: ``committed_keys`` holds the texts the keys are the sha256 of
+      (from the store's key indexes, when every index has them): a check compares its
+      rows' key texts with them and needs no sha256.
     - ``committed_customers``: customer numbers that have committed services (only rows of
       those customers need their key computed during a check).
     """
@@ -38,15 +45,27 @@ class CatalogueLookups:
     customers: dict[str, int | None] = field(default_factory=dict)
     articles_by_number: dict[str, ArticleInfo] = field(default_factory=dict)
     articles_by_name: dict[str, ArticleInfo] = field(default_factory=dict)
-    committed_keys: frozenset[str] = frozenset()
+    committed_keys: pl.Series = field(default_factory=lambda: _keys(()))
     committed_customers: frozenset[str] = frozenset()
+    keys_are_texts: bool = False
+
+    def __post_init__(self) -> None:
+        self.committed_keys = _keys(self.committed_keys)  # a set of keys is welcome too
 
     @classmethod
     def from_snapshot(cls, snapshot: Any) -> CatalogueLookups:
         """Build the look-ups from a ``store.Snapshot`` (or a ``Transaction``)."""
         by_number, by_name = _articles(snapshot)
-        keys, owners = snapshot.committed_keys()  # the store's row-key index, not services
-        return cls(_customers(snapshot), by_number, by_name, keys, owners)
+        texts = snapshot.committed_key_texts()  # the store's row-key index, not services
+        keys, owners = snapshot.committed_keys() if texts is None else texts
+        return cls(_customers(snapshot), by_number, by_name, keys, owners,
+                   keys_are_texts=texts is not None)
+
+
+def _keys(keys: pl.Series | Iterable[str]) -> pl.Series:
+    if isinstance(keys, pl.Series):
+        return keys.cast(pl.String)
+    return pl.Series("row_key", list(keys), dtype=pl.String)
 
 
 def _customers(snapshot: Any) -> dict[str, int | None]:

@@ -16,7 +16,8 @@ import polars as pl
 
 from mwtui.importers.webfakt.bounded import FIELD_LIMITS, field_checks
 from mwtui.importers.webfakt.customers import CustomerMatcher
-from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS
+from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS, OUTCOME_COLUMNS
+from mwtui.importers.webfakt.keys import KEY_COLUMNS, key_text, sha256_hex
 from mwtui.importers.webfakt.lookups import ArticleInfo, CatalogueLookups, name_key
 from mwtui.importers.webfakt.read import german_decimal, german_decimal_ok, split_fields
 from mwtui.importers.webfakt.reasons import REASONS
@@ -32,6 +33,10 @@ REASON_DTYPE = pl.Enum(list(REASONS))
 CYCLE_DTYPE = pl.Enum(list(BILLING_CYCLES))
 CYCLE_NAME_DTYPE = pl.Enum(list(BILLING_CYCLES.values()))
 
+#: Normalised fields that are null throughout when the format lacks their column (see
+#: ``RowCheck._fields``: each goes through its ``field``).
+_OPTIONAL = frozenset({"article_number", "quantity_text", "gross_amount", "next_invoice",
+                       "date", "employee", "contract_number", "order_number"})
 _SHORT = 300  # characters: a decimal this long with a digit 1-9 is not 0.0 as a float
 _DATES = ("date", "next_invoice")
 
@@ -246,8 +251,10 @@ class RowCheck:
     value, message, warning, from_catalogue, raw); with ``full`` it also keeps the
     normalised fields. Without ``full`` and with ``owners`` (customer numbers that have
     committed services) it adds ``_owner``: the row's customer is one of them (only those
-    rows can be already imported). Rows whose line is in ``long_lines`` (cut while reading)
-    are rejected as too long."""
+    rows can be already imported), and ``_key``: the row key of each accepted row of an
+    owner, as if it were the first of its kind (or the key's text, when the look-ups hold
+    key texts), computed in the same query. Rows whose line is in ``long_lines`` (cut
+    while reading) are rejected as too long."""
 
     def __init__(self, fmt: int, lookups: CatalogueLookups, *, allow_extra: bool = False,
                  owners: Iterable[str] = (), long_lines: Iterable[int] = ()) -> None:
@@ -270,23 +277,26 @@ class RowCheck:
                              allow_extra=False, reason_last=self.allow_extra)
         frame = split.rename({f"f{i}": name for i, name in enumerate(self.fields)})
         frame = self._with_articles(frame.with_columns(pl.col("customer_number").fill_null("")))
+        keyed = not full and bool(self.owners)  # the row keys of the owners' rows
         # A valid amount of at most _SHORT characters is 0 exactly when it has no digit 1-9
         # (its float cannot underflow): format 1 needs no amount values for its check.
-        exact = (full or self.fmt != 1
+        exact = (full or keyed or self.fmt != 1
                  or (frame.get_column("amount").str.len_bytes().max() or 0) > _SHORT)
         zero = None if exact else ~pl.col("_amount_ok") | ~pl.col("amount").str.contains("[1-9]")
         checks = self._bounds(frame, _checks(self.fmt, self.header, zero))
         lazy = frame.lazy()
-        for stage in self._derived(full=full, exact=exact):
+        for stage in self._derived(full=full or keyed, exact=exact, owner=keyed):
             lazy = lazy.with_columns(stage)
         outcome = _outcome(checks, len(self.fields), self.fmt, self.limits)
         lazy = lazy.with_columns(_reason_code(checks))
         if full:
             lazy = lazy.select(*outcome, *self._fields())
             return (lazy.select(columns) if columns else lazy).collect()
-        if self.owners:
-            outcome.append("_owner")
-        return lazy.select(outcome).collect()
+        if not keyed:
+            return lazy.select(outcome).collect()
+        absent = [c for c in KEY_COLUMNS if c in _OPTIONAL and c not in self.header]
+        return _with_keys(lazy.select(*outcome, "_owner", *self._fields(text=True)),
+                          hashed=not self.lookups.keys_are_texts, absent=absent)
 
     def _bounds(self, frame: pl.DataFrame, checks: list[Check]) -> list[Check]:
         """``checks`` with the input bounds: a cut line first, then after the field count
@@ -317,9 +327,9 @@ class RowCheck:
         return frame.join(article_table(wanted, articles), on="art_key", how="left",
                           maintain_order="left")
 
-    def _derived(self, *, full: bool, exact: bool) -> list[list[pl.Expr]]:
-        """The columns the checks (and ``full`` fields) read, in two stages: the second
-        reads the first."""
+    def _derived(self, *, full: bool, exact: bool, owner: bool) -> list[list[pl.Expr]]:
+        """The columns the checks (and ``full`` fields, and with ``owner`` the ``_owner``
+        flag) read, in two stages: the second reads the first."""
         first = [self.customers.entry(pl.col("customer_number")).alias("_entry")]
         for name, (rule, ok_name, default) in _RULES.items():
             if name in self.header:
@@ -346,7 +356,7 @@ class RowCheck:
         else:
             first += [pl.lit(True).alias("_g_ok"), _null().alias("n_gross")]
         first += self._catalogue_columns(full)
-        second = self._customer_columns(full)
+        second = self._customer_columns(full, owner)
         if exact:
             second.append(self._amount().alias("n_amount"))
         return [first, second]
@@ -380,38 +390,40 @@ class RowCheck:
             return pl.when(pl.col("from_catalogue")).then(pl.col("art_price")).otherwise(amount)
         return amount
 
-    def _customer_columns(self, full: bool) -> list[pl.Expr]:
+    def _customer_columns(self, full: bool, owner: bool) -> list[pl.Expr]:
         entry = pl.col("_entry")
         columns = [self.customers.state(entry).alias("customer_state")]
         if full:
             number = self.customers.number(entry)
             columns += [
                 self.customers.customer_id(entry).alias("customer_id"),
-                pl.coalesce(number, pl.col("customer_number")).cast(pl.Categorical)
-                .alias("customer_out"),
+                pl.coalesce(number, pl.col("customer_number")).alias("customer_out"),
             ]
-        elif self.owners:
+        if owner:
             columns.append(self.customers.owner(entry, self.owners).alias("_owner"))
         return columns
 
-    def _fields(self) -> list[pl.Expr]:
+    def _fields(self, *, text: bool = False) -> list[pl.Expr]:
         """The normalised fields (see ``CheckResult``); columns the format lacks are of
-        polars' Null type and cost no memory."""
+        polars' Null type and cost no memory. With ``text`` the categorical and enum
+        columns are plain text (the same values, cheaper when only read as text)."""
+        category = pl.String if text else pl.Categorical
+
         def field(name: str, expr: pl.Expr, dtype: Any = None) -> pl.Expr:
             if name not in self.header:
                 return pl.lit(None).alias(name)
             return (expr if dtype is None else expr.cast(dtype)).alias(name)
 
         def known(name: str, expr: pl.Expr) -> pl.Expr:  # categorical where the file has it
-            return expr.cast(pl.Categorical if name in self.header else pl.String).alias(name)
+            return expr.cast(category if name in self.header else pl.String).alias(name)
 
         return [
-            pl.col("customer_out").alias("customer_number"),
+            pl.col("customer_out").cast(category).alias("customer_number"),
             "customer_id",
             field("article_number", pl.when(~_empty("article_number"))
-                  .then(pl.col("article_number")), pl.Categorical),
-            pl.col("n_service").cast(pl.Categorical).alias("service"),
-            pl.col("n_cycle").cast(CYCLE_DTYPE).alias("cycle"),
+                  .then(pl.col("article_number")), category),
+            pl.col("n_service").cast(category).alias("service"),
+            pl.col("n_cycle").cast(pl.String if text else CYCLE_DTYPE).alias("cycle"),
             pl.col("n_cycle").replace_strict(BILLING_CYCLES, default=None,
                                              return_dtype=pl.String)
             .cast(CYCLE_NAME_DTYPE).alias("cycle_name"),
@@ -419,11 +431,26 @@ class RowCheck:
             field("quantity_text", pl.col("quantity_text")),
             pl.col("n_amount").alias("amount"),
             field("gross_amount", pl.col("n_gross")),
-            field("next_invoice", pl.col("n_next_invoice"), pl.Categorical),
-            field("date", pl.col("n_date"), pl.Categorical),
+            field("next_invoice", pl.col("n_next_invoice"), category),
+            field("date", pl.col("n_date"), category),
             known("discount", pl.col("n_discount")),
             pl.col("n_remarks").fill_null("").alias("remarks"),
             field("employee", pl.col("employee")),
             field("contract_number", pl.col("contract_number")),
             field("order_number", pl.col("order_number")),
         ]
+
+
+def _with_keys(rows: pl.LazyFrame, *, hashed: bool, absent: list[str]) -> pl.DataFrame:
+    """The outcome columns, ``_owner`` and ``_key``: the row key of each accepted row of an
+    owner as if it were the first of its kind in the file (``occurrence`` 0; the check
+    keys the repeats again), null for the other rows; unless ``hashed``, the key's text
+    instead of its sha256. Reads the normalised fields (but the ``absent`` ones), which
+    it drops."""
+    candidate = (pl.col("status") == "accepted") & pl.col("_owner")
+    text = pl.when(candidate).then(key_text(pl.lit(0, dtype=pl.UInt32), absent)).alias(
+        "_key")
+    frame = rows.with_columns(text).select(*OUTCOME_COLUMNS[:9], "_owner", "_key").collect()
+    if not hashed:
+        return frame
+    return frame.with_columns(sha256_hex(frame.get_column("_key")).alias("_key"))

@@ -42,3 +42,21 @@ def read_services_frame(conn: Any, batch: str | None) -> pl.DataFrame:
         return pl.DataFrame()
     frame = pl.read_ndjson("\n".join(docs).encode(), infer_schema_length=None)
     return frame.with_columns(pl.Series("id", ids, dtype=pl.Int64))
+
+
+def read_committed_keys(conn: Any) -> tuple[pl.Series, frozenset[str]]:
+    """Row keys of the services (a String Series) and the customer numbers owning them,
+    sent by one ``COPY`` as CSV and parsed by polars (no Python object per row)."""
+    sql = ("COPY (SELECT row_key, coalesce(customer_number, '') FROM mwtui_services "
+           "WHERE row_key IS NOT NULL) TO STDOUT (FORMAT csv)")
+    data = bytearray()
+    with conn.cursor().copy(sql) as copy:
+        for block in copy:
+            data += block
+    schema = {"key": pl.String, "owner": pl.String}
+    if not data:
+        return pl.Series("key", [], dtype=pl.String), frozenset()
+    frame = pl.read_csv(bytes(data), has_header=False, new_columns=list(schema),
+                        schema_overrides=schema)
+    owners = frame.get_column("owner").fill_null("").unique().to_list()
+    return frame.get_column("key"), frozenset(owners)

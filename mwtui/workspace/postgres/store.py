@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mwtui.workspace import activity_page
 from mwtui.workspace.errors import StoreError, WorkspaceLocked
 from mwtui.workspace.postgres import schema
 from mwtui.workspace.postgres.transaction import PgTransaction, dumps
@@ -73,10 +74,25 @@ class PgSnapshot(Snapshot):
             return self.ws.query("SELECT count(*) FROM mwtui_services")[0][0]
         return super().count(table)
 
-    def committed_keys(self) -> tuple[frozenset[str], frozenset[str]]:
-        rows = self.ws.query("SELECT row_key, coalesce(customer_number, '') "
-                             "FROM mwtui_services WHERE row_key IS NOT NULL")
-        return frozenset(r[0] for r in rows), frozenset(r[1] for r in rows)
+    def activities_page(self) -> Doc | None:
+        """The Activities list's first page by one ORDER BY ... LIMIT query, in the order
+        of ``activity_page``: ``created`` newest first (code point order), ties by id."""
+        rows = self.ws.query(
+            "SELECT id, doc, count(*) OVER () FROM mwtui_records WHERE tbl = 'activities' "
+            "ORDER BY coalesce(doc->>'created', '') COLLATE \"C\" DESC, id DESC LIMIT %s",
+            (activity_page.PAGE_ROWS,))
+        return {"count": rows[0][2] if rows else 0,
+                "rows": [activity_page.compact_row(i, doc) for i, doc, _count in rows]}
+
+    def committed_keys(self) -> tuple[pl.Series, frozenset[str]]:
+        from mwtui.workspace.postgres.frames import read_committed_keys
+
+        with self.ws.reader() as conn:
+            return read_committed_keys(conn)
+
+    def committed_key_texts(self) -> None:
+        """None: PostgreSQL keeps the keys only (see ``committed_keys``)."""
+        return None
 
     def services_frame(self, batch: str | None = None) -> pl.DataFrame:
         from mwtui.workspace.postgres.frames import read_services_frame

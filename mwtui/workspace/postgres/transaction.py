@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 
 from mwtui.workspace.errors import StoreError
-from mwtui.workspace.tables import SERVICES, Doc
+from mwtui.workspace.partitions import KEY_TEXT
+from mwtui.workspace.tables import SERVICES, Doc, keys_of_docs
 from mwtui.workspace.transaction import _TxStorage
 
 if TYPE_CHECKING:
@@ -112,14 +113,16 @@ class PgTransaction:
     def find(self, table: str, pred: Callable[[Doc], bool]) -> list[tuple[int, Doc]]:
         return [(i, d) for i, d in self.items(table) if pred(d)]
 
-    def committed_keys(self) -> tuple[frozenset[str], frozenset[str]]:
+    def committed_keys(self) -> tuple[pl.Series, frozenset[str]]:
         if not self._services_as_rows():
-            docs = [d for _, d in self.items(SERVICES) if d.get("row_key")]
-            return (frozenset(d["row_key"] for d in docs),
-                    frozenset(str(d.get("customer_number") or "") for d in docs))
-        rows = self.conn.execute("SELECT row_key, coalesce(customer_number, '') "
-                                 "FROM mwtui_services WHERE row_key IS NOT NULL").fetchall()
-        return frozenset(r[0] for r in rows), frozenset(r[1] for r in rows)
+            return keys_of_docs(d for _, d in self.items(SERVICES))
+        from mwtui.workspace.postgres.frames import read_committed_keys
+
+        return read_committed_keys(self.conn)
+
+    def committed_key_texts(self) -> None:
+        """None: PostgreSQL keeps the keys only (see ``committed_keys``)."""
+        return None
 
     # -- writing ---------------------------------------------------------------------------
     def touch(self) -> None:
@@ -166,6 +169,7 @@ class PgTransaction:
         """A WEBFAKT frame as services of ``batch``, sent with ``COPY``."""
         if table != SERVICES:
             raise StoreError(f"insert_frame is for services, not {table}.")
+        frame = frame.drop(KEY_TEXT, strict=False)  # no key index here: the keys do
         if not self._services_as_rows():
             ids = self.insert_many(table, frame.to_dicts())
             return range(ids[0], ids[-1] + 1) if ids else range(0)

@@ -1,0 +1,167 @@
+"""The already-imported check: keys computed in the check, the committed keys as a polars
+Series, repeated lines, hash collisions and both kinds of key index on disk."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import polars as pl
+import pytest
+from support.webfakt import HEADER1, HEADER2, HEADER3, HEADER4, seeded_workspace
+
+from mwtui.importers.webfakt import check_file, commit
+from mwtui.importers.webfakt import keys as keys_module
+from mwtui.importers.webfakt.keys import KEY_COLUMNS, known_keys, row_keys
+from mwtui.workspace.store import Workspace
+
+ROW = "001;12101;Homepagewartung;01;2;38,53;22.05.2004;5;keine Bemerkungen"
+OTHER = "7104;17104;Wartungsvertrag;12;1;43,36;01.06.2004;0;"
+
+
+@pytest.fixture
+def ws(tmp_path: Path):
+    return seeded_workspace(tmp_path / "ws.json")
+
+
+def write(path: Path, rows: list[str]) -> Path:
+    path.write_bytes((HEADER1 + "\r\n" + "\r\n".join(rows) + "\r\n").encode("cp1252"))
+    return path
+
+
+def outcome(result) -> list[tuple[int, str, str | None]]:
+    frame = result.table.select("line", "status", "reason")
+    return [(line, str(status), reason and str(reason)) for line, status, reason
+            in frame.iter_rows()]
+
+
+def keys_only(ws) -> Workspace:
+    """``ws`` as a workspace of an earlier version has it: key indexes without key texts,
+    so a check has to hash its rows and compare keys."""
+    for index in (ws.path / "services").glob("*.keys"):
+        pl.read_parquet(index).drop("text").write_parquet(index)
+    return Workspace(ws.path)
+
+
+INDEXES = {"texts": lambda ws: Workspace(ws.path), "keys only": keys_only}
+
+
+@pytest.mark.parametrize("index", INDEXES)
+def test_a_committed_line_repeated_in_the_file_is_rejected_once(ws, tmp_path, index) -> None:
+    commit(ws, check_file(write(tmp_path / "one.csv", [ROW]), ws), tmp_path / "one.csv")
+    result = check_file(write(tmp_path / "again.csv", [ROW, OTHER, ROW]), INDEXES[index](ws))
+    assert outcome(result) == [(2, "rejected", "already_imported"), (3, "accepted", None),
+                               (4, "accepted", None)]  # the repeat is new: one was committed
+    assert "Gleiche Leistung wie Zeile 2" in str(result.table.get_column("warning")[2])
+
+
+@pytest.mark.parametrize("index", INDEXES)
+def test_lines_committed_twice_are_both_already_imported(ws, tmp_path, index) -> None:
+    path = write(tmp_path / "two.csv", [ROW, ROW])
+    assert commit(ws, check_file(path, ws), path).committed == 2
+    ws = INDEXES[index](ws)
+    result = check_file(write(tmp_path / "three.csv", [ROW, ROW, ROW]), ws)
+    assert outcome(result) == [(2, "rejected", "already_imported"),
+                               (3, "rejected", "already_imported"), (4, "accepted", None)]
+    assert commit(ws, result, tmp_path / "three.csv").committed == 1
+    assert check_file(tmp_path / "three.csv", ws).reasons == {"already_imported": 3}
+
+
+def test_the_key_index_keeps_the_text_of_each_stored_key(ws, tmp_path) -> None:
+    path = write(tmp_path / "f.csv", [ROW, OTHER, ROW])
+    commit(ws, check_file(path, ws), path)
+    stored = {d["row_key"] for _i, d in ws.snapshot().items("services")}
+    assert all("_key_text" not in d for _i, d in ws.snapshot().items("services"))
+    index = pl.read_parquet(next((ws.path / "services").glob("*.keys")))
+    assert set(index.get_column("key")) == stored
+    for key, text in index.select("key", "text").iter_rows():
+        assert hashlib.sha256(text.encode()).hexdigest() == key
+
+
+def test_without_key_texts_the_check_keys_rows_as_the_commit_stores_them(ws, tmp_path
+                                                                        ) -> None:
+    path = write(tmp_path / "f.csv", [ROW, OTHER, ROW])
+    commit(ws, check_file(path, ws), path)
+    stored = {d["source_line"]: d["row_key"] for _i, d in ws.snapshot().items("services")}
+    checked = check_file(path, keys_only(ws)).table.select("line", "row_key").rows()
+    assert dict(checked) == stored
+
+
+def test_the_row_key_definition_is_unchanged() -> None:
+    """Committed workspaces hold these keys: the same row must give the same key."""
+    row = dict.fromkeys(KEY_COLUMNS, "")
+    row.update(customer_number="001", service="Wartung für Büro", cycle="01", amount="38.53",
+               quantity="2", discount="5", remarks="a\nb", next_invoice="2004-05-22")
+    frame = pl.DataFrame([row]).with_columns(pl.lit(1, dtype=pl.UInt32).alias("occurrence"))
+    text = "wf1\x1e" + "\x1f".join([*(row[c] for c in KEY_COLUMNS), "1"])
+    assert row_keys(frame).to_list() == [hashlib.sha256(text.encode()).hexdigest()]
+
+
+def test_a_hash_collision_never_makes_a_new_key_known(monkeypatch) -> None:
+    committed = pl.Series(["aa", "bb", "cc"])
+    keys = pl.Series(["bb", "new", None, "cc", "also new"])
+    assert known_keys(keys, committed).to_list() == [True, False, False, True, False]
+    monkeypatch.setattr(keys_module, "_hash64", lambda s: pl.repeat(7, len(s), eager=True,
+                                                                     dtype=pl.UInt64))
+    assert known_keys(keys, committed).to_list() == [True, False, False, True, False]
+
+
+def test_key_indexes_are_parquet_and_old_text_ones_still_count(ws, tmp_path) -> None:
+    path = write(tmp_path / "f.csv", [ROW, OTHER])
+    commit(ws, check_file(path, ws), path)
+    index = next((ws.path / "services").glob("*.keys"))
+    assert index.read_bytes()[:4] == b"PAR1"
+    stored = pl.read_parquet(index)
+    text = "".join(f"{k}\t{o}\n" for k, o in stored.select("key", "owner").iter_rows())
+    index.write_text(text, encoding="utf-8")  # as a workspace of an older version has it
+    keys, owners = Workspace(ws.path).snapshot().committed_keys()
+    assert keys.dtype == pl.String and set(keys) == set(stored.get_column("key"))
+    assert owners == {"001", "7104"}
+    assert check_file(path, Workspace(ws.path)).reasons == {"already_imported": 2}
+
+
+def test_old_and_new_key_indexes_side_by_side(ws, tmp_path) -> None:
+    first = write(tmp_path / "first.csv", [ROW])
+    commit(ws, check_file(first, ws), first)
+    index = next((ws.path / "services").glob("*.keys"))
+    old = pl.read_parquet(index).select("key", "owner")
+    index.write_text("".join(f"{k}\t{o}\n" for k, o in old.iter_rows()), encoding="utf-8")
+    both = write(tmp_path / "both.csv", [ROW, OTHER])
+    commit(ws, check_file(both, Workspace(ws.path)), both)  # a new index, with texts
+    snap = Workspace(ws.path).snapshot()
+    assert snap.committed_key_texts() is None  # one index has none: keys are compared
+    assert len(snap.committed_keys()[0]) == 2
+    assert check_file(both, Workspace(ws.path)).reasons == {"already_imported": 2}
+
+
+FORMATS = {  # header, two rows, the first row changed in one field
+    1: (HEADER1, [ROW, OTHER], ROW.replace(";2;", ";3;")),
+    2: (HEADER2, ["001;Hosting;1 Monat;10,00;11,90", "7104;Domain;;5,00;"],
+        "001;Hosting;2 Monate;10,00;11,90"),
+    3: (HEADER3.replace("\n", "\r\n"), ["001;12101;;01;1;;;0;V-1;B-1;Notiz",
+                                        "7104;17104;Wartung;12;2;43,36;01.06.2004;5;;;"],
+        "001;12101;;01;1;;;0;V-1;B-2;Notiz"),
+    4: (HEADER4, ["43135;2013-04-19 00:00:00;;Karl;Softwarewartung;Wartung;0,25;29,38",
+                  "001;19.04.2013;;Eva;Homepagewartung;;1;"],
+        "43135;2013-04-19 00:00:00;;Karla;Softwarewartung;Wartung;0,25;29,38"),
+}
+
+
+def write_format(path: Path, header: str, rows: list[str]) -> Path:
+    path.write_bytes((header + "\r\n" + "\r\n".join(rows) + "\r\n").encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("index", INDEXES)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_is_already_imported_after_its_commit(ws, tmp_path, fmt, index) -> None:
+    header, rows, changed = FORMATS[fmt]
+    path = write_format(tmp_path / f"f{fmt}.csv", header, rows)
+    first = check_file(path, ws)
+    assert (first.format, first.accepted) == (fmt, 2)
+    commit(ws, first, path)
+    ws = INDEXES[index](ws)
+    assert check_file(path, ws).reasons == {"already_imported": 2}
+    other = write_format(tmp_path / "changed.csv", header, [changed, rows[1]])
+    assert outcome(check_file(other, ws))[0][1] == "accepted"  # one field differs: new
+    assert check_file(other, ws).reasons == {"already_imported": 1}
