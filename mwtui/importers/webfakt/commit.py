@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from mwtui.importers.webfakt.check import Progress, Steps
-from mwtui.importers.webfakt.keys import KEY_COLUMNS, row_keys_and_texts
+from mwtui.importers.webfakt.keys import KEY_COLUMNS, KnownKeys, row_keys_and_texts
 from mwtui.importers.webfakt.read import FileError, open_file
 from mwtui.importers.webfakt.result import CheckResult
 from mwtui.workspace.batches import record_batch
@@ -76,13 +76,11 @@ def _accepted_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
 _SLICE_ROWS = 40_000  # rows of the table a slice: more costs memory, fewer costs time
 
 
-def _not_known(records: pl.DataFrame, known: frozenset[str]) -> pl.DataFrame:
-    """``records`` without the rows whose key is in ``known`` (committed meanwhile). A
-    set look-up per row: polars' ``is_in`` would hash all of ``known`` again per slice."""
-    if not known:
+def _not_known(records: pl.DataFrame, known: KnownKeys) -> pl.DataFrame:
+    """``records`` without the rows whose key is in ``known`` (committed meanwhile)."""
+    if not len(known):
         return records
-    keys = records.get_column("row_key").to_list()
-    return records.filter(pl.Series([k not in known for k in keys], dtype=pl.Boolean))
+    return records.filter(~known.mask(records.get_column("row_key")))
 
 
 def _batch(result: CheckResult, batch_id: str, committed: int, skipped: int) -> Batch:
@@ -117,7 +115,7 @@ def commit(
     batch_id = new_batch_id()
     with workspace.transaction() as tx:
         stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
-        known = frozenset(stored.to_list())  # one set for every slice's look-ups
+        known = KnownKeys(stored)  # hashed once for every slice's look-ups
         del stored
         done, committed = _write_slices(tx, result, batch_id, known, step)
         skipped = done - committed
@@ -127,7 +125,7 @@ def commit(
     return CommitResult(batch_id if committed else None, committed, skipped, result.rejected)
 
 
-def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: frozenset[str],
+def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: KnownKeys,
                   step: Steps) -> tuple[int, int]:
     """Write the accepted rows not in ``known``, one partition per slice, a slice at a
     time (the full fields of a million rows at once cost several times the file in
@@ -153,7 +151,7 @@ def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: frozenset[
 
 
 def _store_slice(tx: Any, result: CheckResult, rows: pl.DataFrame, batch_id: str,
-                 known: frozenset[str]) -> int:
+                 known: KnownKeys) -> int:
     """Hash the row keys of one slice (with its fields), and write its records not in
     ``known`` as a partition; how many."""
     keys, texts = row_keys_and_texts(rows.select(*KEY_COLUMNS, "occurrence"))

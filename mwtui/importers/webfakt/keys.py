@@ -99,11 +99,25 @@ def known_keys(keys: pl.Series, committed: pl.Series) -> pl.Series:
     """Whether each of ``keys`` (text, null is never known) is one of ``committed``. The
     keys are paired by a 64-bit hash first, then the full keys of each pair compared, so a
     hash collision never makes a new key known."""
-    frame = pl.DataFrame({"_h": _hash64(keys), "_k": keys}).with_row_index("_i")
-    stored = pl.DataFrame({"_h": _hash64(committed), "_c": committed})
-    pairs = frame.join(stored, on="_h")  # eager: a lazy join compares the text itself, slower
-    hits = pairs.filter(pl.col("_k") == pl.col("_c")).get_column("_i")
-    return pl.repeat(False, len(keys), dtype=pl.Boolean, eager=True).scatter(hits, True)
+    return KnownKeys(committed).mask(keys)
+
+
+class KnownKeys:
+    """Committed keys hashed once for many look-ups (a commit asks once per slice): no
+    Python object per key, 8 bytes a key over the keys themselves."""
+
+    def __init__(self, committed: pl.Series) -> None:
+        self._stored = pl.DataFrame({"_h": _hash64(committed), "_c": committed})
+
+    def __len__(self) -> int:
+        return self._stored.height
+
+    def mask(self, keys: pl.Series) -> pl.Series:
+        """Whether each of ``keys`` is committed (see :func:`known_keys`)."""
+        frame = pl.DataFrame({"_h": _hash64(keys), "_k": keys}).with_row_index("_i")
+        pairs = frame.join(self._stored, on="_h")  # eager: a lazy join compares the text
+        hits = pairs.filter(pl.col("_k") == pl.col("_c")).get_column("_i")
+        return pl.repeat(False, len(keys), dtype=pl.Boolean, eager=True).scatter(hits, True)
 
 
 def _hash64(keys: pl.Series) -> pl.Series:
