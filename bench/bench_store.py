@@ -41,6 +41,7 @@ MWTUI = str(Path(sys.executable).with_name("mwtui"))
 
 COMMIT = r'''
 import re, sys, time
+import mwtui  # first, as in the CLI: its allocator setting applies when polars loads
 import polars
 from mwtui.importers.webfakt import check_file, commit
 from mwtui.workspace.store import Workspace
