@@ -85,7 +85,9 @@ try:
     text = data.decode("utf-8")
 except UnicodeDecodeError:
     text = data.decode("cp1252", errors="replace")
-ws = json.load(open(db, encoding="utf-8"))
+manifest = json.load(open(db + "/MANIFEST", encoding="utf-8"))  # the workspace folder
+table = manifest["tables"]["customers"]
+ws = json.load(open(db + "/" + table, encoding="utf-8"))
 customers = {}
 for doc in ws["customers"].values():
     customers.setdefault(doc["number"], []).append(doc)
