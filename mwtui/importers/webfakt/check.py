@@ -44,7 +44,7 @@ Progress = Callable[[str, float], None]
 """``progress(step, fraction)``: step is a short English label, fraction 0.0-1.0."""
 
 _CHECK_THREADS = 2
-_CHUNK_ROWS = 40_000
+_CHUNK_ROWS = 80_000
 
 
 class Steps:
