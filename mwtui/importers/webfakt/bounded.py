@@ -178,24 +178,37 @@ def read_bounded(path: Path | str, *, max_bytes: int | None = None,
     return cutter.finish()
 
 
-def field_checks(frame: pl.DataFrame, fields: Iterable[tuple[str, str]]
-                 ) -> list[tuple[pl.Expr, str, str, pl.Expr]]:
+def field_checks(frame: pl.DataFrame, fields: Iterable[tuple[str, str]], *,
+                 source: str | None = None) -> list[tuple[pl.Expr, str, str, pl.Expr]]:
     """The NUL and length checks ``(fails, reason, column, value)`` of ``fields`` (pairs of
     field name and header name) that can fail in ``frame``: columns without a NUL byte or
-    no longer than their limit in bytes cost nothing."""
+    no longer than their limit in bytes cost nothing. ``source`` names the column of the
+    lines the fields were cut from: without a NUL byte there, no field is looked at for
+    one."""
     fields = [(name, header) for name, header in fields if name in frame.columns]
     if not fields:
         return []
-    found = frame.select(
-        *[pl.col(n).str.contains("\x00", literal=True).any().alias(f"z{i}")
-          for i, (n, _h) in enumerate(fields)],
-        *[pl.col(n).str.len_bytes().max().alias(f"m{i}") for i, (n, _h) in enumerate(fields)],
-    ).row(0)
+    lengths = [pl.col(n).str.len_bytes().max().alias(f"m{i}")
+               for i, (n, _h) in enumerate(fields)]
+    if source is None:
+        nul_any = True
+        most = frame.select(lengths).row(0)
+    else:
+        nul_any, *most = frame.select(
+            pl.col(source).str.contains("\x00", literal=True).any(), *lengths).row(0)
+    hits = _nul_hits(frame, [n for n, _h in fields]) if nul_any else [False] * len(fields)
     nul = [(pl.col(n).str.contains("\x00", literal=True), "nul_byte", h,
             pl.col(n).str.replace_all("\x00", NUL_SIGN, literal=True))
-           for (n, h), hit in zip(fields, found[:len(fields)], strict=True) if hit]
+           for (n, h), hit in zip(fields, hits, strict=True) if hit]
     long = [(pl.col(n).str.len_chars() > FIELD_LIMITS[n], "field_too_long", h,
              pl.col(n).str.slice(0, _PREFIX))
-            for (n, h), most in zip(fields, found[len(fields):], strict=True)
-            if n in FIELD_LIMITS and (most or 0) > FIELD_LIMITS[n]]
+            for (n, h), top in zip(fields, most, strict=True)
+            if n in FIELD_LIMITS and (top or 0) > FIELD_LIMITS[n]]
     return nul + long
+
+
+def _nul_hits(frame: pl.DataFrame, names: list[str]) -> list[bool]:
+    """Whether each column ``names`` of ``frame`` holds a NUL byte somewhere."""
+    return [bool(hit) for hit in frame.select(
+        pl.col(n).str.contains("\x00", literal=True).any().alias(f"z{i}")
+        for i, n in enumerate(names)).row(0)]

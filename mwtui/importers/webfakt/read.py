@@ -318,7 +318,7 @@ def split_fields(
     n = count
     names = [f"f{i}" for i in range(n + 3)]
     quoted = pl.col("raw").str.contains('"', literal=True)
-    has_quotes = bool(rows.select(quoted.any()).item())
+    has_quotes, padded, escaped = _line_traits(rows)
     plain = rows.filter(~quoted) if has_quotes else rows
     parts = plain.select(
         "line", "raw",
@@ -350,14 +350,6 @@ def split_fields(
                    & (beyond.is_null() | (beyond.str.strip_chars() == "")))
     # Strip blanks and undo formula escaping only in columns that need it; one look at the
     # raw lines usually shows that none does.
-    raw = pl.col("raw")
-    padded, escaped = rows.select(
-        (raw.str.contains(" ;", literal=True) | raw.str.contains("; ", literal=True)
-         | raw.str.starts_with(" ") | raw.str.ends_with(" ")
-         | raw.str.contains("\t", literal=True) | raw.str.contains("\r", literal=True)).any()
-        .alias("padded"),
-        raw.str.contains("'", literal=True).any().alias("escaped"),
-    ).row(0)
     needs: dict[str, bool] = {}
     if padded or escaped:
         needs = parts.select(
@@ -376,6 +368,28 @@ def split_fields(
             expr = unescape_formula(expr)
         cleaned.append(expr.alias(f"f{i}"))
     return parts.select("line", "raw", ok.fill_null(False).alias("fields_ok"), *cleaned)
+
+
+# Lines with any of these may be quoted, padded or formula-escaped (see _line_traits).
+_SUSPECT = " ;|; |[\\t\\r'\"]"
+
+
+def _line_traits(rows: pl.DataFrame) -> tuple[bool, bool, bool]:
+    """Whether any line of ``rows`` has a ``"`` (quoted), blanks around a field (padded)
+    or a ``'`` (escaped). One pass finds the few lines that may; only they are looked at
+    closely."""
+    raw = pl.col("raw")
+    suspect = rows.filter(raw.str.contains(_SUSPECT) | raw.str.starts_with(" ")
+                          | raw.str.ends_with(" "))
+    quoted, padded, escaped = suspect.select(
+        raw.str.contains('"', literal=True).any().alias("quoted"),
+        (raw.str.contains(" ;", literal=True) | raw.str.contains("; ", literal=True)
+         | raw.str.starts_with(" ") | raw.str.ends_with(" ")
+         | raw.str.contains("\t", literal=True) | raw.str.contains("\r", literal=True)).any()
+        .alias("padded"),
+        raw.str.contains("'", literal=True).any().alias("escaped"),
+    ).row(0)
+    return bool(quoted), bool(padded), bool(escaped)
 
 
 def unescape_formula(expr: pl.Expr) -> pl.Expr:

@@ -305,7 +305,8 @@ class RowCheck:
         if self.long_lines:
             first.append((pl.col("line").is_in(self.long_lines), "line_too_long", "",
                           pl.col("raw")))
-        return [*first, checks[0], *field_checks(frame, self.header.items()), *checks[1:]]
+        bounds = field_checks(frame, self.header.items(), source="raw")
+        return [*first, checks[0], *bounds, *checks[1:]]
 
     def _with_articles(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Formats 3 and 4: the catalogue article of each row (format 3 by article number
