@@ -19,6 +19,12 @@ def _stripped(number: str) -> str:
     return number.lstrip("0") or "0"
 
 
+def _mapping(entries: Mapping[str, int]) -> tuple[pl.Series, pl.Series]:
+    """Numbers and entry indexes as two series, converted once, not for every chunk."""
+    return (pl.Series(list(entries), dtype=pl.String),
+            pl.Series(list(entries.values()), dtype=pl.UInt32))
+
+
 class CustomerMatcher:
     """The matching rules over the workspace's customers (number -> id, None when several
     customers share the number), as polars expressions built once per check.
@@ -41,6 +47,8 @@ class CustomerMatcher:
             one = len(fits) == 1 and customers[fits[0]] is not None
             self.loose[stripped] = self._entry(fits[0] if one else None,
                                                customers[fits[0]] if one else None)
+        self._exact_map = _mapping(self.exact)
+        self._loose_map = _mapping(self.loose)
 
     def _entry(self, number: str | None, cid: int | None) -> int:
         self.states.append("ok" if number is not None else "ambiguous")
@@ -56,9 +64,9 @@ class CustomerMatcher:
         stripped = key.str.strip_chars_start("0")
         stripped = pl.when(stripped == "").then(pl.lit("0")).otherwise(stripped)
         return pl.coalesce(
-            key.replace_strict(self.exact, default=None, return_dtype=pl.UInt32),
+            key.replace_strict(*self._exact_map, default=None, return_dtype=pl.UInt32),
             pl.when(key != "").then(stripped.replace_strict(
-                self.loose, default=None, return_dtype=pl.UInt32)),
+                *self._loose_map, default=None, return_dtype=pl.UInt32)),
         )
 
     def state(self, entry: pl.Expr) -> pl.Expr:

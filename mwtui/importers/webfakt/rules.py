@@ -55,12 +55,24 @@ def _empty(name: str) -> pl.Expr:
 
 # --- field rules: (ok, normalised value) of one column ----------------------------------
 
+def _date_parts(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """``expr`` read as a German date, an ISO date-time and an ISO date (null if not)."""
+    return (expr.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
+            expr.str.strptime(pl.Datetime, "%Y-%m-%d %H:%M:%S", strict=False),
+            expr.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+
+
+def date_ok(expr: pl.Expr) -> pl.Expr:
+    """The ``ok`` of :func:`date_rule` without building the ISO text: empty, or one of
+    the three forms reads."""
+    german, stamp, iso_date = _date_parts(expr)
+    return _is_empty(expr) | german.is_not_null() | stamp.is_not_null() | iso_date.is_not_null()
+
+
 def date_rule(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """``(ok, iso)`` for "22.05.2004", "2013-04-19 00:00:00" or "2013-04-19" (empty is
     ok); midnight times give a date, other times an ISO date-time."""
-    german = expr.str.strptime(pl.Date, "%d.%m.%Y", strict=False)
-    stamp = expr.str.strptime(pl.Datetime, "%Y-%m-%d %H:%M:%S", strict=False)
-    iso_date = expr.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    german, stamp, iso_date = _date_parts(expr)
     midnight = stamp.dt.time() == pl.time(0, 0, 0)
     text = (
         pl.when(german.is_not_null()).then(german.dt.to_string("%Y-%m-%d"))
@@ -342,7 +354,7 @@ class RowCheck:
             if full:
                 first.append(value.alias(f"n_{name}"))
         for name in (n for n in _DATES if n in self.header):
-            first.append(per_distinct(name, lambda e: date_rule(e)[0]).alias(f"_{name}_ok"))
+            first.append(per_distinct(name, date_ok).alias(f"_{name}_ok"))
             if full:
                 first.append(value_per_distinct(name, lambda e: date_rule(e)[1])
                              .alias(f"n_{name}"))

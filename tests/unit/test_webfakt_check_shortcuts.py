@@ -1,5 +1,6 @@
-"""The cheap look at the raw lines (which lines may be quoted, padded, escaped or hold a
-NUL) decides exactly as a full scan of every line and every field would."""
+"""The check's shortcuts decide exactly as the long way would: the cheap look at the raw
+lines (which may be quoted, padded, escaped or hold a NUL) as a full scan of every line and
+field, ``date_ok`` as the ``ok`` of ``date_rule``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from mwtui.importers.webfakt.bounded import field_checks
 from mwtui.importers.webfakt.read import _line_traits, split_fields
+from mwtui.importers.webfakt.rules import date_ok, date_rule
 
 PIECES = [";", '"', "'", " ", "\t", "\r", "\x00", "a", "12", "=", " ;", "; ", "x" * 50]
 lines = st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), max_size=8)
@@ -39,3 +41,16 @@ def test_field_checks_from_the_lines_match_every_field(raws: list[str]) -> None:
     from_lines = field_checks(frame, fields, source="raw")
     assert [(c[1], c[2]) for c in plain] == [(c[1], c[2]) for c in from_lines]
     assert all(a[0].meta.eq(b[0]) for a, b in zip(plain, from_lines, strict=True))
+
+
+DATE_PIECES = ["22.05.2004", "31.02.2026", "2013-04-19", "2013-04-19 00:00:00",
+               "2013-04-19 12:30:00", "2013-02-30 00:00:00", "", " ", "1", ".", "-", ":", "00"]
+
+
+@given(st.lists(st.lists(st.sampled_from(DATE_PIECES), max_size=3).map("".join)
+                | st.none(), max_size=10))
+def test_date_ok_is_the_ok_of_date_rule(values: list[str | None]) -> None:
+    frame = pl.DataFrame({"d": pl.Series(values, dtype=pl.String)})
+    ok, _text = date_rule(pl.col("d"))
+    expected = frame.select(ok).to_series()
+    assert frame.select(date_ok(pl.col("d"))).to_series().equals(expected)
