@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,17 +71,18 @@ def committed_key_texts(folder: Path, manifest: Manifest
     return _read_indexes(folder, manifest, text=True)
 
 
+_INDEX_READERS = 2  # a large commit has one index per 40k-row slice: read two at a time
+
+
 def _read_indexes(folder: Path, manifest: Manifest, *, text: bool
                   ) -> tuple[pl.Series, frozenset[str]] | None:
     import polars as pl
 
-    frames = []
-    for part in manifest.partitions:
-        if part.get("keys"):
-            frame = read_keys(folder / part["keys"], text=text)
-            if frame is None:
-                return None
-            frames.append(frame)
+    paths = [folder / part["keys"] for part in manifest.partitions if part.get("keys")]
+    with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:  # polars frees the GIL
+        frames = list(pool.map(lambda path: read_keys(path, text=text), paths))
+    if any(frame is None for frame in frames):
+        return None
     if not frames:
         return pl.Series("key", [], dtype=pl.String), frozenset()
     index = pl.concat(frames, rechunk=False)

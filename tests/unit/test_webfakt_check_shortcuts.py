@@ -1,6 +1,7 @@
 """The check's shortcuts decide exactly as the long way would: the cheap look at the raw
 lines (which may be quoted, padded, escaped or hold a NUL) as a full scan of every line and
-field, ``date_ok`` as the ``ok`` of ``date_rule``."""
+field, ``date_ok`` as the ``ok`` of ``date_rule``, ``plain_decimal`` as ``german_decimal``
+on amounts that are digits with an optional decimal comma."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mwtui.importers.webfakt.bounded import field_checks
-from mwtui.importers.webfakt.read import _line_traits, split_fields
+from mwtui.importers.webfakt.read import (
+    PLAIN_DECIMAL,
+    _line_traits,
+    german_decimal,
+    plain_decimal,
+    split_fields,
+)
 from mwtui.importers.webfakt.rules import date_ok, date_rule
 
 PIECES = [";", '"', "'", " ", "\t", "\r", "\x00", "a", "12", "=", " ;", "; ", "x" * 50]
@@ -54,3 +61,15 @@ def test_date_ok_is_the_ok_of_date_rule(values: list[str | None]) -> None:
     ok, _text = date_rule(pl.col("d"))
     expected = frame.select(ok).to_series()
     assert frame.select(date_ok(pl.col("d"))).to_series().equals(expected)
+
+
+amounts = st.one_of(st.none(), st.from_regex(r"\A[0-9]{1,12}(,[0-9]{1,4})?\Z"))
+
+
+@given(st.lists(amounts, max_size=8))
+def test_plain_amounts_read_as_german_decimals_do(values: list[str | None]) -> None:
+    frame = pl.DataFrame({"amount": pl.Series(values, dtype=pl.String)})
+    assert frame.select(pl.col("amount").str.contains(PLAIN_DECIMAL).all()).item()
+    fast = frame.select(*(e.alias(f"e{i}") for i, e in enumerate(plain_decimal(pl.col("amount")))))
+    slow = frame.select(*(e.alias(f"e{i}") for i, e in enumerate(german_decimal(pl.col("amount")))))
+    assert fast.equals(slow)

@@ -411,6 +411,16 @@ def german_decimal_ok(expr: pl.Expr) -> pl.Expr:
     return expr.str.contains(_DECIMAL_AROUND).fill_null(False)
 
 
+PLAIN_DECIMAL = r"^[0-9]+(?:,[0-9]+)?$"
+"""Digits with an optional decimal comma: what most amounts look like."""
+
+
+def plain_decimal(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """:func:`german_decimal` of a column whose values all match :data:`PLAIN_DECIMAL`
+    (or are null): the same ``(valid, canonical)`` without the stripping and the regex."""
+    return expr.is_not_null(), expr.str.replace(",", ".", literal=True)
+
+
 def german_decimal(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """``(valid, canonical)`` for German decimals ("38,53", "1.234,56", "-5", "7,50 €"):
     ``canonical`` is the dot-decimal text ("1234.56", "7.50"), null if invalid."""

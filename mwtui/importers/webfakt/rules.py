@@ -19,7 +19,13 @@ from mwtui.importers.webfakt.customers import CustomerMatcher
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS, OUTCOME_COLUMNS
 from mwtui.importers.webfakt.keys import KEY_COLUMNS, key_text, sha256_hex
 from mwtui.importers.webfakt.lookups import ArticleInfo, CatalogueLookups, name_key
-from mwtui.importers.webfakt.read import german_decimal, german_decimal_ok, split_fields
+from mwtui.importers.webfakt.read import (
+    PLAIN_DECIMAL,
+    german_decimal,
+    german_decimal_ok,
+    plain_decimal,
+    split_fields,
+)
 from mwtui.importers.webfakt.reasons import REASONS
 from mwtui.workspace.models import BILLING_CYCLES
 
@@ -297,7 +303,9 @@ class RowCheck:
         zero = None if exact else ~pl.col("_amount_ok") | ~pl.col("amount").str.contains("[1-9]")
         checks = self._bounds(frame, _checks(self.fmt, self.header, zero))
         lazy = frame.lazy()
-        for stage in self._derived(full=full or keyed, exact=exact, owner=keyed):
+        plain, breaks = self._traits(frame, exact=exact, full=full or keyed)
+        for stage in self._derived(full=full or keyed, exact=exact, owner=keyed,
+                                   plain_amounts=plain, breaks=breaks):
             lazy = lazy.with_columns(stage)
         outcome = _outcome(checks, len(self.fields), self.fmt, self.limits)
         lazy = lazy.with_columns(_reason_code(checks))
@@ -340,9 +348,25 @@ class RowCheck:
         return frame.join(article_table(wanted, articles), on="art_key", how="left",
                           maintain_order="left")
 
-    def _derived(self, *, full: bool, exact: bool, owner: bool) -> list[list[pl.Expr]]:
+    def _traits(self, frame: pl.DataFrame, *, exact: bool, full: bool) -> tuple[bool, bool]:
+        """One look at the chunk: do all amounts match ``PLAIN_DECIMAL`` (when their
+        values are needed), may a remark hold a ``<br>`` (when the fields are needed)?"""
+        has_remarks = full and "remarks" in self.header
+        if not (exact or has_remarks):
+            return False, False
+        plain, breaks = frame.select(
+            pl.col("amount").str.contains(PLAIN_DECIMAL).all() if exact else pl.lit(False),
+            pl.col("remarks").str.contains("<", literal=True).any() if has_remarks
+            else pl.lit(False),
+        ).row(0)
+        return bool(plain), bool(breaks)
+
+    def _derived(self, *, full: bool, exact: bool, owner: bool, plain_amounts: bool = False,
+                 breaks: bool = True) -> list[list[pl.Expr]]:
         """The columns the checks (and ``full`` fields, and with ``owner`` the ``_owner``
-        flag) read, in two stages: the second reads the first."""
+        flag) read, in two stages: the second reads the first. With ``exact`` the amounts'
+        values too (cheaper with ``plain_amounts``: all match ``PLAIN_DECIMAL``); without
+        ``breaks`` no remark holds a ``<``, so none has a ``<br>`` to replace."""
         first = [self.customers.entry(pl.col("customer_number")).alias("_entry")]
         for name, (rule, ok_name, default) in _RULES.items():
             if name in self.header:
@@ -359,7 +383,8 @@ class RowCheck:
                 first.append(value_per_distinct(name, lambda e: date_rule(e)[1])
                              .alias(f"n_{name}"))
         if exact:
-            ok, amount = german_decimal(pl.col("amount"))
+            decimal = plain_decimal if plain_amounts else german_decimal
+            ok, amount = decimal(pl.col("amount"))
             first += [ok.alias("_amount_ok"), amount.alias("n_amount0")]
         else:
             first.append(german_decimal_ok(pl.col("amount")).alias("_amount_ok"))
@@ -368,18 +393,19 @@ class RowCheck:
             first += [(_empty("gross_amount") | g_ok).alias("_g_ok"), gross.alias("n_gross")]
         else:
             first += [pl.lit(True).alias("_g_ok"), _null().alias("n_gross")]
-        first += self._catalogue_columns(full)
+        first += self._catalogue_columns(full, breaks)
         second = self._customer_columns(full, owner)
         if exact:
             second.append(self._amount().alias("n_amount"))
         return [first, second]
 
-    def _catalogue_columns(self, full: bool) -> list[pl.Expr]:
+    def _catalogue_columns(self, full: bool, breaks: bool = True) -> list[pl.Expr]:
         """Service, remarks (``full``) and the catalogue flags, filled from the article
         where the format says so."""
         service = pl.when(~_empty("service")).then(pl.col("service"))
-        remarks = (pl.col("remarks").str.replace_all(r"(?i)<br\s*/?>", "\n")
-                   if "remarks" in self.header else _null())
+        remarks = _null() if "remarks" not in self.header else (
+            pl.col("remarks").str.replace_all(r"(?i)<br\s*/?>", "\n") if breaks
+            else pl.col("remarks"))
         looked_up = found = pl.lit(False)
         if self.fmt in (3, 4):
             looked_up = pl.col("art_key").is_not_null()
