@@ -12,7 +12,7 @@ from support.webfakt import HEADER1, HEADER2, HEADER3, HEADER4, seeded_workspace
 
 from mwtui.importers.webfakt import check_file, commit
 from mwtui.importers.webfakt import keys as keys_module
-from mwtui.importers.webfakt.keys import KEY_COLUMNS, known_keys, row_keys
+from mwtui.importers.webfakt.keys import KEY_COLUMNS, KnownKeys, known_keys, row_keys
 from mwtui.workspace.store import Workspace
 
 ROW = "001;12101;Homepagewartung;01;2;38,53;22.05.2004;5;keine Bemerkungen"
@@ -101,9 +101,10 @@ def test_a_hash_collision_never_makes_a_new_key_known(monkeypatch) -> None:
     committed = pl.Series(["aa", "bb", "cc"])
     keys = pl.Series(["bb", "new", None, "cc", "also new"])
     assert known_keys(keys, committed).to_list() == [True, False, False, True, False]
+    assert KnownKeys(committed).mask(keys).to_list() == [True, False, False, True, False]
     monkeypatch.setattr(keys_module, "_hash64", lambda s: pl.repeat(7, len(s), eager=True,
                                                                      dtype=pl.UInt64))
-    assert known_keys(keys, committed).to_list() == [True, False, False, True, False]
+    assert KnownKeys(committed).mask(keys).to_list() == [True, False, False, True, False]
 
 
 def test_key_indexes_are_parquet_and_old_text_ones_still_count(ws, tmp_path) -> None:

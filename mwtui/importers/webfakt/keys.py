@@ -96,15 +96,19 @@ _HEX = methodcaller("hexdigest")
 
 
 def known_keys(keys: pl.Series, committed: pl.Series) -> pl.Series:
-    """Whether each of ``keys`` (text, null is never known) is one of ``committed``. The
-    keys are paired by a 64-bit hash first, then the full keys of each pair compared, so a
-    hash collision never makes a new key known."""
-    return KnownKeys(committed).mask(keys)
+    """Whether each of ``keys`` (text, null is never known) is one of ``committed``: one
+    semi-join on the texts themselves (polars compares the text of every hash match, so a
+    hash collision never makes a new key known)."""
+    rows = pl.DataFrame({"_k": keys}).with_row_index("_i")
+    hits = rows.join(pl.DataFrame({"_k": committed}), on="_k", how="semi").get_column("_i")
+    return pl.repeat(False, len(keys), dtype=pl.Boolean, eager=True).scatter(hits, True)
 
 
 class KnownKeys:
-    """Committed keys hashed once for many look-ups (a commit asks once per slice): no
-    Python object per key, 8 bytes a key over the keys themselves."""
+    """Committed keys hashed once for many look-ups (a commit asks once per slice, where
+    :func:`known_keys` would hash every committed key again): no Python object per key,
+    8 bytes a key over the keys themselves. Pairs by the 64-bit hash, then compares the
+    full keys, so a hash collision never makes a new key known."""
 
     def __init__(self, committed: pl.Series) -> None:
         self._stored = pl.DataFrame({"_h": _hash64(committed), "_c": committed})
