@@ -36,21 +36,13 @@ from mwtui.importers.accounting.sync_activities import (
     tx_state,
 )
 from mwtui.importers.accounting.sync_contacts import CustomerIndex
-from mwtui.importers.accounting.sync_marker import newest_change, snapshot_since
+from mwtui.importers.accounting.sync_marker import newest_change, parse_moment, snapshot_since
 from mwtui.importers.accounting.sync_run import ProgressFn, SyncResult, SyncRun
 from mwtui.workspace.config import DEFAULT_TIMEZONE
 from mwtui.workspace.errors import ImportCancelled
 from mwtui.workspace.store import Doc, Transaction, Workspace
 
 FETCH_WINDOW = 100  # new/changed orders fetched before their delivery notes are looked up
-
-
-def _parse_dt(value: Any) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo else None
 
 
 def _parse_day(value: Any) -> date | None:
@@ -126,7 +118,7 @@ class OrderImport:
     def in_window(self, doc: Doc) -> bool:
         if getattr(self.client, "period_basis", "created") == "valid_from":
             return self.window.contains_day(_parse_day(doc.get("valid_from")))
-        return self.window.contains(_parse_dt(doc.get("created")))
+        return self.window.contains(parse_moment(doc.get("created")))
 
     # 3. split: unchanged (no detail request) vs new/changed
     def split(self, summaries: dict[str, RemoteOrder]) -> tuple[list[OrderWork],

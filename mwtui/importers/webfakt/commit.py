@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from mwtui.importers.webfakt.check import Progress, Steps
+from mwtui.importers.webfakt.formats import OPTIONAL_FIELDS
 from mwtui.importers.webfakt.keys import KEY_COLUMNS, KnownKeys, row_keys_and_texts
 from mwtui.importers.webfakt.read import FileError, open_file
 from mwtui.importers.webfakt.result import CheckResult
@@ -35,8 +36,6 @@ class CommitResult:
                 "already_imported": self.already_imported, "rejected": self.rejected}
 
 
-_OPTIONAL_FIELDS = ("article_number", "quantity_text", "gross_amount", "next_invoice", "date",
-                    "employee", "contract_number", "order_number")
 _TEXT_FIELDS = ("customer_number", "service", "amount", "cycle", "cycle_name", "quantity",
                 "discount", "remarks")
 
@@ -50,7 +49,7 @@ def _service_frame(frame: pl.DataFrame, result: CheckResult, batch_id: str) -> p
     defaults = Service(customer_number="", service="", amount="0").to_record()
     text = [pl.col(c).cast(pl.String).fill_null(defaults[c]) for c in _TEXT_FIELDS]
     optional = [pl.col(c).cast(pl.String).fill_null(defaults[c]) if isinstance(defaults[c], str)
-                else pl.col(c).cast(pl.String) for c in _OPTIONAL_FIELDS if c in result.fields]
+                else pl.col(c).cast(pl.String) for c in OPTIONAL_FIELDS if c in result.fields]
     return frame.select(
         *text, *optional, pl.col("customer_id").cast(pl.Int64),
         pl.col("from_catalogue").alias("filled_from_catalogue"),

@@ -37,6 +37,12 @@ NORMALISED_COLUMNS: tuple[str, ...] = (
     "remarks", "employee", "contract_number", "order_number",
 )
 
+#: Normalised fields that are null throughout when the format has no column for them.
+OPTIONAL_FIELDS: tuple[str, ...] = (
+    "article_number", "quantity_text", "gross_amount", "next_invoice", "date", "employee",
+    "contract_number", "order_number",
+)
+
 #: Columns of ``CheckResult.table`` (the check's outcome without the normalised fields).
 OUTCOME_COLUMNS: tuple[str, ...] = (
     "line", "status", "reason", "column", "value", "message", "warning", "from_catalogue",

@@ -101,7 +101,7 @@ def known_keys(keys: pl.Series, committed: pl.Series) -> pl.Series:
     hash collision never makes a new key known)."""
     rows = pl.DataFrame({"_k": keys}).with_row_index("_i")
     hits = rows.join(pl.DataFrame({"_k": committed}), on="_k", how="semi").get_column("_i")
-    return pl.repeat(False, len(keys), dtype=pl.Boolean, eager=True).scatter(hits, True)
+    return _flags(len(keys), hits)
 
 
 class KnownKeys:
@@ -121,7 +121,12 @@ class KnownKeys:
         frame = pl.DataFrame({"_h": _hash64(keys), "_k": keys}).with_row_index("_i")
         pairs = frame.join(self._stored, on="_h")  # eager: a lazy join compares the text
         hits = pairs.filter(pl.col("_k") == pl.col("_c")).get_column("_i")
-        return pl.repeat(False, len(keys), dtype=pl.Boolean, eager=True).scatter(hits, True)
+        return _flags(len(keys), hits)
+
+
+def _flags(count: int, hits: pl.Series) -> pl.Series:
+    """``count`` booleans, True at the positions ``hits``."""
+    return pl.repeat(False, count, dtype=pl.Boolean, eager=True).scatter(hits, True)
 
 
 def _hash64(keys: pl.Series) -> pl.Series:

@@ -16,7 +16,12 @@ import polars as pl
 
 from mwtui.importers.webfakt.bounded import FIELD_LIMITS, field_checks
 from mwtui.importers.webfakt.customers import CustomerMatcher
-from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, FORMAT_FIELDS, OUTCOME_COLUMNS
+from mwtui.importers.webfakt.formats import (
+    FORMAT_COLUMNS,
+    FORMAT_FIELDS,
+    OPTIONAL_FIELDS,
+    OUTCOME_COLUMNS,
+)
 from mwtui.importers.webfakt.keys import KEY_COLUMNS, key_text, sha256_hex
 from mwtui.importers.webfakt.lookups import ArticleInfo, CatalogueLookups, name_key
 from mwtui.importers.webfakt.read import (
@@ -39,10 +44,6 @@ REASON_DTYPE = pl.Enum(list(REASONS))
 CYCLE_DTYPE = pl.Enum(list(BILLING_CYCLES))
 CYCLE_NAME_DTYPE = pl.Enum(list(BILLING_CYCLES.values()))
 
-#: Normalised fields that are null throughout when the format lacks their column (see
-#: ``RowCheck._fields``: each goes through its ``field``).
-_OPTIONAL = frozenset({"article_number", "quantity_text", "gross_amount", "next_invoice",
-                       "date", "employee", "contract_number", "order_number"})
 _SHORT = 300  # characters: a decimal this long with a digit 1-9 is not 0.0 as a float
 _DATES = ("date", "next_invoice")
 
@@ -314,7 +315,7 @@ class RowCheck:
             return (lazy.select(columns) if columns else lazy).collect()
         if not keyed:
             return lazy.select(outcome).collect()
-        absent = [c for c in KEY_COLUMNS if c in _OPTIONAL and c not in self.header]
+        absent = [c for c in KEY_COLUMNS if c in OPTIONAL_FIELDS and c not in self.header]
         return _with_keys(lazy.select(*outcome, "_owner", *self._fields(text=True)),
                           hashed=not self.lookups.keys_are_texts, absent=absent)
 
