@@ -280,7 +280,22 @@ def measure(args: argparse.Namespace, folder: Path) -> int:
               f"{b_seconds:.2f} s / {b_peak / 1e6:.0f} MB empty = {seconds / b_seconds:.2f}x "
               f"[<= 1.5x, <= 250 MB]; vs {s_seconds:.2f} s with the same activities and no "
               f"services = {seconds / s_seconds:.2f}x")
+    next_month(empty, full, folder, env)
     return 0
+
+
+def next_month(empty: Path, full: Path, folder: Path, env: dict[str, str]) -> None:
+    """The month after: a new 100k-row file checked and committed through the CLI with
+    ``--json`` (the operator's path), on the full workspace and on the empty one."""
+    month = folder / "month.csv"
+    write_file(month, make_rows(100_000, seed=13, reject_share=0.2))
+    for verb in ("check", "commit"):
+        figures = {db: run([MWTUI, "--db", str(db), "webfakt", verb, str(month), "--json"],
+                           env) for db in (empty, full)}
+        (seconds, _out, peak), (b_seconds, _b_out, b_peak) = figures[full], figures[empty]
+        print(f"webfakt {verb} --json of a new 100k-row month: {seconds:.2f} s / "
+              f"{peak / 1e6:.0f} MB on the full workspace vs {b_seconds:.2f} s / "
+              f"{b_peak / 1e6:.0f} MB on the empty one = {seconds / b_seconds:.2f}x")
 
 
 if __name__ == "__main__":
