@@ -65,7 +65,10 @@ WRITER = textwrap.dedent(
                              lambda d: d.get("key"))
                 record_batch(tx, Batch(batch, "webfakt" if op == "commit" else "customers",
                                        "x", status="done", counts={"committed": size}))
-        print(op, batch, flush=True)
+        # one write: with PYTHONUNBUFFERED print() writes each word on its own, and a kill
+        # between them left a line of one word
+        sys.stdout.write(f"{op} {batch}\\n")
+        sys.stdout.flush()
     """
 )
 
