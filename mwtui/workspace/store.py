@@ -34,10 +34,12 @@ from mwtui.workspace.partitions import read_frame
 from mwtui.workspace.tables import (
     SERVICES,
     Doc,
+    KeyIndex,
     LazyTables,
     committed_key_texts,
     committed_keys,
     iter_partitions,
+    key_index,
     keys_of_docs,
     read_only_db,
 )
@@ -139,6 +141,15 @@ class Snapshot:
         if lazy is not None and not lazy.is_loaded(SERVICES):
             return committed_key_texts(lazy.folder, lazy.manifest)
         return None
+
+    def key_index(self) -> KeyIndex:
+        """The committed keys' owners now and the keys (or their texts) on ``load()``; see
+        :class:`~mwtui.workspace.tables.KeyIndex`."""
+        lazy = self._lazy()
+        if lazy is not None and not lazy.is_loaded(SERVICES):
+            return key_index(lazy.folder, lazy.manifest)
+        keys, owners = self.committed_keys()
+        return KeyIndex.of(keys, owners)
 
     def services_frame(self, batch: str | None = None) -> pl.DataFrame:
         """Services (of one batch, or all) as a polars frame with an ``id`` column,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from tinydb.storages import Storage
 from mwtui.workspace.errors import StoreError, WorkspaceCorrupt
 from mwtui.workspace.files import describe_os_error, load_bytes
 from mwtui.workspace.layout import PARTS, Manifest, partition_ids
-from mwtui.workspace.partitions import iter_docs, read_keys
+from mwtui.workspace.partitions import iter_docs, read_index, read_keys, read_owners
 
 if TYPE_CHECKING:
     import polars as pl
@@ -78,7 +79,7 @@ def _read_indexes(folder: Path, manifest: Manifest, *, text: bool
                   ) -> tuple[pl.Series, frozenset[str]] | None:
     import polars as pl
 
-    paths = [folder / part["keys"] for part in manifest.partitions if part.get("keys")]
+    paths = _index_paths(folder, manifest)
     with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:  # polars frees the GIL
         frames = list(pool.map(lambda path: read_keys(path, text=text), paths))
     if any(frame is None for frame in frames):
@@ -88,6 +89,52 @@ def _read_indexes(folder: Path, manifest: Manifest, *, text: bool
     index = pl.concat(frames, rechunk=False)
     owners = frozenset(index.get_column("owner").unique().to_list())
     return index.to_series(0), owners
+
+
+@dataclass(frozen=True)
+class KeyIndex:
+    """The committed row-key index of a snapshot in two steps: ``owners`` (the customer
+    numbers that have committed services) and ``texts`` (``load`` gives the texts the keys
+    are the sha256 of, not the keys) at once, the keys themselves by ``load()``, which is
+    the large part: a check loads them while it checks its rows."""
+
+    owners: frozenset[str]
+    texts: bool
+    load: Callable[[], pl.Series]
+
+    @classmethod
+    def of(cls, keys: pl.Series, owners: frozenset[str]) -> KeyIndex:
+        """An index of keys already read (no texts)."""
+        return cls(owners, False, lambda: keys)
+
+
+def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
+    """The :class:`KeyIndex` of a manifest's services: reads the owners of every index
+    file now (a few bytes a row) and the keys or texts when ``load`` is called."""
+    import polars as pl
+
+    paths = _index_paths(folder, manifest)
+    with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:
+        found = list(pool.map(read_owners, paths))
+    owners = pl.concat([o for o, _t in found] or [pl.Series([], dtype=pl.String)])
+    texts = all(t for _o, t in found)
+
+    def load() -> pl.Series:
+        with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:
+            frames = list(pool.map(lambda path: read_index(path, [column]), paths))
+        if not frames:
+            return pl.Series(column, [], dtype=pl.String)
+        if any(frame is None for frame in frames):  # the workspace changed meanwhile
+            raise StoreError("The workspace changed while it was read. Reload and try again.")
+        return pl.concat(frames, rechunk=False).to_series()
+
+    column = "text" if texts else "key"
+
+    return KeyIndex(frozenset(owners.unique().to_list()), texts, load)
+
+
+def _index_paths(folder: Path, manifest: Manifest) -> list[Path]:
+    return [folder / part["keys"] for part in manifest.partitions if part.get("keys")]
 
 
 def keys_of_docs(docs: Iterable[Doc]) -> tuple[pl.Series, frozenset[str]]:

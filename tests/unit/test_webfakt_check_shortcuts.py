@@ -1,7 +1,8 @@
 """The check's shortcuts decide exactly as the long way would: the cheap look at the raw
 lines (which may be quoted, padded, escaped or hold a NUL) as a full scan of every line and
 field, ``date_ok`` as the ``ok`` of ``date_rule``, ``plain_decimal`` as ``german_decimal``
-on amounts that are digits with an optional decimal comma."""
+on amounts that are digits with an optional decimal comma, and each rule's ``ok`` read off
+its value (``OK_OF_VALUE``, used where the values are computed) as the rule's own."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from mwtui.importers.webfakt.read import (
     plain_decimal,
     split_fields,
 )
-from mwtui.importers.webfakt.rules import date_ok, date_rule
+from mwtui.importers.webfakt.rules import (
+    OK_OF_VALUE,
+    cycle_rule,
+    date_ok,
+    date_rule,
+    discount_rule,
+    quantity_rule,
+)
 
 PIECES = [";", '"', "'", " ", "\t", "\r", "\x00", "a", "12", "=", " ;", "; ", "x" * 50]
 lines = st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), max_size=8)
@@ -73,3 +81,21 @@ def test_plain_amounts_read_as_german_decimals_do(values: list[str | None]) -> N
     fast = frame.select(*(e.alias(f"e{i}") for i, e in enumerate(plain_decimal(pl.col("amount")))))
     slow = frame.select(*(e.alias(f"e{i}") for i, e in enumerate(german_decimal(pl.col("amount")))))
     assert fast.equals(slow)
+
+
+RULE_PIECES = ["0", "1", "01", "12", "36", "99", "5", ",", ".", "-", "+", "%", " ", "€", "EUR",
+               "100", "101", "0,5", "1.000", "a", "", "2004", "22.05.", "2013-04-19",
+               " 00:00:00", "12:30:00"]
+RULES = {"cycle": cycle_rule, "quantity": quantity_rule, "discount": discount_rule,
+         "date": date_rule}
+
+
+@given(st.sampled_from(sorted(RULES)),
+       st.lists(st.lists(st.sampled_from(RULE_PIECES), max_size=4).map("".join) | st.none(),
+                max_size=10))
+def test_each_rules_ok_follows_from_its_value(rule: str, values: list[str | None]) -> None:
+    frame = pl.DataFrame({"v": pl.Series(values, dtype=pl.String)})
+    ok, value = RULES[rule](pl.col("v"))
+    expected = frame.select(ok.fill_null(False)).to_series()
+    read_off = frame.select(OK_OF_VALUE[rule](value, pl.col("v"))).to_series()
+    assert read_off.equals(expected)

@@ -13,6 +13,7 @@ from support.webfakt import HEADER1, HEADER2, HEADER3, HEADER4, seeded_workspace
 from mwtui.importers.webfakt import check_file, commit
 from mwtui.importers.webfakt import keys as keys_module
 from mwtui.importers.webfakt.keys import KEY_COLUMNS, KnownKeys, known_keys, row_keys
+from mwtui.workspace.errors import WorkspaceCorrupt
 from mwtui.workspace.store import Workspace
 
 ROW = "001;12101;Homepagewartung;01;2;38,53;22.05.2004;5;keine Bemerkungen"
@@ -166,3 +167,28 @@ def test_every_format_is_already_imported_after_its_commit(ws, tmp_path, fmt, in
     other = write_format(tmp_path / "changed.csv", header, [changed, rows[1]])
     assert outcome(check_file(other, ws))[0][1] == "accepted"  # one field differs: new
     assert check_file(other, ws).reasons == {"already_imported": 1}
+
+
+def test_the_key_index_gives_owners_at_once_and_keys_on_load(ws, tmp_path) -> None:
+    path = write(tmp_path / "f.csv", [ROW, OTHER])
+    commit(ws, check_file(path, ws), path)
+    index = Workspace(ws.path).snapshot().key_index()
+    assert (index.owners, index.texts) == ({"001", "7104"}, True)
+    texts = Workspace(ws.path).snapshot().committed_key_texts()
+    assert texts is not None and sorted(index.load()) == sorted(texts[0])
+    old = keys_only(ws).snapshot().key_index()  # an index without texts gives the keys
+    assert (old.owners, old.texts) == ({"001", "7104"}, False)
+    assert sorted(old.load()) == sorted(Workspace(ws.path).snapshot().committed_keys()[0])
+
+
+@pytest.mark.parametrize("where", [200, 400])  # the owners (read first), the texts (later)
+def test_a_damaged_key_index_stops_the_check_with_its_name_and_stays(ws, tmp_path, where
+                                                                     ) -> None:
+    path = write(tmp_path / "f.csv", [ROW, OTHER])
+    commit(ws, check_file(path, ws), path)
+    index = next((ws.path / "services").glob("*.keys"))
+    damaged = index.read_bytes()[:where] + b"\0" * 50 + index.read_bytes()[where + 50:]
+    index.write_bytes(damaged)
+    with pytest.raises(WorkspaceCorrupt, match=index.name):
+        check_file(path, Workspace(ws.path))
+    assert index.read_bytes() == damaged

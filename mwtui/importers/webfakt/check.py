@@ -84,12 +84,13 @@ def check_file(
 ) -> CheckResult:
     """Read ``path`` and check it against a snapshot of ``workspace`` (a ``store.Workspace``).
     An unreadable file is a :class:`FileError`."""
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the workspace is read meanwhile
-        looked_up = pool.submit(lambda: CatalogueLookups.from_snapshot(workspace.snapshot()))
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the workspace is read meanwhile
+        looked_up = pool.submit(
+            lambda: CatalogueLookups.from_snapshot(workspace.snapshot(), loader=pool))
         read = read_bounded(path)  # a file too large is refused, whatever the workspace
-        lookups = looked_up.result()
-    return _check_owned([read], lookups, file_name=Path(path).name,
-                        step=Steps(progress, cancel))
+        lookups = looked_up.result()  # its committed keys are still read while rows are checked
+        return _check_owned([read], lookups, file_name=Path(path).name,
+                            step=Steps(progress, cancel))
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _mark_already_imported(result: CheckResult, lookups: CatalogueLookups) -> pl
         where = rows.get_column("line").is_in(again.get_column("line").implode()).arg_true()
         rows = rows.with_columns(rows.get_column("_key").scatter(
             where, keyed[1] if lookups.keys_are_texts else keyed[0]))
-    known = known_keys(rows.get_column("_key"), lookups.committed_keys)
+    known = known_keys(rows.get_column("_key"), lookups.committed())
     key = pl.lit(None) if lookups.keys_are_texts else pl.col("_key")
     return rows.with_columns(_already_imported(pl.lit(known), key)).drop("_key")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,8 @@ class CatalogueLookups:
     - ``articles_by_name``: article name, stripped and case-folded -> article; names that
       several articles share are left out (no guess).
     - ``committed_keys``: ``row_key`` of every service already in the workspace (a polars
-      String Series; any iterable of keys given is turned into one).
+      String Series; any iterable of keys given is turned into one). Read them through
+      :meth:`committed`: built with a ``loader``, they are still being read.
     - ``keys_are_texts``: ``committed_keys`` holds the texts the keys are the sha256 of
       (from the store's key indexes, when every index has them): a check compares its
       rows' key texts with them and needs no sha256.
@@ -48,18 +50,33 @@ class CatalogueLookups:
     committed_keys: pl.Series = field(default_factory=lambda: _keys(()))
     committed_customers: frozenset[str] = frozenset()
     keys_are_texts: bool = False
+    loading: Future[pl.Series] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.committed_keys = _keys(self.committed_keys)  # a set of keys is welcome too
 
     @classmethod
-    def from_snapshot(cls, snapshot: Any) -> CatalogueLookups:
-        """Build the look-ups from a ``store.Snapshot`` (or a ``Transaction``)."""
+    def from_snapshot(cls, snapshot: Any, *, loader: Executor | None = None
+                      ) -> CatalogueLookups:
+        """Build the look-ups from a ``store.Snapshot``. The committed keys (the large
+        part: the store's row-key index, no service is parsed) are read on ``loader``
+        when one is given, while the caller goes on; their owners are read at once."""
         by_number, by_name = _articles(snapshot)
-        texts = snapshot.committed_key_texts()  # the store's row-key index, not services
-        keys, owners = snapshot.committed_keys() if texts is None else texts
-        return cls(_customers(snapshot), by_number, by_name, keys, owners,
-                   keys_are_texts=texts is not None)
+        index = snapshot.key_index()
+        lookups = cls(_customers(snapshot), by_number, by_name,
+                      committed_customers=index.owners, keys_are_texts=index.texts)
+        if loader is None:
+            lookups.committed_keys = _keys(index.load())
+        else:
+            lookups.loading = loader.submit(index.load)
+        return lookups
+
+    def committed(self) -> pl.Series:
+        """``committed_keys``, waiting for them if they are still being read (and raising
+        what reading them raised)."""
+        if self.loading is not None:
+            self.committed_keys, self.loading = _keys(self.loading.result()), None
+        return self.committed_keys
 
 
 def _keys(keys: pl.Series | Iterable[str]) -> pl.Series:

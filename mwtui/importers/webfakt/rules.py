@@ -123,6 +123,21 @@ _RULES: dict[str, tuple[Rule, str, str]] = {
 }
 
 
+def _number(value: pl.Expr) -> pl.Expr:
+    return value.cast(pl.Float64, strict=False)
+
+
+#: The ``ok`` of each rule read off its normalised value (and for dates the raw one), the
+#: same as the rule's own: where the value is computed anyway, the rule's values need not
+#: be looked at twice.
+OK_OF_VALUE: dict[str, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
+    "cycle": lambda value, _raw: value.is_not_null(),
+    "quantity": lambda value, _raw: (_number(value) > 0).fill_null(False),
+    "discount": lambda value, _raw: _number(value).is_between(0, 100).fill_null(False),
+    "date": lambda value, raw: _is_empty(raw) | value.is_not_null(),
+}
+
+
 def per_distinct(name: str, check: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """``check`` (a function of an expression, giving a boolean) evaluated once per distinct
     value of column ``name`` and looked up for every row, all inside one query. A value
@@ -369,20 +384,13 @@ class RowCheck:
         values too (cheaper with ``plain_amounts``: all match ``PLAIN_DECIMAL``); without
         ``breaks`` no remark holds a ``<``, so none has a ``<br>`` to replace."""
         first = [self.customers.entry(pl.col("customer_number")).alias("_entry")]
-        for name, (rule, ok_name, default) in _RULES.items():
-            if name in self.header:
-                first.append(per_distinct(name, lambda e, r=rule: r(e)[0]).alias(ok_name))
-                value = value_per_distinct(name, lambda e, r=rule: r(e)[1])
-            else:
-                first.append(pl.lit(True).alias(ok_name))
-                value = pl.lit(default)
-            if full:
-                first.append(value.alias(f"n_{name}"))
+        first += self._rule_columns(full)
         for name in (n for n in _DATES if n in self.header):
-            first.append(per_distinct(name, date_ok).alias(f"_{name}_ok"))
-            if full:
-                first.append(value_per_distinct(name, lambda e: date_rule(e)[1])
-                             .alias(f"n_{name}"))
+            if not full:
+                first.append(per_distinct(name, date_ok).alias(f"_{name}_ok"))
+                continue
+            first.append(value_per_distinct(name, lambda e: date_rule(e)[1])
+                         .alias(f"n_{name}"))
         if exact:
             decimal = plain_decimal if plain_amounts else german_decimal
             ok, amount = decimal(pl.col("amount"))
@@ -395,10 +403,36 @@ class RowCheck:
         else:
             first += [pl.lit(True).alias("_g_ok"), _null().alias("n_gross")]
         first += self._catalogue_columns(full, breaks)
-        second = self._customer_columns(full, owner)
+        second = self._customer_columns(full, owner) + self._oks_of_values(full)
         if exact:
             second.append(self._amount().alias("n_amount"))
         return [first, second]
+
+    def _rule_columns(self, full: bool) -> list[pl.Expr]:
+        """Cycle, quantity and discount: their ``ok`` columns, with ``full`` their values
+        instead (the ``ok`` then follows from them, see :meth:`_oks_of_values`)."""
+        columns = []
+        for name, (rule, ok_name, default) in _RULES.items():
+            if name not in self.header:
+                columns.append(pl.lit(True).alias(ok_name))
+                if full:
+                    columns.append(pl.lit(default).alias(f"n_{name}"))
+            elif full:
+                columns.append(value_per_distinct(name, lambda e, r=rule: r(e)[1])
+                               .alias(f"n_{name}"))
+            else:
+                columns.append(per_distinct(name, lambda e, r=rule: r(e)[0]).alias(ok_name))
+        return columns
+
+    def _oks_of_values(self, full: bool) -> list[pl.Expr]:
+        """With ``full``, the ``ok`` columns of the rules and dates the file has, read off
+        the values of :meth:`_rule_columns` and the dates."""
+        if not full:
+            return []
+        oks = [OK_OF_VALUE[name](pl.col(f"n_{name}"), pl.col(name)).alias(ok_name)
+               for name, (_rule, ok_name, _default) in _RULES.items() if name in self.header]
+        return oks + [OK_OF_VALUE["date"](pl.col(f"n_{name}"), pl.col(name)).alias(
+            f"_{name}_ok") for name in _DATES if name in self.header]
 
     def _catalogue_columns(self, full: bool, breaks: bool = True) -> list[pl.Expr]:
         """Service, remarks (``full``) and the catalogue flags, filled from the article
