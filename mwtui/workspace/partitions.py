@@ -56,14 +56,18 @@ def write_frame(path: Path, keys_path: Path, frame: pl.DataFrame) -> None:
                                                       compression_level=1, statistics=False)
     write_new(path, [buffer.getbuffer()])  # type: ignore[list-item]
     del buffer
-    text = [pl.col(KEY_TEXT).alias("text")] if KEY_TEXT in frame.columns else []
+    text = []
+    if KEY_TEXT in frame.columns:  # a WEBFAKT commit: the key texts and their lines
+        text = [pl.col(KEY_TEXT).alias("text"),
+                pl.col("source_line").cast(pl.UInt32).alias("line")]
     write_keys(keys_path, frame.select(
         pl.col("row_key").alias("key"),
         pl.col("customer_number").cast(pl.String).fill_null("").alias("owner"), *text))
 
 
 def write_keys(path: Path, index: pl.DataFrame) -> None:
-    """Write a row-key index (columns ``key``, ``owner``, optionally ``text``) as
+    """Write a row-key index (columns ``key``, ``owner``, optionally ``text`` and
+    ``line``, the row's line in the WEBFAKT file it was committed from) as
     Parquet, lz4-compressed: polars reads it twice as fast as zstd level 1 (a check reads
     every committed key text) and writes it faster, at 1.75x the size (105 MB per 1M
     rows, ``bench/bench_store.py``)."""
@@ -134,24 +138,24 @@ def read_keys(path: Path, *, text: bool = False) -> pl.DataFrame | None:
     return read_index(path, ["text" if text else "key", "owner"])
 
 
-def read_owners(path: Path) -> tuple[pl.Series, bool]:
-    """The customer numbers of an index file's rows (distinct) and whether the index keeps
-    the key texts: a few bytes a row (polars reads only the owner column of a Parquet
-    index), read before the keys themselves."""
+def read_owners(path: Path) -> tuple[pl.Series, frozenset[str]]:
+    """The customer numbers of an index file's rows (distinct) and the index's columns
+    (``text`` and ``line`` are not in every one): a few bytes a row (polars reads only
+    the owner column of a Parquet index), read before the keys themselves."""
     import polars as pl
 
     if not _is_parquet(path):
         found = read_index(path, ["owner"])
         assert found is not None  # every index has its owners
-        return found.get_column("owner").unique(), False
+        return found.get_column("owner").unique(), frozenset(_KEY_COLUMNS)
     try:
-        texts = "text" in pl.read_parquet_schema(path)
+        columns = frozenset(pl.read_parquet_schema(path))
         owners = pl.read_parquet(path, columns=["owner"]).get_column("owner")
     except OSError as err:
         raise _unreadable(path, err) from err
     except pl.exceptions.PolarsError as err:
         raise _not_an_index(path, err) from None
-    return owners.cast(pl.String).fill_null("").unique(), texts
+    return owners.cast(pl.String).fill_null("").unique(), columns
 
 
 def _is_parquet(path: Path) -> bool:
@@ -163,8 +167,9 @@ def _is_parquet(path: Path) -> bool:
 
 
 def read_index(path: Path, wanted: list[str]) -> pl.DataFrame | None:
-    """Columns ``wanted`` of an index file (``key``, ``owner``, ``text``), all as text;
-    None when the index lacks one (the texts of an index written before they were kept)."""
+    """Columns ``wanted`` of an index file (``key``, ``owner``, ``text`` as text,
+    ``line`` as UInt32); None when the index lacks one (the texts and lines of an index
+    written before they were kept)."""
     import polars as pl
 
     raw = _read(path)
@@ -173,7 +178,7 @@ def read_index(path: Path, wanted: list[str]) -> pl.DataFrame | None:
             if not set(wanted) <= set(pl.read_parquet_schema(io.BytesIO(raw))):
                 return None
             frame = pl.read_parquet(io.BytesIO(raw), columns=wanted)
-        elif "text" in wanted:
+        elif not set(wanted) <= set(_KEY_COLUMNS):
             return None
         elif raw:
             schema = dict.fromkeys(_KEY_COLUMNS, pl.String)
@@ -182,10 +187,18 @@ def read_index(path: Path, wanted: list[str]) -> pl.DataFrame | None:
                                 quote_char='"')
         else:
             return pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
-        return frame.select(pl.col(name).cast(pl.String).fill_null("") if name == "owner"
-                            else pl.col(name).cast(pl.String) for name in wanted)
+        return frame.select(_as_read(name) for name in wanted)
     except pl.exceptions.PolarsError as err:
         raise _not_an_index(path, err) from None
+
+
+def _as_read(name: str) -> pl.Expr:
+    import polars as pl
+
+    if name == "line":
+        return pl.col(name).cast(pl.UInt32)
+    text = pl.col(name).cast(pl.String)
+    return text.fill_null("") if name == "owner" else text
 
 
 def _not_an_index(path: Path, err: Exception) -> WorkspaceCorrupt:

@@ -93,42 +93,56 @@ def _read_indexes(folder: Path, manifest: Manifest, *, text: bool
 
 @dataclass(frozen=True)
 class KeyIndex:
-    """The committed row-key index of a snapshot in two steps: ``owners`` (the customer
-    numbers that have committed services) and ``texts`` (``load`` gives the texts the keys
-    are the sha256 of, not the keys) at once, the keys themselves by ``load()``, which is
-    the large part: a check loads them while it checks its rows."""
+    """The committed row-key index of a snapshot in two steps. At once: ``owners`` (the
+    customer numbers that have committed services) and ``texts`` (the index keeps the
+    text each key is the sha256 of). On ``load()``, the large part (a check loads it while
+    it checks its rows): a frame of every committed key, as its text when ``texts``
+    (column ``key``), with ``batch`` and, for a WEBFAKT commit that kept it, ``line``
+    (the row's line in the file it came from; else null)."""
 
     owners: frozenset[str]
     texts: bool
-    load: Callable[[], pl.Series]
+    load: Callable[[], pl.DataFrame]
 
     @classmethod
     def of(cls, keys: pl.Series, owners: frozenset[str]) -> KeyIndex:
-        """An index of keys already read (no texts)."""
-        return cls(owners, False, lambda: keys)
+        """An index of keys already read (no texts, no lines)."""
+        import polars as pl
+
+        frame = pl.DataFrame({"key": keys.cast(pl.String)}).with_columns(
+            pl.lit(None, dtype=pl.String).alias("batch"),
+            pl.lit(None, dtype=pl.UInt32).alias("line"))
+        return cls(owners, False, lambda: frame)
 
 
 def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
     """The :class:`KeyIndex` of a manifest's services: reads the owners of every index
-    file now (a few bytes a row) and the keys or texts when ``load`` is called."""
+    file now (a few bytes a row) and the rest when ``load`` is called."""
     import polars as pl
 
-    paths = _index_paths(folder, manifest)
+    parts = [p for p in manifest.partitions if p.get("keys")]
     with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:
-        found = list(pool.map(read_owners, paths))
-    owners = pl.concat([o for o, _t in found] or [pl.Series([], dtype=pl.String)])
-    texts = all(t for _o, t in found)
+        found = list(pool.map(lambda part: read_owners(folder / part["keys"]), parts))
+    owners = pl.concat([o for o, _c in found] or [pl.Series([], dtype=pl.String)])
+    texts = all("text" in columns for _o, columns in found)
 
-    def load() -> pl.Series:
+    def read(item: tuple[Doc, frozenset[str]]) -> pl.DataFrame:
+        part, columns = item
+        wanted = ["text" if texts else "key", *(["line"] if "line" in columns else [])]
+        frame = read_index(folder / part["keys"], wanted)
+        if frame is None:  # the files never change: only a damaged one lacks them now
+            raise WorkspaceCorrupt(f"{folder / part['keys']} changed while it was read.")
+        return frame.select(pl.col(wanted[0]).alias("key"),
+                            pl.lit(part["batch"], dtype=pl.String).alias("batch"),
+                            pl.col("line") if "line" in columns
+                            else pl.lit(None, dtype=pl.UInt32).alias("line"))
+
+    def load() -> pl.DataFrame:
         with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:
-            frames = list(pool.map(lambda path: read_index(path, [column]), paths))
+            frames = list(pool.map(read, zip(parts, (c for _o, c in found), strict=True)))
         if not frames:
-            return pl.Series(column, [], dtype=pl.String)
-        if any(frame is None for frame in frames):  # the workspace changed meanwhile
-            raise StoreError("The workspace changed while it was read. Reload and try again.")
-        return pl.concat(frames, rechunk=False).to_series()
-
-    column = "text" if texts else "key"
+            return KeyIndex.of(pl.Series([], dtype=pl.String), frozenset()).load()
+        return pl.concat(frames, rechunk=False)
 
     return KeyIndex(frozenset(owners.unique().to_list()), texts, load)
 

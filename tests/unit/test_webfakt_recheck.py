@@ -8,12 +8,23 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from support.webfakt import HEADER1, HEADER2, HEADER3, HEADER4, seeded_workspace
 
+from mwtui.importers.webfakt import check as check_module
 from mwtui.importers.webfakt import check_file, commit
 from mwtui.importers.webfakt import keys as keys_module
-from mwtui.importers.webfakt.keys import KEY_COLUMNS, KnownKeys, known_keys, row_keys
+from mwtui.importers.webfakt.keys import (
+    KEY_COLUMNS,
+    KnownKeys,
+    known_by_line,
+    known_keys,
+    row_keys,
+)
+from mwtui.workspace.batches import undo_batch
 from mwtui.workspace.errors import WorkspaceCorrupt
+from mwtui.workspace.models import Customer
 from mwtui.workspace.store import Workspace
 
 ROW = "001;12101;Homepagewartung;01;2;38,53;22.05.2004;5;keine Bemerkungen"
@@ -175,10 +186,11 @@ def test_the_key_index_gives_owners_at_once_and_keys_on_load(ws, tmp_path) -> No
     index = Workspace(ws.path).snapshot().key_index()
     assert (index.owners, index.texts) == ({"001", "7104"}, True)
     texts = Workspace(ws.path).snapshot().committed_key_texts()
-    assert texts is not None and sorted(index.load()) == sorted(texts[0])
+    assert texts is not None and sorted(index.load()["key"]) == sorted(texts[0])
     old = keys_only(ws).snapshot().key_index()  # an index without texts gives the keys
     assert (old.owners, old.texts) == ({"001", "7104"}, False)
-    assert sorted(old.load()) == sorted(Workspace(ws.path).snapshot().committed_keys()[0])
+    assert sorted(old.load()["key"]) == sorted(
+        Workspace(ws.path).snapshot().committed_keys()[0])
 
 
 @pytest.mark.parametrize("where", [200, 400])  # the owners (read first), the texts (later)
@@ -192,3 +204,53 @@ def test_a_damaged_key_index_stops_the_check_with_its_name_and_stays(ws, tmp_pat
     with pytest.raises(WorkspaceCorrupt, match=index.name):
         check_file(path, Workspace(ws.path))
     assert index.read_bytes() == damaged
+
+
+def _naive_by_line(lines, keys, committed) -> list[bool]:
+    stored: dict[int, set[str]] = {}
+    for line, key in committed.iter_rows():
+        stored.setdefault(line, set()).add(key)
+    return [key is not None and key in stored.get(line, set())
+            for line, key in zip(lines, keys, strict=True)]
+
+
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from(["a", "b", None])), max_size=12),
+       st.lists(st.tuples(st.integers(1, 14), st.sampled_from(["a", "b"])), max_size=12),
+       st.booleans())
+def test_pairing_by_line_equals_a_look_up_per_line(rows, extra, in_order) -> None:
+    lines = pl.Series([i + 2 for i in range(len(rows))], dtype=pl.UInt32)
+    keys = pl.Series([k for _c, k in rows], dtype=pl.String)
+    committed = [(i + 2, k) for i, (c, k) in enumerate(rows) if c and k is not None]
+    committed += [] if in_order else extra  # other lines, repeats, keys that differ
+    frame = pl.DataFrame(committed or None, schema={"line": pl.UInt32, "key": pl.String},
+                         orient="row")
+    assert known_by_line(lines, keys, frame).to_list() == _naive_by_line(lines, keys, frame)
+
+
+def _without_pairing(monkeypatch) -> None:
+    monkeypatch.setattr(check_module, "known_by_line",
+                        lambda lines, keys, committed: pl.repeat(False, len(keys), eager=True))
+
+
+def test_a_recheck_pairs_by_line_exactly_as_the_look_up_decides(ws, tmp_path,
+                                                                 monkeypatch) -> None:
+    unknown = "9999;12101;Homepagewartung;01;2;38,53;22.05.2004;5;"
+    path = write(tmp_path / "f.csv", [ROW, unknown, OTHER, ROW])
+    commit(ws, check_file(path, ws), path)  # lines 2, 4 and 5; 3 is rejected
+    with ws.transaction() as tx:  # the unknown customer is added now
+        tx.insert("customers", Customer(name="Neu", number="9999").to_record())
+    assert outcome(check_file(path, Workspace(ws.path)))[1] == (3, "accepted", None)
+    other = write(tmp_path / "other.csv", [OTHER.replace(";0;", ";7;"), unknown])
+    commit(ws, check_file(other, ws), other)  # line 3's row, from another file
+    paired = check_file(path, Workspace(ws.path))
+    assert paired.reasons == {"already_imported": 4}
+    _without_pairing(monkeypatch)
+    assert outcome(check_file(path, Workspace(ws.path))) == outcome(paired)
+
+
+def test_after_an_undo_nothing_is_paired(ws, tmp_path) -> None:
+    path = write(tmp_path / "f.csv", [ROW, OTHER])
+    batch = commit(ws, check_file(path, ws), path).batch_id
+    assert batch is not None
+    undo_batch(ws, batch)
+    assert check_file(path, Workspace(ws.path)).reasons == {}

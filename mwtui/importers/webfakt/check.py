@@ -26,7 +26,12 @@ import polars as pl
 from mwtui.i18n import N_, _
 from mwtui.importers.webfakt.bounded import Bounded, bound_bytes, read_bounded
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, REASON_COLUMN
-from mwtui.importers.webfakt.keys import add_occurrence, known_keys, row_keys_and_texts
+from mwtui.importers.webfakt.keys import (
+    add_occurrence,
+    known_by_line,
+    known_keys,
+    row_keys_and_texts,
+)
 from mwtui.importers.webfakt.lookups import CatalogueLookups
 from mwtui.importers.webfakt.read import (
     Header,
@@ -187,9 +192,22 @@ def _mark_already_imported(result: CheckResult, lookups: CatalogueLookups) -> pl
         where = rows.get_column("line").is_in(again.get_column("line").implode()).arg_true()
         rows = rows.with_columns(rows.get_column("_key").scatter(
             where, keyed[1] if lookups.keys_are_texts else keyed[0]))
-    known = known_keys(rows.get_column("_key"), lookups.committed())
+    known = _known(rows.get_column("line"), rows.get_column("_key"), lookups, result.sha256)
     key = pl.lit(None) if lookups.keys_are_texts else pl.col("_key")
     return rows.with_columns(_already_imported(pl.lit(known), key)).drop("_key")
+
+
+def _known(lines: pl.Series, keys: pl.Series, lookups: CatalogueLookups, sha256: str
+           ) -> pl.Series:
+    """Whether each of ``keys`` is committed: first paired by line with the rows
+    committed from this very file (a re-check), then the rest looked up among all."""
+    committed = lookups.committed()
+    known = known_by_line(lines, keys, lookups.committed_lines(sha256))
+    rest = (known.not_() & keys.is_not_null()).arg_true()
+    if rest.len() == 0:
+        return known  # every keyed row was paired: no look-up among all
+    found = known_keys(keys.gather(rest), committed)
+    return known.scatter(rest.filter(found), True)
 
 
 def _already_imported(hit: pl.Expr, key: pl.Expr) -> list[pl.Expr]:

@@ -104,6 +104,32 @@ def known_keys(keys: pl.Series, committed: pl.Series) -> pl.Series:
     return _flags(len(keys), hits)
 
 
+def known_by_line(lines: pl.Series, keys: pl.Series, committed: pl.DataFrame) -> pl.Series:
+    """Whether each row (its ``lines`` and ``keys``) equals the committed row of the same
+    line in ``committed`` (columns ``line`` and ``key``: rows committed from the same
+    file). Pairs by line number, then compares the keys: no text is hashed. A row it
+    leaves False may still be known (see :func:`known_keys`)."""
+    stored_lines, stored = committed.get_column("line"), committed.get_column("key")
+    if stored_lines.equals(lines, check_names=False):  # every row was committed, in order
+        return (keys == stored).fill_null(False)
+    paired = lines.is_in(stored_lines.implode())
+    if (paired.sum() != len(stored) or not stored_lines.is_sorted()
+            or not lines.is_sorted()):  # lines repeated or out of order: pair by join
+        return _paired_by_join(lines, keys, committed)
+    same = (keys.filter(paired) == stored).fill_null(False)  # both in line order
+    return _flags(len(keys), paired.arg_true().filter(same))
+
+
+def _paired_by_join(lines: pl.Series, keys: pl.Series, committed: pl.DataFrame
+                    ) -> pl.Series:
+    rows = pl.DataFrame({"line": lines}).with_row_index("_i")
+    stored = committed.select("line").with_row_index("_j")
+    pairs = rows.join(stored, on="line")  # integers only; the keys are gathered after
+    same = (keys.gather(pairs.get_column("_i"))
+            == committed.get_column("key").gather(pairs.get_column("_j")))
+    return _flags(len(keys), pairs.get_column("_i").filter(same.fill_null(False)))
+
+
 class KnownKeys:
     """Committed keys hashed once for many look-ups (a commit asks once per slice, where
     :func:`known_keys` would hash every committed key again): no Python object per key,

@@ -42,6 +42,8 @@ class CatalogueLookups:
       rows' key texts with them and needs no sha256.
     - ``committed_customers``: customer numbers that have committed services (only rows of
       those customers need their key computed during a check).
+    - ``file_batches``: SHA-256 of a WEBFAKT file -> the batches committed from it; with
+      :meth:`committed_lines` a check of the same file pairs its rows with theirs by line.
     """
 
     customers: dict[str, int | None] = field(default_factory=dict)
@@ -50,7 +52,9 @@ class CatalogueLookups:
     committed_keys: pl.Series = field(default_factory=lambda: _keys(()))
     committed_customers: frozenset[str] = frozenset()
     keys_are_texts: bool = False
-    loading: Future[pl.Series] | None = field(default=None, repr=False)
+    file_batches: dict[str, frozenset[str]] = field(default_factory=dict)
+    loading: Future[pl.DataFrame] | None = field(default=None, repr=False)
+    _lines: pl.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.committed_keys = _keys(self.committed_keys)  # a set of keys is welcome too
@@ -64,25 +68,49 @@ class CatalogueLookups:
         by_number, by_name = _articles(snapshot)
         index = snapshot.key_index()
         lookups = cls(_customers(snapshot), by_number, by_name,
-                      committed_customers=index.owners, keys_are_texts=index.texts)
+                      committed_customers=index.owners, keys_are_texts=index.texts,
+                      file_batches=_file_batches(snapshot))
         if loader is None:
-            lookups.committed_keys = _keys(index.load())
+            lookups._take(index.load())
         else:
             lookups.loading = loader.submit(index.load)
         return lookups
+
+    def _take(self, index: pl.DataFrame) -> None:
+        self.committed_keys = index.get_column("key")
+        self._lines = index.filter(pl.col("line").is_not_null())
 
     def committed(self) -> pl.Series:
         """``committed_keys``, waiting for them if they are still being read (and raising
         what reading them raised)."""
         if self.loading is not None:
-            self.committed_keys, self.loading = _keys(self.loading.result()), None
+            loading, self.loading = self.loading, None
+            self._take(loading.result())
         return self.committed_keys
+
+    def committed_lines(self, sha256: str) -> pl.DataFrame:
+        """``line`` and ``key`` of the committed rows of the batches committed from the
+        file with this SHA-256 (empty when none, or their indexes keep no lines)."""
+        self.committed()
+        batches = self.file_batches.get(sha256)
+        if not batches or self._lines is None:
+            return pl.DataFrame(schema={"line": pl.UInt32, "key": pl.String})
+        return self._lines.filter(pl.col("batch").is_in(list(batches))).select("line", "key")
 
 
 def _keys(keys: pl.Series | Iterable[str]) -> pl.Series:
     if isinstance(keys, pl.Series):
         return keys.cast(pl.String)
     return pl.Series("row_key", list(keys), dtype=pl.String)
+
+
+def _file_batches(snapshot: Any) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for _doc_id, doc in snapshot.items("batches"):
+        sha256 = (doc.get("details") or {}).get("sha256")
+        if doc.get("kind") == "webfakt" and sha256 and doc.get("batch_id"):
+            found.setdefault(str(sha256), set()).add(str(doc["batch_id"]))
+    return {sha256: frozenset(ids) for sha256, ids in found.items()}
 
 
 def _customers(snapshot: Any) -> dict[str, int | None]:
