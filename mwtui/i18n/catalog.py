@@ -25,12 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from mwtui.i18n.language import ENGLISH_REGION, GERMAN_REGION
+
 if TYPE_CHECKING:  # Babel is imported only when a German catalogue is first needed
     from babel.messages.catalog import Catalog
 
 LANGUAGES = ("de", "en")
 SOURCE_LANGUAGE = "en"
-DEFAULT_REGIONS = {"de": "de_DE", "en": "en_GB"}
+DEFAULT_REGIONS = {"de": GERMAN_REGION, "en": ENGLISH_REGION}
+"""Formats when no region is given: German for both languages (formats follow the business,
+not the text; ``choose_region`` gives ``de_CH`` to Swiss operators)."""
 DEFAULT_TIMEZONE = "Europe/Berlin"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "mwtui"
@@ -119,7 +123,8 @@ _NULL = gettext.NullTranslations()
 # -- the current language ---------------------------------------------------------------
 def set_language(language: str, region: str | None = None) -> None:
     """Switch the process to ``de`` or ``en``; ``region`` is the Babel locale for formats
-    (default ``de_DE`` for German, ``en_GB`` for English)."""
+    (default ``de_DE`` for both languages: formats follow the business, not the text;
+    :func:`mwtui.i18n.language.choose_region` picks ``de_CH`` or the config's locale)."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
     _state["language"] = language
@@ -150,7 +155,8 @@ def current_timezone() -> ZoneInfo:
 
 
 def reset() -> None:
-    """English, ``en_GB`` formats, Europe/Berlin (what the test-suite starts from)."""
+    """English text, ``de_DE`` formats, Europe/Berlin: what the test-suite starts from, and
+    what ``mwtui`` picks for English without a Swiss locale or a config ``locale``."""
     _state.update(language=SOURCE_LANGUAGE, region=DEFAULT_REGIONS[SOURCE_LANGUAGE],
                   timezone=DEFAULT_TIMEZONE)
 

@@ -1,9 +1,11 @@
 """Numbers, money, dates and times as the operator reads them, formatted by Babel (CLDR).
 
 Every function takes an optional ``locale`` (a Babel locale name such as ``"de_CH"``);
-without it the current region of :mod:`mwtui.i18n.catalog` is used (``de_DE`` for German,
-``en_GB`` for English, ``de_CH`` for Swiss operators). Date-times are shown in the business
-timezone (``catalog.set_timezone``; the config's ``timezone``), one zone for every screen.
+without it the current region of :mod:`mwtui.i18n.catalog` is used: ``de_DE``, or
+``de_CH`` for Swiss operators, whatever the language of the text (the formats follow the
+business); another region only when the config's ``locale`` asks for it (``en_GB``).
+Date-times are shown in the business timezone (``catalog.set_timezone``; the config's
+``timezone``), one zone for every screen.
 
 Nothing here raises on bad input: a value that cannot be read is shown as its raw text,
 cleaned of control characters (:func:`mwtui.workspace.text.safe_text`). ``None`` and
@@ -53,7 +55,7 @@ def babel_locale(locale: str | None = None) -> Locale:
                  catalog.DEFAULT_REGIONS[catalog.current_language()]):
         if name and (found := _parse_locale(name)) is not None:
             return found
-    return _parse_locale("en_GB")  # type: ignore[return-value]
+    return _parse_locale(catalog.DEFAULT_REGIONS["de"])  # type: ignore[return-value]
 
 
 def _group_symbol(loc: Locale) -> str:
@@ -134,7 +136,7 @@ def _in_business_zone(moment: _datetime) -> _datetime:
 # -- numbers -----------------------------------------------------------------------------
 def money(amount: Number, currency: str | None = None, *, locale: str | None = None) -> str:
     """An amount with its currency: ``1.234,56 €`` (de_DE), ``CHF 1'234.56`` (de_CH),
-    ``EUR 1'234.56`` (an EUR record under de_CH), ``€1,234.56`` (en_GB).
+    ``EUR 1'234.56`` (an EUR record under de_CH), ``€1,234.56`` (config locale en_GB).
 
     The record's currency code decides the symbol; the currency's CLDR precision is used
     (2 for EUR and CHF), so ``1200.000000`` shows as ``1.200,00``. Without a currency the
@@ -157,7 +159,8 @@ def money(amount: Number, currency: str | None = None, *, locale: str | None = N
 
 
 def count(n: Number, *, locale: str | None = None) -> str:
-    """A whole number with thousands separators: ``1.234`` / ``1'234`` / ``1,234``."""
+    """A whole number with thousands separators: ``1.234`` (de_DE) / ``1'234`` (de_CH) /
+    ``1,234`` (config locale en_GB)."""
     if n is None or (isinstance(n, str) and not n.strip()):
         return ""
     value = _to_decimal(n)
@@ -169,8 +172,8 @@ def count(n: Number, *, locale: str | None = None) -> str:
 
 
 def decimal(value: Number, places: int | None = None, *, locale: str | None = None) -> str:
-    """A quantity: ``1,5`` (de) / ``1.5`` (en); trailing zeros dropped (up to 6 places)
-    unless ``places`` fixes the number of decimals."""
+    """A quantity: ``1,5`` (de_DE) / ``1.5`` (de_CH, en_GB); trailing zeros dropped (up
+    to 6 places) unless ``places`` fixes the number of decimals."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
     number = _to_decimal(value)
@@ -185,8 +188,8 @@ def decimal(value: Number, places: int | None = None, *, locale: str | None = No
 
 
 def percent(value: Number, *, locale: str | None = None) -> str:
-    """A percentage given as a percent number (``12.5`` -> ``12,5 %`` in German,
-    ``12.5%`` in English); the locale decides the spacing."""
+    """A percentage given as a percent number (``12.5`` -> ``12,5 %`` under de_DE,
+    ``12.5%`` under en_GB); the locale decides the spacing."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
     number = _to_decimal(value)
@@ -206,8 +209,8 @@ def _date_pattern(loc: Locale) -> str:
 
 
 def date(value: object, *, locale: str | None = None) -> str:
-    """``01.12.2026`` (de, de_CH), ``01/12/2026`` (en_GB). A date-time (ISO text or
-    ``datetime``) is first moved into the business timezone."""
+    """``01.12.2026`` (de_DE, de_CH), ``01/12/2026`` (config locale en_GB). A date-time
+    (ISO text or ``datetime``) is first moved into the business timezone."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
     parsed = _to_datetime(value)

@@ -1,4 +1,6 @@
-"""Which language and which format locale: ``--lang`` > config ``language`` > environment.
+"""Which language (``--lang`` > config ``language`` > environment) and which format locale
+(config ``locale`` > a Swiss environment > ``de_DE``; the formats follow the business, not
+the language of the text).
 
 Pure functions (no state, no I/O) so they are easy to test; :mod:`mwtui.i18n.setup`
 applies the result.
@@ -16,11 +18,16 @@ FORMAT_ENV_ORDER = ("LC_ALL", "LC_MONETARY", "LC_NUMERIC", "LC_TIME", "LANG", "L
 
 GERMAN_REGION = "de_DE"
 SWISS_REGION = "de_CH"
-ENGLISH_REGION = "en_GB"
-"""English formats: British English (day-first dates ``01/12/2026``, 24-hour times,
-``1,234.56``). Day-first avoids the US ``12/01/2026`` ambiguity in German and Swiss
-offices, and ``en_US`` is often just a server default, so it is not honoured as a region;
-set ``locale = "en_US"`` in the config to have it."""
+ENGLISH_REGION = GERMAN_REGION
+"""English text gets German formats (``1.234,56 €``, ``01.12.2026``, ``1.234``): the
+formats follow the business (German and Swiss offices, their customers, invoices and
+accounting), not the language of the text, so an English-speaking operator reads the same
+amounts and dates as the paperwork. A Swiss locale gives :data:`SWISS_REGION` for English
+text too. Other formats only through the config's ``locale`` (``"en_GB"``, ``"en_US"``)."""
+BRITISH_REGION = "en_GB"
+"""What the config's ``locale = "en"`` (a language without a territory) gives: British
+English (day-first dates ``01/12/2026``, 24-hour times, ``1,234.56``), ``en_CH`` in a
+Swiss environment. ``en_US`` (``12/1/2026``) only when the config says so."""
 SWISS_TERRITORIES = frozenset({"CH", "LI"})  # Liechtenstein writes CHF 1'234.50 as well
 
 _LOCALE_RE = re.compile(r"^([A-Za-z]{2,3})(?:[_-]([A-Za-z]{2}|\d{3}))?(?:[.@].*)?$")
@@ -79,24 +86,26 @@ def choose_language(
     return "en"
 
 
-def choose_region(
-    language: str, config_locale: str | None, environ: Mapping[str, str]
-) -> str:
-    """The Babel locale for numbers, money and dates.
+def choose_region(config_locale: str | None, environ: Mapping[str, str]) -> str:
+    """The Babel locale for numbers, money and dates; the text language plays no part.
 
-    * The config's ``locale`` (e.g. ``"de_CH"``) wins whatever it says (``en_US`` too).
+    * The config's ``locale`` wins whatever it says: ``"de_CH"``, ``"en_GB"``,
+      ``"en_US"`` are used as they are. A language alone picks that language's formats:
+      ``"de"`` as below, ``"en"`` (or any other) :data:`BRITISH_REGION` (``en_CH`` in a
+      Swiss environment).
     * Otherwise the environment (``LC_ALL``, ``LC_MONETARY``, ``LC_NUMERIC``, ``LC_TIME``,
       ``LANG``, ``LANGUAGE``; first non-empty): a Swiss (or Liechtenstein) locale gives
-      ``de_CH`` (``CHF 1'234.56``), for German as for English text.
-    * Otherwise ``de_DE`` for German (``de_AT`` too: ``1.234,56 €``) and ``en_GB`` for
-      English (see :data:`ENGLISH_REGION`).
+      ``de_CH`` (``CHF 1'234.56``, ``01.12.2026``), for German as for English text.
+    * Otherwise ``de_DE`` (``1.234,56 €``, ``01.12.2026``; ``de_AT`` and ``en_US`` too),
+      for German as for English text (see :data:`ENGLISH_REGION`).
     """
-    if config_locale and (parsed := parse_locale(config_locale)) and parsed[1]:
-        return f"{parsed[0]}_{parsed[1]}"
-    if config_locale and (parsed := parse_locale(config_locale)):
-        language = "de" if parsed[0] == "de" else "en"
-    for entry in _env_locales(environ, FORMAT_ENV_ORDER):
-        parsed = parse_locale(entry)
-        if parsed and parsed[1] in SWISS_TERRITORIES:
-            return SWISS_REGION if language == "de" else "en_CH"
-    return GERMAN_REGION if language == "de" else ENGLISH_REGION
+    parsed_config = parse_locale(config_locale) if config_locale else None
+    if parsed_config and parsed_config[1]:
+        return f"{parsed_config[0]}_{parsed_config[1]}"
+    swiss = any(
+        (parsed := parse_locale(entry)) and parsed[1] in SWISS_TERRITORIES
+        for entry in _env_locales(environ, FORMAT_ENV_ORDER)
+    )
+    if parsed_config and parsed_config[0] != "de":
+        return "en_CH" if swiss else BRITISH_REGION
+    return SWISS_REGION if swiss else GERMAN_REGION

@@ -45,12 +45,14 @@ def setup_language(
 ) -> str:
     """Choose and set language, format region and business timezone; returns the language.
 
-    ``--lang`` > config ``language`` > ``LANGUAGE``/``LC_ALL``/``LC_MESSAGES``/``LANG``.
+    Language: ``--lang`` > config ``language`` > ``LANGUAGE``/``LC_ALL``/``LC_MESSAGES``/
+    ``LANG``. Formats, whatever the language: config ``locale`` > a Swiss locale
+    (``de_CH``) > ``de_DE`` (:func:`~mwtui.i18n.language.choose_region`).
     """
     environ = os.environ if environ is None else environ
     values = _config_values() if config is None else dict(config)
     language = choose_language(lang_from_argv(argv or ()), values.get("language"), environ)
-    region = choose_region(language, values.get("locale"), environ)
+    region = choose_region(values.get("locale"), environ)
     catalog.set_language(language, region)
     zone = environ.get("MWTUI_TIMEZONE") or values.get("timezone")
     if zone:

@@ -12,6 +12,7 @@ import pytest
 
 from mwtui.cli import main
 from mwtui.demo.workspace import demo_data_dir, populate
+from mwtui.workspace.config import Config
 from mwtui.workspace.store import Workspace
 
 
@@ -83,17 +84,56 @@ def test_human_output_uses_german_words_and_formats(demo_db, locale_env, capsys)
     assert "rückgängig gemacht" in out
 
 
+def write_config(text: str) -> None:
+    path = Config.load().path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def english_prices_and_batches(capsys, demo_db: Path) -> tuple[dict[str, str], str]:
+    """``list articles`` as {number: price} and ``batches`` as text, asserting English words."""
+    _code, out, _err = run(capsys, "--db", str(demo_db), "list", "articles")
+    head, *rows = out.splitlines()
+    assert head.split("\t") == ["Number", "Name", "Price"]
+    prices = {row.split("\t")[0]: row.split("\t")[2] for row in rows}
+    _code, batches, _err = run(capsys, "--db", str(demo_db), "batches")
+    assert "rows" in batches and "Zeilen" not in batches
+    return prices, batches
+
+
+def test_english_output_uses_german_formats(demo_db, locale_env, capsys) -> None:
+    locale_env("en_US.UTF-8")
+    prices, batches = english_prices_and_batches(capsys, demo_db)
+    assert (prices["40001"], prices["12101"]) == ("1.250,00", "38,53")
+    assert re.search(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", batches)
+    locale_env("en_CH.UTF-8")  # English text, Swiss formats
+    prices, batches = english_prices_and_batches(capsys, demo_db)
+    assert (prices["40001"], prices["12101"]) == ("1'250.00", "38.53")
+    assert re.search(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", batches)
+
+
+def test_config_locale_gives_british_formats(demo_db, locale_env, capsys) -> None:
+    write_config('locale = "en_GB"\n')
+    locale_env("en_CH.UTF-8")
+    prices, batches = english_prices_and_batches(capsys, demo_db)
+    assert (prices["40001"], prices["12101"]) == ("1,250.00", "38.53")
+    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", batches)
+
+
 @pytest.mark.parametrize("kind", ["customers", "activities", "services", "articles",
                                   "batches"])
 def test_json_is_the_same_bytes_in_german_and_english(kind, demo_db, locale_env,
                                                       capsys) -> None:
     outputs = []
-    for lang in ("de_DE.UTF-8", "en_US.UTF-8", "de_CH.UTF-8"):
+    for lang in ("de_DE.UTF-8", "en_US.UTF-8", "de_CH.UTF-8", "en_CH.UTF-8"):
         locale_env(lang)
         code, out, _err = run(capsys, "--db", str(demo_db), "list", kind, "--json")
         assert code == 0
         outputs.append(out.encode())
-    assert outputs[0] == outputs[1] == outputs[2]
+    write_config('locale = "en_GB"\n')  # British formats
+    code, out, _err = run(capsys, "--db", str(demo_db), "list", kind, "--json")
+    outputs.append(out.encode())
+    assert code == 0 and len(set(outputs)) == 1
     assert outputs[0].startswith(b"[")
 
 

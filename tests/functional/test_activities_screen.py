@@ -343,7 +343,7 @@ async def test_sevdesk_titles_show_what_differs_at_80x24(tmp_path: Path) -> None
         await loaded(app, pilot)
         lines = [line for line in screen_lines(app) if "AB-1120" in line]
         assert len(lines) == 1 and "Bad sanieren" in lines[0]
-        assert "Schreinerei Holzwurm" in lines[0] and "20/11/2026" in lines[0]
+        assert "Schreinerei Holzwurm" in lines[0] and "20.11.2026" in lines[0]
         assert "Auftragsbestätigung AB" not in "\n".join(screen_lines(app))
         await pilot.press("slash", *"auftragsbest")  # the filter still finds the full title
         assert len(app.screen.view) == 2

@@ -117,10 +117,14 @@ def test_detail_marks_catalogue_fields_and_shows_raw() -> None:
 
 
 def test_amounts_in_the_operators_format() -> None:
-    assert amount_text("1234.5") == "1,234.50"
+    assert amount_text("1234.5") == "1.234,50"  # English text, German formats
     assert amount_text(None) == ""
     assert amount_text("abc") == "abc"
     with using_language("de"):
         assert amount_text("1234.5") == "1.234,50"
     with using_language("de", region="de_CH"):
         assert amount_text("1234.5") == "1'234.50"
+    with using_language("en", region="de_CH"):
+        assert amount_text("1234.5") == "1'234.50"
+    with using_language("en", region="en_GB"):  # only when the config's locale says so
+        assert amount_text("1234.5") == "1,234.50"

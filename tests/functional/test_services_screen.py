@@ -78,7 +78,7 @@ async def test_first_rows_filter_sort_and_detail(tmp_path: Path, big_workspace: 
         screen = await open_services(app, pilot)
         assert screen.view is not None and len(screen.view) == N
         assert shown_rows(screen, 1)[0][1] == f"Miete {N - 1:07d}"  # newest first
-        assert "100,000 of 100,000 services" in screen.status_text()
+        assert "100.000 of 100.000 services" in screen.status_text()  # German formats
 
         await pilot.press("slash", *"wartung 00000")
         await app.workers.wait_for_complete()

@@ -39,7 +39,9 @@ def test_money_follows_the_current_region() -> None:
         assert fmt.money("1234.5", "EUR") == f"1.234,50{NBSP}€"
     with using_language("de", region="de_CH"):
         assert fmt.money("1234.5", "CHF") == f"CHF{NBSP}1'234.50"
-    assert fmt.money("1234.5", "EUR") == "€1,234.50"  # tests start in English (en_GB)
+    assert fmt.money("1234.5", "EUR") == f"1.234,50{NBSP}€"  # tests start in English, de_DE
+    with using_language("en", region="en_GB"):
+        assert fmt.money("1234.5", "EUR") == "€1,234.50"
 
 
 def test_money_without_or_with_odd_currency() -> None:
@@ -62,8 +64,10 @@ def test_empty_values_are_empty() -> None:
 
 
 def test_unknown_locale_falls_back() -> None:
-    assert fmt.count(1234, locale="xx_YY") == "1,234"
+    assert fmt.count(1234, locale="xx_YY") == "1.234"
     with using_language("de", region="nonsense"):
+        assert fmt.count(1234) == "1.234"
+    with using_language("en", region="nonsense"):
         assert fmt.count(1234) == "1.234"
 
 
@@ -98,7 +102,8 @@ def test_date() -> None:
         assert fmt.date(date(2026, 3, 9)) == "09.03.2026"
     with using_language("de", region="de_CH"):
         assert fmt.date("2026-12-01") == "01.12.2026"
-    assert fmt.date("2026-12-01") == "01/12/2026"
+    assert fmt.date("2026-12-01") == "01.12.2026"  # English text, German dates
+    assert fmt.date("2026-12-01", locale="en_GB") == "01/12/2026"
     assert fmt.date("2026-13-01") == "2026-13-01"
     assert fmt.date("01.12.2026", locale="de_DE") == "01.12.2026"  # shown raw, not parsed
 
@@ -134,8 +139,9 @@ def test_datetime_in_the_business_timezone_across_dst(
 
 def test_datetime_english_and_seconds_and_naive() -> None:
     set_timezone("Europe/Berlin")
-    assert fmt.datetime_("2026-12-01T07:02:00+00:00") == "01/12/2026 08:02"
-    assert fmt.datetime_("2026-12-01T07:02:09+00:00", seconds=True) == "01/12/2026 08:02:09"
+    assert fmt.datetime_("2026-12-01T07:02:00+00:00") == "01.12.2026 08:02"
+    assert fmt.datetime_("2026-12-01T07:02:09+00:00", seconds=True) == "01.12.2026 08:02:09"
+    assert fmt.datetime_("2026-12-01T07:02:00+00:00", locale="en_GB") == "01/12/2026 08:02"
     assert fmt.datetime_("2026-12-01T07:02:00", locale="de_DE") == "01.12.2026 07:02"
     assert fmt.datetime_("2026-12-01", locale="de_DE") == "01.12.2026"
     assert fmt.datetime_("yesterday\n", locale="de_DE") == "yesterday"

@@ -1,4 +1,5 @@
-"""Which language and which format locale: --lang > config > LANGUAGE/LC_ALL/LC_MESSAGES/LANG."""
+"""Which language (--lang > config > LANGUAGE/LC_ALL/LC_MESSAGES/LANG) and which format locale
+(config locale > a Swiss locale > de_DE, whatever the language)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 import pytest
 import tomlkit
 
-from mwtui.i18n import current_language, current_region, current_timezone, setup_language
+from mwtui.i18n import _, current_language, current_region, current_timezone, setup_language
+from mwtui.i18n import formats as fmt
 from mwtui.i18n.language import choose_language, choose_region, parse_locale
 from mwtui.i18n.setup import lang_from_argv
 from mwtui.workspace.config import Config
@@ -62,21 +64,35 @@ def test_parse_locale() -> None:
 
 
 def test_region_for_formats() -> None:
-    assert choose_region("de", None, {"LANG": "de_DE.UTF-8"}) == "de_DE"
-    assert choose_region("de", None, {"LANG": "de_AT.UTF-8"}) == "de_DE"
-    assert choose_region("de", None, {"LANG": "de_CH.UTF-8"}) == "de_CH"
-    assert choose_region("de", None, {"LC_ALL": "de_CH.UTF-8", "LANG": "de_DE"}) == "de_CH"
-    assert choose_region("de", None, {"LC_MONETARY": "de_CH.UTF-8", "LANG": "de_DE"}) == "de_CH"
-    assert choose_region("en", None, {"LANG": "en_US.UTF-8"}) == "en_GB"
-    assert choose_region("en", None, {"LANG": "de_CH.UTF-8"}) == "en_CH"
-    assert choose_region("de", None, {}) == "de_DE"
-    assert choose_region("en", None, {}) == "en_GB"
+    assert choose_region(None, {"LANG": "de_DE.UTF-8"}) == "de_DE"
+    assert choose_region(None, {"LANG": "de_AT.UTF-8"}) == "de_DE"
+    assert choose_region(None, {"LANG": "de_CH.UTF-8"}) == "de_CH"
+    assert choose_region(None, {"LC_ALL": "de_CH.UTF-8", "LANG": "de_DE"}) == "de_CH"
+    assert choose_region(None, {"LC_MONETARY": "de_CH.UTF-8", "LANG": "de_DE"}) == "de_CH"
+    assert choose_region(None, {"LANGUAGE": "fr:de_LI"}) == "de_CH"
+    assert choose_region(None, {}) == "de_DE"
+
+
+@pytest.mark.parametrize("value", ["en_US.UTF-8", "en_GB.UTF-8", "C.UTF-8", "POSIX",
+                                   "fr_FR.UTF-8"])
+def test_english_and_other_locales_give_german_formats(value: str) -> None:
+    assert choose_region(None, {"LANG": value}) == "de_DE"
+
+
+@pytest.mark.parametrize("value", ["en_CH.UTF-8", "fr_CH.UTF-8", "it_CH", "en_LI"])
+def test_any_swiss_locale_gives_swiss_formats(value: str) -> None:
+    assert choose_region(None, {"LANG": value}) == "de_CH"
 
 
 def test_region_from_config_wins() -> None:
-    assert choose_region("de", "de_CH", {"LANG": "de_DE.UTF-8"}) == "de_CH"
-    assert choose_region("en", "en_US", {"LANG": "de_CH.UTF-8"}) == "en_US"
-    assert choose_region("en", "de", {}) == "de_DE"
+    assert choose_region("de_CH", {"LANG": "de_DE.UTF-8"}) == "de_CH"
+    assert choose_region("de_DE", {"LANG": "de_CH.UTF-8"}) == "de_DE"
+    assert choose_region("en_US", {"LANG": "de_CH.UTF-8"}) == "en_US"
+    assert choose_region("en_GB", {}) == "en_GB"
+    assert choose_region("de", {}) == "de_DE"
+    assert choose_region("de", {"LANG": "de_CH.UTF-8"}) == "de_CH"
+    assert choose_region("en", {}) == "en_GB"
+    assert choose_region("en", {"LANG": "de_CH.UTF-8"}) == "en_CH"
 
 
 def test_lang_from_argv() -> None:
@@ -93,7 +109,7 @@ def test_setup_language_applies_choice() -> None:
     assert (current_language(), current_region()) == ("de", "de_CH")
     assert current_timezone().key == "Europe/Zurich"
     assert setup_language(["--lang", "en"], env, {}) == "en"
-    assert current_region() == "en_CH"
+    assert current_region() == "de_CH"
     assert setup_language([], {"LANG": "en_US.UTF-8"}, {"language": "de"}) == "de"
     assert current_region() == "de_DE"
 
@@ -102,6 +118,50 @@ def write_config(text: str) -> None:
     path = Config.load().path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+# -- formats follow the business, not the language of the text ----------------------------
+def test_english_text_gets_german_formats_by_default() -> None:
+    for env in ({"LANG": "en_US.UTF-8"}, {"LANG": "en_GB.UTF-8"}, {"LC_ALL": "C.UTF-8"}, {}):
+        assert setup_language([], env, {}) == "en"
+        assert current_region() == "de_DE"
+        assert fmt.money("1234.56", "EUR") == "1.234,56\u00a0€"
+        assert fmt.date("2026-12-01") == "01.12.2026"
+        assert fmt.datetime_("2026-12-01T07:02:00+00:00") == "01.12.2026 08:02"
+        assert fmt.count(1234) == "1.234"
+        assert _("Rows: {rows}  accepted: {accepted}  rejected: {rejected}").format(
+            rows=fmt.count(2000), accepted=fmt.count(1569), rejected=fmt.count(431)
+        ) == "Rows: 2.000  accepted: 1.569  rejected: 431"
+    assert setup_language(["--lang", "en"], {"LANG": "de_DE.UTF-8"}, {}) == "en"
+    assert current_region() == "de_DE"
+
+
+@pytest.mark.parametrize("env", [{"LANG": "en_CH.UTF-8"}, {"LANG": "fr_CH.UTF-8"},
+                                 {"LANGUAGE": "en", "LC_ALL": "de_CH.UTF-8"},
+                                 {"LC_MONETARY": "de_LI.UTF-8", "LANG": "en_GB.UTF-8"}])
+def test_english_text_in_a_swiss_environment_gets_swiss_formats(env: dict[str, str]) -> None:
+    assert setup_language([], env, {}) == "en"
+    assert current_region() == "de_CH"
+    assert fmt.money("1234.56", "CHF") == "CHF\u00a01'234.56"
+    assert fmt.money("1234.56", "EUR") == "EUR\u00a01'234.56"
+    assert fmt.date("2026-12-01") == "01.12.2026"
+    assert fmt.count(1234) == "1'234"
+
+
+def test_config_locale_still_wins_for_english_text() -> None:
+    write_config('locale = "en_GB"\n')
+    assert setup_language([], {"LANG": "de_CH.UTF-8", "LANGUAGE": "en"}) == "en"
+    assert current_region() == "en_GB"
+    assert fmt.money("1234.56", "EUR") == "€1,234.56"
+    assert fmt.date("2026-12-01") == "01/12/2026"
+    assert fmt.count(1234) == "1,234"
+    write_config('locale = "en_US"\n')
+    assert setup_language(["--lang", "en"], {"LANG": "de_DE.UTF-8"}) == "en"
+    assert current_region() == "en_US"
+    assert fmt.date("2026-12-01") == "12/1/2026"
+    write_config('language = "de"\nlocale = "en_GB"\n')  # German text, British formats
+    assert setup_language([], {}) == "de"
+    assert (current_language(), current_region()) == ("de", "en_GB")
 
 
 def test_setup_language_reads_the_config_file(tmp_path: Path) -> None:
