@@ -65,13 +65,26 @@ def write_frame(path: Path, keys_path: Path, frame: pl.DataFrame) -> None:
         pl.col("customer_number").cast(pl.String).fill_null("").alias("owner"), *text))
 
 
+def fingerprint(keys: pl.Expr) -> pl.Expr:
+    """A row key's first 64 bits (its first 16 hex digits) as UInt64: what look-ups of
+    committed keys compare first, 8 bytes a key, stable across versions and machines as
+    the sha256 it is taken from. Null for a key that is not hex (none in a workspace)."""
+    import polars as pl
+
+    return keys.str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64, strict=False)
+
+
 def write_keys(path: Path, index: pl.DataFrame) -> None:
     """Write a row-key index (columns ``key``, ``owner``, optionally ``text`` and
-    ``line``, the row's line in the WEBFAKT file it was committed from) as
+    ``line``, the row's line in the WEBFAKT file it was committed from; ``fp``, the
+    :func:`fingerprint` of ``key``, is added) as
     Parquet, lz4-compressed: polars reads it twice as fast as zstd level 1 (a check reads
     every committed key text) and writes it faster, at 1.75x the size (105 MB per 1M
     rows, ``bench/bench_store.py``)."""
+    import polars as pl
+
     buffer = io.BytesIO()
+    index = index.with_columns(fingerprint(pl.col("key")).alias("fp"))
     index.write_parquet(buffer, compression="lz4", statistics=False)
     write_new(path, [buffer.getbuffer()])  # type: ignore[list-item]
 
@@ -131,11 +144,12 @@ def read_frame(path: Path, raw: bytes | None = None) -> pl.DataFrame:
         raise ValueError(str(err)) from None
 
 
-def read_keys(path: Path, *, text: bool = False) -> pl.DataFrame | None:
+def read_keys(path: Path) -> pl.DataFrame:
     """Row keys and their customer numbers (columns ``key``, ``owner``) from an index file,
-    Parquet or the older text lines. With ``text``: columns ``text`` and ``owner``, or
-    None when the index holds no key texts (written before they were kept)."""
-    return read_index(path, ["text" if text else "key", "owner"])
+    Parquet or the older text lines."""
+    found = read_index(path, ["key", "owner"])
+    assert found is not None  # every index has them
+    return found
 
 
 def read_owners(path: Path) -> tuple[pl.Series, frozenset[str]]:
@@ -168,8 +182,8 @@ def _is_parquet(path: Path) -> bool:
 
 def read_index(path: Path, wanted: list[str]) -> pl.DataFrame | None:
     """Columns ``wanted`` of an index file (``key``, ``owner``, ``text`` as text,
-    ``line`` as UInt32); None when the index lacks one (the texts and lines of an index
-    written before they were kept)."""
+    ``line`` as UInt32, ``fp`` as UInt64); None when the index lacks one (the texts,
+    lines and fingerprints of an index written before they were kept)."""
     import polars as pl
 
     raw = _read(path)
@@ -197,6 +211,8 @@ def _as_read(name: str) -> pl.Expr:
 
     if name == "line":
         return pl.col(name).cast(pl.UInt32)
+    if name == "fp":
+        return pl.col(name).cast(pl.UInt64)
     text = pl.col(name).cast(pl.String)
     return text.fill_null("") if name == "owner" else text
 

@@ -36,7 +36,6 @@ from mwtui.workspace.tables import (
     Doc,
     KeyIndex,
     LazyTables,
-    committed_key_texts,
     committed_keys,
     iter_partitions,
     key_index,
@@ -133,14 +132,6 @@ class Snapshot:
         if lazy is not None and not lazy.is_loaded(SERVICES):
             return committed_keys(lazy.folder, lazy.manifest)
         return keys_of_docs(d for _, d in self.items(SERVICES))
-
-    def committed_key_texts(self) -> tuple[pl.Series, frozenset[str]] | None:
-        """Like :meth:`committed_keys` with the text each key is the sha256 of, from the
-        key indexes; None when some index has no texts (the keys are needed then)."""
-        lazy = self._lazy()
-        if lazy is not None and not lazy.is_loaded(SERVICES):
-            return committed_key_texts(lazy.folder, lazy.manifest)
-        return None
 
     def key_index(self) -> KeyIndex:
         """The committed keys' owners now and the keys (or their texts) on ``load()``; see

@@ -14,7 +14,13 @@ from tinydb.storages import Storage
 from mwtui.workspace.errors import StoreError, WorkspaceCorrupt
 from mwtui.workspace.files import describe_os_error, load_bytes
 from mwtui.workspace.layout import PARTS, Manifest, partition_ids
-from mwtui.workspace.partitions import iter_docs, read_index, read_keys, read_owners
+from mwtui.workspace.partitions import (
+    fingerprint,
+    iter_docs,
+    read_index,
+    read_keys,
+    read_owners,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -60,91 +66,91 @@ def iter_partitions(folder: Path, manifest: Manifest) -> Iterator[tuple[int, Doc
 def committed_keys(folder: Path, manifest: Manifest) -> tuple[pl.Series, frozenset[str]]:
     """Row keys of every committed service (a polars String Series) and the customer
     numbers that own them, from the key indexes."""
-    found = _read_indexes(folder, manifest, text=False)
-    assert found is not None  # every index has its keys
-    return found
+    import polars as pl
 
-
-def committed_key_texts(folder: Path, manifest: Manifest
-                        ) -> tuple[pl.Series, frozenset[str]] | None:
-    """Like :func:`committed_keys`, with the text each key is the sha256 of instead of
-    the key; None when an index holds no texts (written before they were kept)."""
-    return _read_indexes(folder, manifest, text=True)
+    paths = _index_paths(folder, manifest)
+    with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:  # polars frees the GIL
+        frames = list(pool.map(read_keys, paths))
+    if not frames:
+        return pl.Series("key", [], dtype=pl.String), frozenset()
+    index = pl.concat(frames, rechunk=False)
+    return index.to_series(0), frozenset(index.get_column("owner").unique().to_list())
 
 
 _INDEX_READERS = 2  # a large commit has one index per 40k-row slice: read two at a time
 
 
-def _read_indexes(folder: Path, manifest: Manifest, *, text: bool
-                  ) -> tuple[pl.Series, frozenset[str]] | None:
-    import polars as pl
-
-    paths = _index_paths(folder, manifest)
-    with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:  # polars frees the GIL
-        frames = list(pool.map(lambda path: read_keys(path, text=text), paths))
-    if any(frame is None for frame in frames):
-        return None
-    if not frames:
-        return pl.Series("key", [], dtype=pl.String), frozenset()
-    index = pl.concat(frames, rechunk=False)
-    owners = frozenset(index.get_column("owner").unique().to_list())
-    return index.to_series(0), owners
-
-
 @dataclass(frozen=True)
 class KeyIndex:
-    """The committed row-key index of a snapshot in two steps. At once: ``owners`` (the
-    customer numbers that have committed services) and ``texts`` (the index keeps the
-    text each key is the sha256 of). On ``load()``, the large part (a check loads it while
-    it checks its rows): a frame of every committed key, as its text when ``texts``
-    (column ``key``), with ``batch`` and, for a WEBFAKT commit that kept it, ``line``
-    (the row's line in the file it came from; else null)."""
+    """The committed row-key index of a snapshot, read as far as a look-up needs it.
+
+    - ``owners``: the customer numbers that have committed services (read at once);
+    - ``texts``: every index keeps the text each key is the sha256 of;
+    - ``load()``: a frame of every committed key's ``fp`` (its first 64 bits, see
+      ``partitions.fingerprint``; 8 bytes a key), ``part`` (which index file), ``batch``
+      and ``line`` (its line in the WEBFAKT file it came from, null if not kept);
+    - ``read_part(part, columns)``: columns (``key``, ``text``, ``line``) of one index
+      file, read only for the files a look-up needs.
+    """
 
     owners: frozenset[str]
     texts: bool
     load: Callable[[], pl.DataFrame]
+    read_part: Callable[[int, list[str]], pl.DataFrame]
 
     @classmethod
-    def of(cls, keys: pl.Series, owners: frozenset[str]) -> KeyIndex:
-        """An index of keys already read (no texts, no lines)."""
+    def of(cls, keys: pl.Series, owners: frozenset[str], *,
+           texts: pl.Series | None = None) -> KeyIndex:
+        """An index held in memory, as one part: ``keys`` (and their ``texts``)."""
         import polars as pl
 
-        frame = pl.DataFrame({"key": keys.cast(pl.String)}).with_columns(
-            pl.lit(None, dtype=pl.String).alias("batch"),
+        held = pl.DataFrame({"key": keys.cast(pl.String)}).with_columns(
             pl.lit(None, dtype=pl.UInt32).alias("line"))
-        return cls(owners, False, lambda: frame)
+        if texts is not None:
+            held = held.with_columns(texts.cast(pl.String).alias("text"))
+        frame = held.select(fingerprint(pl.col("key")).alias("fp"),
+                            pl.lit(0, dtype=pl.UInt32).alias("part"),
+                            pl.lit(None, dtype=pl.String).alias("batch"), "line")
+        return cls(owners, texts is not None, lambda: frame,
+                   lambda _part, columns: held.select(columns))
 
 
 def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
     """The :class:`KeyIndex` of a manifest's services: reads the owners of every index
-    file now (a few bytes a row) and the rest when ``load`` is called."""
+    file now (a few bytes a row) and the rest when asked."""
     import polars as pl
 
     parts = [p for p in manifest.partitions if p.get("keys")]
     with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:
         found = list(pool.map(lambda part: read_owners(folder / part["keys"]), parts))
     owners = pl.concat([o for o, _c in found] or [pl.Series([], dtype=pl.String)])
-    texts = all("text" in columns for _o, columns in found)
+    kept = [columns for _o, columns in found]
 
-    def read(item: tuple[Doc, frozenset[str]]) -> pl.DataFrame:
-        part, columns = item
-        wanted = ["text" if texts else "key", *(["line"] if "line" in columns else [])]
-        frame = read_index(folder / part["keys"], wanted)
+    def read_part(number: int, columns: list[str]) -> pl.DataFrame:
+        frame = read_index(folder / parts[number]["keys"], columns)
         if frame is None:  # the files never change: only a damaged one lacks them now
-            raise WorkspaceCorrupt(f"{folder / part['keys']} changed while it was read.")
-        return frame.select(pl.col(wanted[0]).alias("key"),
-                            pl.lit(part["batch"], dtype=pl.String).alias("batch"),
-                            pl.col("line") if "line" in columns
-                            else pl.lit(None, dtype=pl.UInt32).alias("line"))
+            raise WorkspaceCorrupt(f"{folder / parts[number]['keys']} lacks {columns}.")
+        return frame
+
+    def fingerprints(number: int) -> pl.DataFrame:
+        has = kept[number]
+        frame = read_part(number, [c for c in ("fp", "key", "line") if c in has
+                                   and (c != "key" or "fp" not in has)])
+        return frame.select(
+            pl.col("fp") if "fp" in has else fingerprint(pl.col("key")).alias("fp"),
+            pl.lit(number, dtype=pl.UInt32).alias("part"),
+            pl.lit(parts[number]["batch"], dtype=pl.String).alias("batch"),
+            pl.col("line") if "line" in has else pl.lit(None, dtype=pl.UInt32).alias("line"))
 
     def load() -> pl.DataFrame:
         with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:
-            frames = list(pool.map(read, zip(parts, (c for _o, c in found), strict=True)))
+            frames = list(pool.map(fingerprints, range(len(parts))))
         if not frames:
             return KeyIndex.of(pl.Series([], dtype=pl.String), frozenset()).load()
         return pl.concat(frames, rechunk=False)
 
-    return KeyIndex(frozenset(owners.unique().to_list()), texts, load)
+    return KeyIndex(frozenset(owners.unique().to_list()), all("text" in c for c in kept),
+                    load, read_part)
 
 
 def _index_paths(folder: Path, manifest: Manifest) -> list[Path]:

@@ -39,9 +39,10 @@ from mwtui.workspace.partitions import (
 from mwtui.workspace.tables import (
     SERVICES,
     Doc,
-    committed_key_texts,
+    KeyIndex,
     committed_keys,
     iter_partitions,
+    key_index,
     keys_of_docs,
     load_table,
 )
@@ -154,11 +155,11 @@ class Transaction:
             return keys_of_docs(d for _, d in self.items(SERVICES))
         return committed_keys(self.folder, self.manifest)
 
-    def committed_key_texts(self) -> tuple[pl.Series, frozenset[str]] | None:
-        """Like ``Snapshot.committed_key_texts``."""
+    def key_index(self) -> KeyIndex:
+        """Like ``Snapshot.key_index``: the committed keys as of this transaction."""
         if SERVICES in self._loaded or self._new_parts:
-            return None
-        return committed_key_texts(self.folder, self.manifest)
+            return KeyIndex.of(*self.committed_keys())
+        return key_index(self.folder, self.manifest)
 
     # -- writing ---------------------------------------------------------------------------
     def touch(self) -> None:

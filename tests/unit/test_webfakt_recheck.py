@@ -14,18 +14,20 @@ from support.webfakt import HEADER1, HEADER2, HEADER3, HEADER4, seeded_workspace
 
 from mwtui.importers.webfakt import check as check_module
 from mwtui.importers.webfakt import check_file, commit
-from mwtui.importers.webfakt import keys as keys_module
+from mwtui.importers.webfakt import committed as committed_module
+from mwtui.importers.webfakt.committed import CommittedRows
 from mwtui.importers.webfakt.keys import (
     KEY_COLUMNS,
-    KnownKeys,
     known_by_line,
     known_keys,
     row_keys,
+    sha256_hex,
 )
 from mwtui.workspace.batches import undo_batch
 from mwtui.workspace.errors import WorkspaceCorrupt
 from mwtui.workspace.models import Customer
 from mwtui.workspace.store import Workspace
+from mwtui.workspace.tables import KeyIndex
 
 ROW = "001;12101;Homepagewartung;01;2;38,53;22.05.2004;5;keine Bemerkungen"
 OTHER = "7104;17104;Wartungsvertrag;12;1;43,36;01.06.2004;0;"
@@ -109,14 +111,10 @@ def test_the_row_key_definition_is_unchanged() -> None:
     assert row_keys(frame).to_list() == [hashlib.sha256(text.encode()).hexdigest()]
 
 
-def test_a_hash_collision_never_makes_a_new_key_known(monkeypatch) -> None:
+def test_only_equal_keys_are_known() -> None:
     committed = pl.Series(["aa", "bb", "cc"])
     keys = pl.Series(["bb", "new", None, "cc", "also new"])
     assert known_keys(keys, committed).to_list() == [True, False, False, True, False]
-    assert KnownKeys(committed).mask(keys).to_list() == [True, False, False, True, False]
-    monkeypatch.setattr(keys_module, "_hash64", lambda s: pl.repeat(7, len(s), eager=True,
-                                                                     dtype=pl.UInt64))
-    assert KnownKeys(committed).mask(keys).to_list() == [True, False, False, True, False]
 
 
 def test_key_indexes_are_parquet_and_old_text_ones_still_count(ws, tmp_path) -> None:
@@ -142,7 +140,7 @@ def test_old_and_new_key_indexes_side_by_side(ws, tmp_path) -> None:
     both = write(tmp_path / "both.csv", [ROW, OTHER])
     commit(ws, check_file(both, Workspace(ws.path)), both)  # a new index, with texts
     snap = Workspace(ws.path).snapshot()
-    assert snap.committed_key_texts() is None  # one index has none: keys are compared
+    assert not snap.key_index().texts  # one index has none: keys are compared
     assert len(snap.committed_keys()[0]) == 2
     assert check_file(both, Workspace(ws.path)).reasons == {"already_imported": 2}
 
@@ -180,17 +178,20 @@ def test_every_format_is_already_imported_after_its_commit(ws, tmp_path, fmt, in
     assert check_file(other, ws).reasons == {"already_imported": 1}
 
 
-def test_the_key_index_gives_owners_at_once_and_keys_on_load(ws, tmp_path) -> None:
+def test_the_key_index_gives_owners_at_once_and_the_rest_as_asked(ws, tmp_path) -> None:
     path = write(tmp_path / "f.csv", [ROW, OTHER])
     commit(ws, check_file(path, ws), path)
     index = Workspace(ws.path).snapshot().key_index()
     assert (index.owners, index.texts) == ({"001", "7104"}, True)
-    texts = Workspace(ws.path).snapshot().committed_key_texts()
-    assert texts is not None and sorted(index.load()["key"]) == sorted(texts[0])
-    old = keys_only(ws).snapshot().key_index()  # an index without texts gives the keys
+    keys = Workspace(ws.path).snapshot().committed_keys()[0]
+    loaded = index.load()  # the keys' first 64 bits, their file and line, no text
+    assert loaded.get_column("fp").to_list() == [int(k[:16], 16) for k in keys]
+    assert loaded.get_column("line").to_list() == [2, 3]
+    texts = index.read_part(0, ["text"]).get_column("text")
+    assert sha256_hex(texts).to_list() == keys.to_list()
+    old = keys_only(ws).snapshot().key_index()  # an index without texts: keys only
     assert (old.owners, old.texts) == ({"001", "7104"}, False)
-    assert sorted(old.load()["key"]) == sorted(
-        Workspace(ws.path).snapshot().committed_keys()[0])
+    assert old.read_part(0, ["key"]).get_column("key").to_list() == keys.to_list()
 
 
 @pytest.mark.parametrize("where", [200, 400])  # the owners (read first), the texts (later)
@@ -254,3 +255,51 @@ def test_after_an_undo_nothing_is_paired(ws, tmp_path) -> None:
     assert batch is not None
     undo_batch(ws, batch)
     assert check_file(path, Workspace(ws.path)).reasons == {}
+
+
+def test_keys_sharing_their_first_64_bits_are_still_told_apart() -> None:
+    stored = ["a" * 16 + "1" * 48, "b" * 16 + "2" * 48, "not-hex", "c" * 64]
+    rows = CommittedRows(KeyIndex.of(pl.Series(stored), frozenset()), {})
+    asked = pl.Series(["a" * 16 + "3" * 48, "b" * 16 + "2" * 48, "not-hex", "other", None])
+    assert rows.known_keys(asked).to_list() == [False, True, True, False, False]
+    assert rows.known_keys(pl.Series(["not-hex", "d" * 64])).to_list() == [True, False]
+
+
+@pytest.mark.parametrize("hashed_rows", [0, 10_000])  # every text compared / all hashed
+def test_looking_up_hashed_or_as_texts_decides_alike(ws, tmp_path, monkeypatch,
+                                                      hashed_rows) -> None:
+    monkeypatch.setattr(committed_module, "HASHED_ROWS", hashed_rows)
+    first = write(tmp_path / "a.csv", [ROW, OTHER])
+    commit(ws, check_file(first, ws), first)
+    second = write(tmp_path / "b.csv", [ROW.replace(";2;", ";4;")])
+    commit(ws, check_file(second, ws), second)
+    mixed = write(tmp_path / "c.csv", [OTHER, ROW.replace(";2;", ";5;"), ROW.replace(";2;", ";4;")])
+    assert outcome(check_file(mixed, Workspace(ws.path))) == [
+        (2, "rejected", "already_imported"), (3, "accepted", None),
+        (4, "rejected", "already_imported")]
+
+
+def test_a_new_file_reads_the_keys_only_of_index_files_it_pairs_with(ws, tmp_path,
+                                                                      monkeypatch) -> None:
+    for name, row in (("a.csv", ROW), ("b.csv", OTHER)):
+        path = write(tmp_path / name, [row])
+        commit(ws, check_file(path, ws), path)
+    read: list[tuple[str, list[str]]] = []
+    snapshot_index = Workspace.snapshot
+
+    def recording(self):
+        snap = snapshot_index(self)
+        index = snap.key_index()
+
+        def read_part(part, columns):
+            read.append((part, columns))
+            return index.read_part(part, columns)
+        snap.key_index = lambda: KeyIndex(index.owners, index.texts, index.load, read_part)
+        return snap
+    monkeypatch.setattr(Workspace, "snapshot", recording)
+    fresh = write(tmp_path / "c.csv", [ROW.replace(";2;", ";9;"), OTHER.replace(";0;", ";3;")])
+    assert check_file(fresh, Workspace(ws.path)).reasons == {}
+    assert read == []  # no first 64 bits in common: no key read at all
+    again = write(tmp_path / "d.csv", [OTHER, ROW.replace(";2;", ";9;")])
+    assert check_file(again, Workspace(ws.path)).reasons == {"already_imported": 1}
+    assert read == [(1, ["key"])]  # only b.csv's index

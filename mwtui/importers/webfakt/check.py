@@ -26,12 +26,7 @@ import polars as pl
 from mwtui.i18n import N_, _
 from mwtui.importers.webfakt.bounded import Bounded, bound_bytes, read_bounded
 from mwtui.importers.webfakt.formats import FORMAT_COLUMNS, REASON_COLUMN
-from mwtui.importers.webfakt.keys import (
-    add_occurrence,
-    known_by_line,
-    known_keys,
-    row_keys_and_texts,
-)
+from mwtui.importers.webfakt.keys import add_occurrence, known_by_line, row_keys_and_texts
 from mwtui.importers.webfakt.lookups import CatalogueLookups
 from mwtui.importers.webfakt.read import (
     Header,
@@ -201,13 +196,13 @@ def _known(lines: pl.Series, keys: pl.Series, lookups: CatalogueLookups, sha256:
            ) -> pl.Series:
     """Whether each of ``keys`` is committed: first paired by line with the rows
     committed from this very file (a re-check), then the rest looked up among all."""
-    committed = lookups.committed()
-    known = known_by_line(lines, keys, lookups.committed_lines(sha256))
+    committed = lookups.committed
+    assert committed is not None  # the look-ups always have it
+    known = known_by_line(lines, keys, committed.of_file(sha256))
     rest = (known.not_() & keys.is_not_null()).arg_true()
     if rest.len() == 0:
         return known  # every keyed row was paired: no look-up among all
-    found = known_keys(keys.gather(rest), committed)
-    return known.scatter(rest.filter(found), True)
+    return known.scatter(rest.filter(committed.known(keys.gather(rest))), True)
 
 
 def _already_imported(hit: pl.Expr, key: pl.Expr) -> list[pl.Expr]:

@@ -12,8 +12,9 @@ from typing import Any
 import polars as pl
 
 from mwtui.importers.webfakt.check import Progress, Steps
+from mwtui.importers.webfakt.committed import CommittedRows
 from mwtui.importers.webfakt.formats import OPTIONAL_FIELDS
-from mwtui.importers.webfakt.keys import KEY_COLUMNS, KnownKeys, row_keys_and_texts
+from mwtui.importers.webfakt.keys import KEY_COLUMNS, row_keys_and_texts
 from mwtui.importers.webfakt.read import FileError, open_file
 from mwtui.importers.webfakt.result import CheckResult
 from mwtui.workspace.batches import record_batch
@@ -75,11 +76,9 @@ def _accepted_slices(result: CheckResult) -> Iterator[pl.DataFrame]:
 _SLICE_ROWS = 40_000  # rows of the table a slice: more costs memory, fewer costs time
 
 
-def _not_known(records: pl.DataFrame, known: KnownKeys) -> pl.DataFrame:
+def _not_known(records: pl.DataFrame, known: CommittedRows) -> pl.DataFrame:
     """``records`` without the rows whose key is in ``known`` (committed meanwhile)."""
-    if not len(known):
-        return records
-    return records.filter(~known.mask(records.get_column("row_key")))
+    return records.filter(~known.known_keys(records.get_column("row_key")))
 
 
 def _batch(result: CheckResult, batch_id: str, committed: int, skipped: int) -> Batch:
@@ -113,9 +112,7 @@ def commit(
         )
     batch_id = new_batch_id()
     with workspace.transaction() as tx:
-        stored, _owners = tx.committed_keys()  # the row-key index: no service is parsed
-        known = KnownKeys(stored)  # hashed once for every slice's look-ups
-        del stored
+        known = CommittedRows(tx.key_index(), {})  # the row-key index: no service is parsed
         done, committed = _write_slices(tx, result, batch_id, known, step)
         skipped = done - committed
         if committed:
@@ -124,7 +121,7 @@ def commit(
     return CommitResult(batch_id if committed else None, committed, skipped, result.rejected)
 
 
-def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: KnownKeys,
+def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: CommittedRows,
                   step: Steps) -> tuple[int, int]:
     """Write the accepted rows not in ``known``, one partition per slice, a slice at a
     time (the full fields of a million rows at once cost several times the file in
@@ -150,7 +147,7 @@ def _write_slices(tx: Any, result: CheckResult, batch_id: str, known: KnownKeys,
 
 
 def _store_slice(tx: Any, result: CheckResult, rows: pl.DataFrame, batch_id: str,
-                 known: KnownKeys) -> int:
+                 known: CommittedRows) -> int:
     """Hash the row keys of one slice (with its fields), and write its records not in
     ``known`` as a partition; how many."""
     keys, texts = row_keys_and_texts(rows.select(*KEY_COLUMNS, "occurrence"))

@@ -110,6 +110,8 @@ def known_by_line(lines: pl.Series, keys: pl.Series, committed: pl.DataFrame) ->
     file). Pairs by line number, then compares the keys: no text is hashed. A row it
     leaves False may still be known (see :func:`known_keys`)."""
     stored_lines, stored = committed.get_column("line"), committed.get_column("key")
+    if committed.is_empty():
+        return _flags(len(keys), pl.Series([], dtype=pl.UInt32))
     if stored_lines.equals(lines, check_names=False):  # every row was committed, in order
         return (keys == stored).fill_null(False)
     paired = lines.is_in(stored_lines.implode())
@@ -130,30 +132,6 @@ def _paired_by_join(lines: pl.Series, keys: pl.Series, committed: pl.DataFrame
     return _flags(len(keys), pairs.get_column("_i").filter(same.fill_null(False)))
 
 
-class KnownKeys:
-    """Committed keys hashed once for many look-ups (a commit asks once per slice, where
-    :func:`known_keys` would hash every committed key again): no Python object per key,
-    8 bytes a key over the keys themselves. Pairs by the 64-bit hash, then compares the
-    full keys, so a hash collision never makes a new key known."""
-
-    def __init__(self, committed: pl.Series) -> None:
-        self._stored = pl.DataFrame({"_h": _hash64(committed), "_c": committed})
-
-    def __len__(self) -> int:
-        return self._stored.height
-
-    def mask(self, keys: pl.Series) -> pl.Series:
-        """Whether each of ``keys`` is committed (see :func:`known_keys`)."""
-        frame = pl.DataFrame({"_h": _hash64(keys), "_k": keys}).with_row_index("_i")
-        pairs = frame.join(self._stored, on="_h")  # eager: a lazy join compares the text
-        hits = pairs.filter(pl.col("_k") == pl.col("_c")).get_column("_i")
-        return _flags(len(keys), hits)
-
-
 def _flags(count: int, hits: pl.Series) -> pl.Series:
     """``count`` booleans, True at the positions ``hits``."""
     return pl.repeat(False, count, dtype=pl.Boolean, eager=True).scatter(hits, True)
-
-
-def _hash64(keys: pl.Series) -> pl.Series:
-    return keys.hash(0x5EED)

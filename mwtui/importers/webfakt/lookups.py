@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+
+from mwtui.importers.webfakt.committed import CommittedRows
+from mwtui.importers.webfakt.keys import sha256_hex
+from mwtui.workspace.tables import KeyIndex
 
 
 def name_key(name: str) -> str:
@@ -34,68 +38,46 @@ class CatalogueLookups:
     - ``articles_by_number``: article number -> article.
     - ``articles_by_name``: article name, stripped and case-folded -> article; names that
       several articles share are left out (no guess).
-    - ``committed_keys``: ``row_key`` of every service already in the workspace (a polars
-      String Series; any iterable of keys given is turned into one). Read them through
-      :meth:`committed`: built with a ``loader``, they are still being read.
-    - ``keys_are_texts``: ``committed_keys`` holds the texts the keys are the sha256 of
-      (from the store's key indexes, when every index has them): a check compares its
-      rows' key texts with them and needs no sha256.
     - ``committed_customers``: customer numbers that have committed services (only rows of
       those customers need their key computed during a check).
-    - ``file_batches``: SHA-256 of a WEBFAKT file -> the batches committed from it; with
-      :meth:`committed_lines` a check of the same file pairs its rows with theirs by line.
+    - ``keys_are_texts``: the workspace keeps the text each committed key is the sha256 of
+      (every key index has them): a check keys its rows by those texts.
+    - ``committed``: the committed rows to look the check's rows up in
+      (:class:`~mwtui.importers.webfakt.committed.CommittedRows`). Built by hand, give
+      ``committed_keys`` instead: the committed keys (their texts with
+      ``keys_are_texts``), a polars String Series or any iterable of them.
     """
 
     customers: dict[str, int | None] = field(default_factory=dict)
     articles_by_number: dict[str, ArticleInfo] = field(default_factory=dict)
     articles_by_name: dict[str, ArticleInfo] = field(default_factory=dict)
-    committed_keys: pl.Series = field(default_factory=lambda: _keys(()))
+    committed_keys: pl.Series | Iterable[str] = ()
     committed_customers: frozenset[str] = frozenset()
     keys_are_texts: bool = False
-    file_batches: dict[str, frozenset[str]] = field(default_factory=dict)
-    loading: Future[pl.DataFrame] | None = field(default=None, repr=False)
-    _lines: pl.DataFrame | None = field(default=None, repr=False)
+    committed: CommittedRows | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.committed_keys = _keys(self.committed_keys)  # a set of keys is welcome too
+        if self.committed is None:
+            self.committed = CommittedRows(self._held_index(), {})
+
+    def _held_index(self) -> KeyIndex:
+        keys = _keys(self.committed_keys)
+        if not self.keys_are_texts:
+            return KeyIndex.of(keys, self.committed_customers)
+        return KeyIndex.of(sha256_hex(keys), self.committed_customers, texts=keys)
 
     @classmethod
     def from_snapshot(cls, snapshot: Any, *, loader: Executor | None = None
                       ) -> CatalogueLookups:
-        """Build the look-ups from a ``store.Snapshot``. The committed keys (the large
-        part: the store's row-key index, no service is parsed) are read on ``loader``
-        when one is given, while the caller goes on; their owners are read at once."""
+        """Build the look-ups from a ``store.Snapshot``. The committed keys' owners are
+        read at once, the rest of the key index (no service is parsed) on ``loader``
+        when one is given, while the caller goes on."""
         by_number, by_name = _articles(snapshot)
         index = snapshot.key_index()
-        lookups = cls(_customers(snapshot), by_number, by_name,
-                      committed_customers=index.owners, keys_are_texts=index.texts,
-                      file_batches=_file_batches(snapshot))
-        if loader is None:
-            lookups._take(index.load())
-        else:
-            lookups.loading = loader.submit(index.load)
-        return lookups
-
-    def _take(self, index: pl.DataFrame) -> None:
-        self.committed_keys = index.get_column("key")
-        self._lines = index.filter(pl.col("line").is_not_null())
-
-    def committed(self) -> pl.Series:
-        """``committed_keys``, waiting for them if they are still being read (and raising
-        what reading them raised)."""
-        if self.loading is not None:
-            loading, self.loading = self.loading, None
-            self._take(loading.result())
-        return self.committed_keys
-
-    def committed_lines(self, sha256: str) -> pl.DataFrame:
-        """``line`` and ``key`` of the committed rows of the batches committed from the
-        file with this SHA-256 (empty when none, or their indexes keep no lines)."""
-        self.committed()
-        batches = self.file_batches.get(sha256)
-        if not batches or self._lines is None:
-            return pl.DataFrame(schema={"line": pl.UInt32, "key": pl.String})
-        return self._lines.filter(pl.col("batch").is_in(list(batches))).select("line", "key")
+        loading = loader.submit(index.load) if loader is not None else None
+        return cls(_customers(snapshot), by_number, by_name,
+                   committed_customers=index.owners, keys_are_texts=index.texts,
+                   committed=CommittedRows(index, _file_batches(snapshot), loading))
 
 
 def _keys(keys: pl.Series | Iterable[str]) -> pl.Series:

@@ -90,9 +90,6 @@ class PgSnapshot(Snapshot):
         with self.ws.reader() as conn:
             return read_committed_keys(conn)
 
-    def committed_key_texts(self) -> None:
-        """None: PostgreSQL keeps the keys only (see ``committed_keys``)."""
-        return None
 
     def services_frame(self, batch: str | None = None) -> pl.DataFrame:
         from mwtui.workspace.postgres.frames import read_services_frame

@@ -17,7 +17,7 @@ from tinydb import TinyDB
 
 from mwtui.workspace.errors import StoreError
 from mwtui.workspace.partitions import KEY_TEXT
-from mwtui.workspace.tables import SERVICES, Doc, keys_of_docs
+from mwtui.workspace.tables import SERVICES, Doc, KeyIndex, keys_of_docs
 from mwtui.workspace.transaction import _TxStorage
 
 if TYPE_CHECKING:
@@ -120,9 +120,10 @@ class PgTransaction:
 
         return read_committed_keys(self.conn)
 
-    def committed_key_texts(self) -> None:
-        """None: PostgreSQL keeps the keys only (see ``committed_keys``)."""
-        return None
+
+    def key_index(self) -> KeyIndex:
+        """The committed keys (see ``committed_keys``) as a ``KeyIndex`` held in memory."""
+        return KeyIndex.of(*self.committed_keys())
 
     # -- writing ---------------------------------------------------------------------------
     def touch(self) -> None:
