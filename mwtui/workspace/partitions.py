@@ -162,14 +162,46 @@ def read_owners(path: Path) -> tuple[pl.Series, frozenset[str]]:
         found = read_index(path, ["owner"])
         assert found is not None  # every index has its owners
         return found.get_column("owner").unique(), frozenset(_KEY_COLUMNS)
+    columns = _columns(path)
     try:
-        columns = frozenset(pl.read_parquet_schema(path))
         owners = pl.read_parquet(path, columns=["owner"]).get_column("owner")
     except OSError as err:
         raise _unreadable(path, err) from err
     except pl.exceptions.PolarsError as err:
         raise _not_an_index(path, err) from None
     return owners.cast(pl.String).fill_null("").unique(), columns
+
+
+def read_all_owners(paths: list[Path]) -> tuple[pl.Series, list[frozenset[str]]]:
+    """:func:`read_owners` of many index files: the customer numbers of all their rows
+    (distinct) and each file's columns. Polars reads the owner columns of the Parquet
+    ones in one scan; a file it cannot read is read alone, for an error that names it."""
+    import polars as pl
+
+    parquet = [_is_parquet(path) for path in paths]
+    columns = [_columns(path) if kind else frozenset(_KEY_COLUMNS)
+               for path, kind in zip(paths, parquet, strict=True)]
+    scanned = [path for path, kind in zip(paths, parquet, strict=True) if kind]
+    owners = [read_owners(path)[0] for path, kind in zip(paths, parquet, strict=True)
+              if not kind]
+    try:
+        if scanned:
+            owners.append(pl.scan_parquet(scanned, extra_columns="ignore").select(
+                pl.col("owner").cast(pl.String).fill_null("").unique()).collect().to_series())
+    except (OSError, pl.exceptions.PolarsError):
+        owners += [read_owners(path)[0] for path in scanned]  # raises, naming the file
+    return pl.concat(owners or [pl.Series("owner", [], dtype=pl.String)]).unique(), columns
+
+
+def _columns(path: Path) -> frozenset[str]:
+    import polars as pl
+
+    try:
+        return frozenset(pl.read_parquet_schema(path))
+    except OSError as err:
+        raise _unreadable(path, err) from err
+    except pl.exceptions.PolarsError as err:
+        raise _not_an_index(path, err) from None
 
 
 def _is_parquet(path: Path) -> bool:

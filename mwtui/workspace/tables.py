@@ -17,9 +17,9 @@ from mwtui.workspace.layout import PARTS, Manifest, partition_ids
 from mwtui.workspace.partitions import (
     fingerprint,
     iter_docs,
+    read_all_owners,
     read_index,
     read_keys,
-    read_owners,
 )
 
 if TYPE_CHECKING:
@@ -121,10 +121,7 @@ def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
     import polars as pl
 
     parts = [p for p in manifest.partitions if p.get("keys")]
-    with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:
-        found = list(pool.map(lambda part: read_owners(folder / part["keys"]), parts))
-    owners = pl.concat([o for o, _c in found] or [pl.Series([], dtype=pl.String)])
-    kept = [columns for _o, columns in found]
+    owners, kept = read_all_owners([folder / part["keys"] for part in parts])
 
     def read_part(number: int, columns: list[str]) -> pl.DataFrame:
         frame = read_index(folder / parts[number]["keys"], columns)
@@ -149,7 +146,7 @@ def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
             return KeyIndex.of(pl.Series([], dtype=pl.String), frozenset()).load()
         return pl.concat(frames, rechunk=False)
 
-    return KeyIndex(frozenset(owners.unique().to_list()), all("text" in c for c in kept),
+    return KeyIndex(frozenset(owners.to_list()), all("text" in c for c in kept),
                     load, read_part)
 
 

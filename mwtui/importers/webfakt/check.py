@@ -89,6 +89,8 @@ def check_file(
             lambda: CatalogueLookups.from_snapshot(workspace.snapshot(), loader=pool))
         read = read_bounded(path)  # a file too large is refused, whatever the workspace
         lookups = looked_up.result()  # its committed keys are still read while rows are checked
+        if lookups.committed is not None:  # and the rows committed from this very file
+            lookups.committed.prefetch(read.sha256, pool)
         return _check_owned([read], lookups, file_name=Path(path).name,
                             step=Steps(progress, cancel))
 

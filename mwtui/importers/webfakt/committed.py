@@ -3,7 +3,8 @@ was committed before, else by the first 64 bits of their keys, then exactly."""
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
 import polars as pl
 
@@ -31,6 +32,8 @@ class CommittedRows:
         self.file_batches = file_batches
         self._loading = loading
         self._frame: pl.DataFrame | None = None
+        self._lock = threading.Lock()  # the frame is asked for from two threads
+        self._of_file: dict[str, Future[pl.DataFrame]] = {}
 
     @property
     def texts(self) -> bool:
@@ -40,15 +43,26 @@ class CommittedRows:
     def frame(self) -> pl.DataFrame:
         """``fp``, ``part``, ``batch`` and ``line`` of every committed key, waiting for
         them if they are still being read (and raising what reading them raised)."""
-        if self._frame is None:
-            loading, self._loading = self._loading, None
-            self._frame = loading.result() if loading is not None else self.index.load()
-        return self._frame
+        with self._lock:
+            if self._frame is None:
+                loading, self._loading = self._loading, None
+                self._frame = loading.result() if loading is not None else self.index.load()
+            return self._frame
+
+    def prefetch(self, sha256: str, executor: Executor) -> None:
+        """Start reading :meth:`of_file` for this file on ``executor`` (a check does it
+        as soon as it knows the file's SHA-256, and checks its rows meanwhile)."""
+        if self.file_batches.get(sha256):
+            self._of_file[sha256] = executor.submit(self._rows_of_file, sha256)
 
     def of_file(self, sha256: str) -> pl.DataFrame:
         """``line`` and ``key`` (the key text, when :attr:`texts`) of the rows committed
         from the file with this SHA-256, in the order committed; empty when none (or
         their indexes keep no lines)."""
+        started = self._of_file.pop(sha256, None)
+        return started.result() if started is not None else self._rows_of_file(sha256)
+
+    def _rows_of_file(self, sha256: str) -> pl.DataFrame:
         batches = self.file_batches.get(sha256)
         column = "text" if self.texts else "key"
         empty = pl.DataFrame(schema={"line": pl.UInt32, "key": pl.String})
