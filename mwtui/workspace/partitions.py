@@ -4,12 +4,13 @@ A partition holds documents of one batch in id order (a large batch has several)
 WEBFAKT commit writes Parquet, one partition per slice of its rows (straight from the
 polars frame, no Python object per row); other inserts write JSON lines
 (lossless for any JSON document). The index (``.keys``) holds ``row_key`` and
-``customer_number`` of each row that has a key, so the already-imported check reads a few
-dozen bytes a row instead of the whole row, and for a WEBFAKT commit the text each key is
-the sha256 of (the check then compares texts and hashes nothing). New indexes are Parquet
-(columns ``key``, ``owner``, ``text``: polars reads them about four times faster than
-text); older workspaces have ``row_key<TAB>customer_number`` text lines. The reader tells
-them apart by Parquet's ``PAR1`` magic, so both kinds can sit side by side.
+``customer_number`` of each row that has a key, and the key's first 64 bits (``fp``),
+so the already-imported check reads a few bytes a row instead of the whole row; for a
+WEBFAKT commit also the text each key is the sha256 of and the row's line in its file
+(a re-check of that file compares texts by line and hashes nothing). New indexes are
+Parquet (polars reads them about four times faster than text); older workspaces have
+``row_key<TAB>customer_number`` text lines. The reader tells them apart by Parquet's
+``PAR1`` magic, so both kinds can sit side by side.
 """
 
 from __future__ import annotations
