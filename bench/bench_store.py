@@ -134,7 +134,7 @@ def commit_figure(db: Path, data: Path, env: dict[str, str], label: str) -> None
     size = data.stat().st_size
 
     def mb(value: float) -> str:
-        return f"{value / 1e6:.0f} MB = {value / size:.1f}x"
+        return f"{value / 1e6:.0f} MB = {value / size:.2f}x"
 
     print(f"commit of {int(count):,} accepted rows: {seconds:.2f} s {label}; file "
           f"{size / 1e6:.0f} MB; floor (imports) {mb(floor)}; check peak {mb(check)}; "

@@ -237,8 +237,9 @@ def main() -> None:
         start = time.perf_counter()
         done = commit(ws, result, small)
         elapsed = time.perf_counter() - start
+        size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
         print(f"commit: {done.committed:,} services in {elapsed:.2f} s "
-              f"(workspace file {target.stat().st_size / 1e6:.0f} MB)")
+              f"(workspace folder {size / 1e6:.0f} MB)")
 
 
 if __name__ == "__main__":
