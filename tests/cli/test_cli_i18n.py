@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,4 @@ def test_temporary_demo_is_removed_unless_kept(app_runs, capsys) -> None:
     assert main(["--demo", "--keep"]) == 0
     kept = app_runs[1]
     assert kept.exists() and str(kept) in capsys.readouterr().out
+    shutil.rmtree(kept.parent)  # kept, as asked: the test's own to remove
