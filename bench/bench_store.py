@@ -6,6 +6,7 @@ WEBFAKT services and 50k activities, against the same workspace without them.
     .venv/bin/python bench/bench_store.py --commit-only   # the commit figures only
     .venv/bin/python bench/bench_store.py --recheck-only [--rows 200000] [--repeat 3]
                                           [--keep DIR]
+    .venv/bin/python bench/bench_store.py --year-only [--repeat 3]   # a year of commits
 
 Every figure is one subprocess (wall time and peak RSS via ``resource.getrusage`` of a
 small launcher, see ``bench_webfakt.LAUNCHER``). Targets from issue 12 in brackets.
@@ -17,7 +18,10 @@ activities and ``--rows`` services (built by ``make_workspaces.py``; kept in ``-
 ``--recheck-only`` builds the workspace, commits the big file and prints only the check
 figures (first check, re-check after the commit); there ``--keep DIR`` builds in DIR and
 leaves the workspace (``full.json``) and the file (``big.csv``) for profiling, and
-``--repeat N`` times each check N times and keeps the best.
+``--repeat N`` times each check N times and keeps the best. ``--year-only`` (also part
+of the whole run) builds a workspace after a year of monthly commits (12 files of 100k
+rows) and prints the everyday commands, the last month checked again and the next month
+checked and committed, each against a workspace without services.
 """
 
 from __future__ import annotations
@@ -98,6 +102,58 @@ _ = index.haystacks
 rows = [index.row(p) for p in index.query()[:40]]
 print(len(index))
 '''
+
+
+YEAR = r'''
+import sys
+import mwtui  # first, as in the CLI
+from mwtui.importers.webfakt import check_file, commit
+from mwtui.workspace.store import Workspace
+ws = Workspace.open(sys.argv[1])
+for name in sys.argv[2:]:  # one month after the other, as an office commits them
+    commit(ws, check_file(name, ws), name)
+'''
+
+
+def year_of_commits(folder: Path, env: dict[str, str], months: int = 12,
+                    rows: int = 100_000) -> tuple[Path, list[Path]]:
+    """A workspace after a year of monthly commits: ``months`` files of ``rows`` rows
+    each (20 % rejects, the same 5,000 customers), committed one after the other."""
+    year = folder / "year.json"
+    make_workspace(year)
+    files = []
+    for month in range(1, months + 1):
+        path = folder / f"month-{month:02d}.csv"
+        write_file(path, make_rows(rows, seed=100 + month, reject_share=0.2))
+        files.append(path)
+    run([sys.executable, "-c", YEAR, str(year), *map(str, files)], env)
+    return year, files
+
+
+def year_figures(folder: Path, env: dict[str, str], repeat: int) -> None:
+    """The workspace after a year of monthly commits against one without services: the
+    everyday commands, the last month's file checked again, and the next month's file
+    checked and committed through the CLI with ``--json``."""
+    empty = folder / "empty-year.json"
+    make_workspace(empty)
+    t0 = time.perf_counter()
+    year, files = year_of_commits(folder, env)
+    print(f"a year of commits: 12 monthly files of 100,000 rows committed in "
+          f"{time.perf_counter() - t0:.1f} s; workspace {folder_mb(year):.0f} MB")
+    for name, (seconds, peak) in everyday(year, folder, env).items():
+        b_seconds, b_peak = everyday(empty, folder, env)[name]
+        print(f"  {name}: {seconds:.2f} s / {peak / 1e6:.0f} MB vs {b_seconds:.2f} s / "
+              f"{b_peak / 1e6:.0f} MB without services = {seconds / b_seconds:.2f}x")
+    cmds = {db: [MWTUI, "--db", str(db), "webfakt", "check", str(files[-1]), "--json"]
+            for db in (empty, year)}
+    best = best_of(repeat, cmds, env)
+    (seconds, peak), (b_seconds, b_peak) = best[year], best[empty]
+    print(f"  the 12th month's file checked again (--json, best of {repeat}): {seconds:.2f} s "
+          f"/ {peak / 1e6:.0f} MB vs {b_seconds:.2f} s / {b_peak / 1e6:.0f} MB before any "
+          f"commit = {seconds / b_seconds:.2f}x")
+    month = folder / "month-13.csv"
+    write_file(month, make_rows(100_000, seed=113, reject_share=0.2))
+    next_month(empty, year, month, env, "  the 13th month,")
 
 
 def folder_mb(path: Path) -> float:
@@ -242,6 +298,8 @@ def main() -> int:
                         help="only the commit figures (100k and --rows accepted rows)")
     parser.add_argument("--recheck-only", action="store_true",
                         help="only the first check, the commit and the re-check")
+    parser.add_argument("--year-only", action="store_true",
+                        help="only the figures of a workspace after a year of commits")
     parser.add_argument("--keep", type=Path, help="build in this folder and leave it")
     parser.add_argument("--repeat", type=int,
                         help="best of N (default 3 with --open-only, else 1)")
@@ -260,6 +318,9 @@ def main() -> int:
 
 def measure(args: argparse.Namespace, folder: Path) -> int:
     env = {**os.environ, "MWTUI_CONFIG": str(folder / "cfg.toml")}
+    if args.year_only:
+        year_figures(folder, env, args.repeat)
+        return 0
     big, full = folder / "big.csv", folder / "full.json"
     write_file(big, make_rows(args.rows, seed=12, reject_share=0.0))
     make_workspace(full)
@@ -293,22 +354,24 @@ def measure(args: argparse.Namespace, folder: Path) -> int:
               f"{b_seconds:.2f} s / {b_peak / 1e6:.0f} MB empty = {seconds / b_seconds:.2f}x "
               f"[<= 1.5x, <= 250 MB]; vs {s_seconds:.2f} s with the same activities and no "
               f"services = {seconds / s_seconds:.2f}x")
-    next_month(empty, full, folder, env)
+    month = folder / "month.csv"
+    write_file(month, make_rows(100_000, seed=13, reject_share=0.2))
+    next_month(empty, full, month, env, "a new 100k-row month on the full workspace,")
+    year_figures(folder, env, args.repeat)
     return 0
 
 
-def next_month(empty: Path, full: Path, folder: Path, env: dict[str, str]) -> None:
-    """The month after: a new 100k-row file checked and committed through the CLI with
-    ``--json`` (the operator's path), on the full workspace and on the empty one."""
-    month = folder / "month.csv"
-    write_file(month, make_rows(100_000, seed=13, reject_share=0.2))
+def next_month(empty: Path, loaded: Path, month: Path, env: dict[str, str],
+               label: str) -> None:
+    """The month after: a new file checked and committed through the CLI with ``--json``
+    (the operator's path), on the ``loaded`` workspace and on one without services."""
     for verb in ("check", "commit"):
         figures = {db: run([MWTUI, "--db", str(db), "webfakt", verb, str(month), "--json"],
-                           env) for db in (empty, full)}
-        (seconds, _out, peak), (b_seconds, _b_out, b_peak) = figures[full], figures[empty]
-        print(f"webfakt {verb} --json of a new 100k-row month: {seconds:.2f} s / "
-              f"{peak / 1e6:.0f} MB on the full workspace vs {b_seconds:.2f} s / "
-              f"{b_peak / 1e6:.0f} MB on the empty one = {seconds / b_seconds:.2f}x")
+                           env) for db in (empty, loaded)}
+        (seconds, _out, peak), (b_seconds, _b_out, b_peak) = figures[loaded], figures[empty]
+        print(f"{label} webfakt {verb} --json: {seconds:.2f} s / {peak / 1e6:.0f} MB vs "
+              f"{b_seconds:.2f} s / {b_peak / 1e6:.0f} MB without services = "
+              f"{seconds / b_seconds:.2f}x")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ Parquet (polars reads them about four times faster than text); older workspaces 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,7 +79,8 @@ def fingerprint(keys: pl.Expr) -> pl.Expr:
 def write_keys(path: Path, index: pl.DataFrame) -> None:
     """Write a row-key index (columns ``key``, ``owner``, optionally ``text`` and
     ``line``, the row's line in the WEBFAKT file it was committed from; ``fp``, the
-    :func:`fingerprint` of ``key``, is added) as
+    :func:`fingerprint` of ``key``, is added, and the distinct owners go to the footer
+    under :data:`OWNERS_KEY`) as
     Parquet, lz4-compressed: polars reads it twice as fast as zstd level 1 (a check reads
     every committed key text) and writes it faster, at 1.75x the size (105 MB per 1M
     rows, ``bench/bench_store.py``)."""
@@ -86,8 +88,15 @@ def write_keys(path: Path, index: pl.DataFrame) -> None:
 
     buffer = io.BytesIO()
     index = index.with_columns(fingerprint(pl.col("key")).alias("fp"))
-    index.write_parquet(buffer, compression="lz4", statistics=False)
+    owners = index.get_column("owner").unique().sort().to_list()
+    index.write_parquet(buffer, compression="lz4", statistics=False,
+                        metadata={OWNERS_KEY: json.dumps(owners, ensure_ascii=False)})
     write_new(path, [buffer.getbuffer()])  # type: ignore[list-item]
+
+
+#: The Parquet footer entry of a key index that lists its customer numbers (JSON), so a
+#: check learns which rows need a key without reading a column.
+OWNERS_KEY = "mwtui.owners"
 
 
 _KEY_COLUMNS = ("key", "owner")
@@ -175,23 +184,39 @@ def read_owners(path: Path) -> tuple[pl.Series, frozenset[str]]:
 
 def read_all_owners(paths: list[Path]) -> tuple[pl.Series, list[frozenset[str]]]:
     """:func:`read_owners` of many index files: the customer numbers of all their rows
-    (distinct) and each file's columns. Polars reads the owner columns of the Parquet
-    ones in one scan; a file it cannot read is read alone, for an error that names it."""
+    (distinct) and each file's columns. A Parquet index lists its owners in its footer;
+    the owner columns of those that do not (written before) are read in one polars scan,
+    and a file that cannot be read is read alone, for an error that names it."""
     import polars as pl
 
-    parquet = [_is_parquet(path) for path in paths]
-    columns = [_columns(path) if kind else frozenset(_KEY_COLUMNS)
-               for path, kind in zip(paths, parquet, strict=True)]
-    scanned = [path for path, kind in zip(paths, parquet, strict=True) if kind]
-    owners = [read_owners(path)[0] for path, kind in zip(paths, parquet, strict=True)
-              if not kind]
+    footers = [_footer(path) if _is_parquet(path) else None for path in paths]
+    owners = [read_owners(path)[0] for path, footer in zip(paths, footers, strict=True)
+              if footer is None]
+    owners += [pl.Series("owner", footer[1], dtype=pl.String) for footer in footers
+               if footer is not None and footer[1] is not None]
+    scanned = [path for path, footer in zip(paths, footers, strict=True)
+               if footer is not None and footer[1] is None]
     try:
         if scanned:
             owners.append(pl.scan_parquet(scanned, extra_columns="ignore").select(
                 pl.col("owner").cast(pl.String).fill_null("").unique()).collect().to_series())
     except (OSError, pl.exceptions.PolarsError):
         owners += [read_owners(path)[0] for path in scanned]  # raises, naming the file
+    columns = [frozenset(_KEY_COLUMNS) if footer is None else footer[0] for footer in footers]
     return pl.concat(owners or [pl.Series("owner", [], dtype=pl.String)]).unique(), columns
+
+
+def _footer(path: Path) -> tuple[frozenset[str], list[str] | None]:
+    """A Parquet index's columns and the owners its footer lists (None: not listed)."""
+    import polars as pl
+
+    try:
+        listed = pl.read_parquet_metadata(path).get(OWNERS_KEY)
+        return _columns(path), None if listed is None else list(json.loads(listed))
+    except OSError as err:
+        raise _unreadable(path, err) from err
+    except (pl.exceptions.PolarsError, ValueError) as err:
+        raise _not_an_index(path, err) from None
 
 
 def _columns(path: Path) -> frozenset[str]:
@@ -216,25 +241,36 @@ def _is_parquet(path: Path) -> bool:
 def read_index(path: Path, wanted: list[str]) -> pl.DataFrame | None:
     """Columns ``wanted`` of an index file (``key``, ``owner``, ``text`` as text,
     ``line`` as UInt32, ``fp`` as UInt64); None when the index lacks one (the texts,
-    lines and fingerprints of an index written before they were kept)."""
+    lines and fingerprints of an index written before they were kept). Of a Parquet
+    index polars reads only those columns."""
+    import polars as pl
+
+    if _is_parquet(path):
+        if not set(wanted) <= _columns(path):
+            return None
+        try:
+            frame = pl.read_parquet(path, columns=wanted)
+        except OSError as err:
+            raise _unreadable(path, err) from err
+        except pl.exceptions.PolarsError as err:
+            raise _not_an_index(path, err) from None
+        return frame.select(_as_read(name) for name in wanted)
+    if not set(wanted) <= set(_KEY_COLUMNS):
+        return None
+    return _read_text_index(path).select(_as_read(name) for name in wanted)
+
+
+def _read_text_index(path: Path) -> pl.DataFrame:
+    """An index of ``row_key<TAB>customer_number`` lines (written before Parquet)."""
     import polars as pl
 
     raw = _read(path)
+    schema = dict.fromkeys(_KEY_COLUMNS, pl.String)
+    if not raw:
+        return pl.DataFrame(schema=schema)
     try:
-        if raw.startswith(b"PAR1"):
-            if not set(wanted) <= set(pl.read_parquet_schema(io.BytesIO(raw))):
-                return None
-            frame = pl.read_parquet(io.BytesIO(raw), columns=wanted)
-        elif not set(wanted) <= set(_KEY_COLUMNS):
-            return None
-        elif raw:
-            schema = dict.fromkeys(_KEY_COLUMNS, pl.String)
-            frame = pl.read_csv(io.BytesIO(raw), separator="\t", has_header=False,
-                                new_columns=list(schema), schema_overrides=schema,
-                                quote_char='"')
-        else:
-            return pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
-        return frame.select(_as_read(name) for name in wanted)
+        return pl.read_csv(io.BytesIO(raw), separator="\t", has_header=False,
+                           new_columns=list(schema), schema_overrides=schema, quote_char='"')
     except pl.exceptions.PolarsError as err:
         raise _not_an_index(path, err) from None
 

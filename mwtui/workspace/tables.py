@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,16 +87,18 @@ class KeyIndex:
     - ``owners``: the customer numbers that have committed services (read at once);
     - ``texts``: every index keeps the text each key is the sha256 of;
     - ``load()``: a frame of every committed key's ``fp`` (its first 64 bits, see
-      ``partitions.fingerprint``; 8 bytes a key), ``part`` (which index file), ``batch``
-      and ``line`` (its line in the WEBFAKT file it came from, null if not kept);
+      ``partitions.fingerprint``; 8 bytes a key), ``part`` (which index file) and
+      ``line`` (its line in the WEBFAKT file it came from, null if not kept);
     - ``read_part(part, columns)``: columns (``key``, ``text``, ``line``) of one index
-      file, read only for the files a look-up needs.
+      file, read only for the files a look-up needs;
+    - ``batches``: the batch of each index file (empty for an index held in memory).
     """
 
     owners: frozenset[str]
     texts: bool
     load: Callable[[], pl.DataFrame]
     read_part: Callable[[int, list[str]], pl.DataFrame]
+    batches: list[str] = field(default_factory=list)  # the batch of each part
 
     @classmethod
     def of(cls, keys: pl.Series, owners: frozenset[str], *,
@@ -109,8 +111,7 @@ class KeyIndex:
         if texts is not None:
             held = held.with_columns(texts.cast(pl.String).alias("text"))
         frame = held.select(fingerprint(pl.col("key")).alias("fp"),
-                            pl.lit(0, dtype=pl.UInt32).alias("part"),
-                            pl.lit(None, dtype=pl.String).alias("batch"), "line")
+                            pl.lit(0, dtype=pl.UInt32).alias("part"), "line")
         return cls(owners, texts is not None, lambda: frame,
                    lambda _part, columns: held.select(columns))
 
@@ -136,7 +137,6 @@ def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
         return frame.select(
             pl.col("fp") if "fp" in has else fingerprint(pl.col("key")).alias("fp"),
             pl.lit(number, dtype=pl.UInt32).alias("part"),
-            pl.lit(parts[number]["batch"], dtype=pl.String).alias("batch"),
             pl.col("line") if "line" in has else pl.lit(None, dtype=pl.UInt32).alias("line"))
 
     def load() -> pl.DataFrame:
@@ -147,7 +147,7 @@ def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
         return pl.concat(frames, rechunk=False)
 
     return KeyIndex(frozenset(owners.to_list()), all("text" in c for c in kept),
-                    load, read_part)
+                    load, read_part, [str(part["batch"]) for part in parts])
 
 
 def _index_paths(folder: Path, manifest: Manifest) -> list[Path]:

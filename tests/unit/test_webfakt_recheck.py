@@ -4,6 +4,7 @@ Series, repeated lines, hash collisions and both kinds of key index on disk."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import polars as pl
@@ -26,6 +27,7 @@ from mwtui.importers.webfakt.keys import (
 from mwtui.workspace.batches import undo_batch
 from mwtui.workspace.errors import WorkspaceCorrupt
 from mwtui.workspace.models import Customer
+from mwtui.workspace.partitions import OWNERS_KEY
 from mwtui.workspace.store import Workspace
 from mwtui.workspace.tables import KeyIndex
 
@@ -194,13 +196,33 @@ def test_the_key_index_gives_owners_at_once_and_the_rest_as_asked(ws, tmp_path) 
     assert old.read_part(0, ["key"]).get_column("key").to_list() == keys.to_list()
 
 
-@pytest.mark.parametrize("where", [200, 400])  # the owners (read first), the texts (later)
-def test_a_damaged_key_index_stops_the_check_with_its_name_and_stays(ws, tmp_path, where
-                                                                     ) -> None:
+def test_the_owners_come_from_the_footer_or_else_from_the_column(ws, tmp_path,
+                                                                  monkeypatch) -> None:
     path = write(tmp_path / "f.csv", [ROW, OTHER])
     commit(ws, check_file(path, ws), path)
     index = next((ws.path / "services").glob("*.keys"))
-    damaged = index.read_bytes()[:where] + b"\0" * 50 + index.read_bytes()[where + 50:]
+    assert json.loads(pl.read_parquet_metadata(index)[OWNERS_KEY]) == ["001", "7104"]
+    scans = []
+    monkeypatch.setattr(pl, "scan_parquet", lambda *a, **k: scans.append(a) or scan(*a, **k))
+    assert Workspace(ws.path).snapshot().key_index().owners == {"001", "7104"}
+    assert scans == []  # no column read for them
+    pl.read_parquet(index).write_parquet(index)  # as an index written before: no list
+    assert Workspace(ws.path).snapshot().key_index().owners == {"001", "7104"}
+    assert len(scans) == 1
+
+
+scan = pl.scan_parquet
+
+
+@pytest.mark.parametrize("where", [-8, 400, 600])  # the footer (read first); the texts
+def test_a_damaged_key_index_stops_the_check_with_its_name_and_stays(ws, tmp_path, where
+                                                                     ) -> None:  # and fp
+    path = write(tmp_path / "f.csv", [ROW, OTHER])
+    commit(ws, check_file(path, ws), path)
+    index = next((ws.path / "services").glob("*.keys"))
+    raw = index.read_bytes()
+    at = where % len(raw)
+    damaged = raw[:at] + b"\0" * 50 + raw[at + 50:]
     index.write_bytes(damaged)
     with pytest.raises(WorkspaceCorrupt, match=index.name):
         check_file(path, Workspace(ws.path))

@@ -41,7 +41,7 @@ class CommittedRows:
         return self.index.texts
 
     def frame(self) -> pl.DataFrame:
-        """``fp``, ``part``, ``batch`` and ``line`` of every committed key, waiting for
+        """``fp``, ``part`` and ``line`` of every committed key, waiting for
         them if they are still being read (and raising what reading them raised)."""
         with self._lock:
             if self._frame is None:
@@ -68,9 +68,9 @@ class CommittedRows:
         empty = pl.DataFrame(schema={"line": pl.UInt32, "key": pl.String})
         if not batches:
             return empty
-        frame = self.frame()
-        parts = frame.filter(pl.col("batch").is_in(list(batches)) & pl.col("line").is_not_null())
-        found = self._read(_parts(parts), ["line", column])
+        ours = [n for n, batch in enumerate(self.index.batches) if batch in batches]
+        lined = self.frame().filter(pl.col("part").is_in(ours) & pl.col("line").is_not_null())
+        found = self._read(_parts(lined), ["line", column])
         return empty if found is None else found.rename({column: "key"})
 
     def known(self, keys: pl.Series) -> pl.Series:
