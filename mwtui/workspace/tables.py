@@ -91,7 +91,8 @@ class KeyIndex:
       ``line`` (its line in the WEBFAKT file it came from, null if not kept);
     - ``read_part(part, columns)``: columns (``key``, ``text``, ``line``) of one index
       file, read only for the files a look-up needs;
-    - ``batches``: the batch of each index file (empty for an index held in memory).
+    - ``batches`` and ``columns``: the batch and the columns of each index file (empty
+      for an index held in memory).
     """
 
     owners: frozenset[str]
@@ -99,6 +100,7 @@ class KeyIndex:
     load: Callable[[], pl.DataFrame]
     read_part: Callable[[int, list[str]], pl.DataFrame]
     batches: list[str] = field(default_factory=list)  # the batch of each part
+    columns: list[frozenset[str]] = field(default_factory=list)  # the columns of each
 
     @classmethod
     def of(cls, keys: pl.Series, owners: frozenset[str], *,
@@ -147,7 +149,7 @@ def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
         return pl.concat(frames, rechunk=False)
 
     return KeyIndex(frozenset(owners.to_list()), all("text" in c for c in kept),
-                    load, read_part, [str(part["batch"]) for part in parts])
+                    load, read_part, [str(part["batch"]) for part in parts], kept)
 
 
 def _index_paths(folder: Path, manifest: Manifest) -> list[Path]:

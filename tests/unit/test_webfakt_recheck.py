@@ -214,9 +214,11 @@ def test_the_owners_come_from_the_footer_or_else_from_the_column(ws, tmp_path,
 scan = pl.scan_parquet
 
 
-@pytest.mark.parametrize("where", [-8, 400, 600])  # the footer (read first); the texts
-def test_a_damaged_key_index_stops_the_check_with_its_name_and_stays(ws, tmp_path, where
-                                                                     ) -> None:  # and fp
+@pytest.mark.parametrize(("where", "again"), [(-8, True), (400, True), (600, False)])
+def test_a_damaged_key_index_stops_the_check_with_its_name_and_stays(ws, tmp_path, where,
+                                                                     again) -> None:
+    """Damaged where a check reads: the footer (first), the texts (a re-check of the same
+    file) or the first 64 bits of the keys (a check of another file)."""
     path = write(tmp_path / "f.csv", [ROW, OTHER])
     commit(ws, check_file(path, ws), path)
     index = next((ws.path / "services").glob("*.keys"))
@@ -224,8 +226,9 @@ def test_a_damaged_key_index_stops_the_check_with_its_name_and_stays(ws, tmp_pat
     at = where % len(raw)
     damaged = raw[:at] + b"\0" * 50 + raw[at + 50:]
     index.write_bytes(damaged)
+    checked = path if again else write(tmp_path / "g.csv", [OTHER, ROW])
     with pytest.raises(WorkspaceCorrupt, match=index.name):
-        check_file(path, Workspace(ws.path))
+        check_file(checked, Workspace(ws.path))
     assert index.read_bytes() == damaged
 
 

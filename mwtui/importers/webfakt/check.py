@@ -85,11 +85,10 @@ def check_file(
     """Read ``path`` and check it against a snapshot of ``workspace`` (a ``store.Workspace``).
     An unreadable file is a :class:`FileError`."""
     with ThreadPoolExecutor(max_workers=2) as pool:  # the workspace is read meanwhile
-        looked_up = pool.submit(
-            lambda: CatalogueLookups.from_snapshot(workspace.snapshot(), loader=pool))
+        looked_up = pool.submit(lambda: CatalogueLookups.from_snapshot(workspace.snapshot()))
         read = read_bounded(path)  # a file too large is refused, whatever the workspace
-        lookups = looked_up.result()  # its committed keys are still read while rows are checked
-        if lookups.committed is not None:  # and the rows committed from this very file
+        lookups = looked_up.result()
+        if lookups.committed is not None:  # the committed keys are read while rows are checked
             lookups.committed.prefetch(read.sha256, pool)
         return _check_owned([read], lookups, file_name=Path(path).name,
                             step=Steps(progress, cancel))

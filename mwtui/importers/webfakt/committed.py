@@ -22,15 +22,13 @@ _READERS = 2
 class CommittedRows:
     """The committed rows of one snapshot's key index (see ``tables.KeyIndex``).
 
-    ``loading`` is the index's ``load()`` running on another thread (or None: it is read
-    on first use). ``file_batches`` maps a WEBFAKT file's SHA-256 to the batches that
-    were committed from it."""
+    ``file_batches`` maps a WEBFAKT file's SHA-256 to the batches that were committed
+    from it. What a look-up needs is read on first use, or ahead by :meth:`prefetch`."""
 
-    def __init__(self, index: KeyIndex, file_batches: dict[str, frozenset[str]],
-                 loading: Future[pl.DataFrame] | None = None) -> None:
+    def __init__(self, index: KeyIndex, file_batches: dict[str, frozenset[str]]) -> None:
         self.index = index
         self.file_batches = file_batches
-        self._loading = loading
+        self._loading: Future[pl.DataFrame] | None = None
         self._frame: pl.DataFrame | None = None
         self._lock = threading.Lock()  # the frame is asked for from two threads
         self._of_file: dict[str, Future[pl.DataFrame]] = {}
@@ -50,10 +48,16 @@ class CommittedRows:
             return self._frame
 
     def prefetch(self, sha256: str, executor: Executor) -> None:
-        """Start reading :meth:`of_file` for this file on ``executor`` (a check does it
-        as soon as it knows the file's SHA-256, and checks its rows meanwhile)."""
+        """Start reading on ``executor`` what checking the file with this SHA-256 will
+        look up (a check does it as soon as it knows the SHA-256, and checks its rows
+        meanwhile): the rows committed from that file if any (:meth:`of_file`; a
+        re-check needs nothing else), else the first 64 bits of every key (:meth:`frame`)."""
         if self.file_batches.get(sha256):
             self._of_file[sha256] = executor.submit(self._rows_of_file, sha256)
+        else:
+            with self._lock:
+                if self._frame is None and self._loading is None:
+                    self._loading = executor.submit(self.index.load)
 
     def of_file(self, sha256: str) -> pl.DataFrame:
         """``line`` and ``key`` (the key text, when :attr:`texts`) of the rows committed
@@ -68,9 +72,9 @@ class CommittedRows:
         empty = pl.DataFrame(schema={"line": pl.UInt32, "key": pl.String})
         if not batches:
             return empty
-        ours = [n for n, batch in enumerate(self.index.batches) if batch in batches]
-        lined = self.frame().filter(pl.col("part").is_in(ours) & pl.col("line").is_not_null())
-        found = self._read(_parts(lined), ["line", column])
+        ours = [n for n, batch in enumerate(self.index.batches) if batch in batches
+                and {"line", column} <= self.index.columns[n]]
+        found = self._read(ours, ["line", column])
         return empty if found is None else found.rename({column: "key"})
 
     def known(self, keys: pl.Series) -> pl.Series:

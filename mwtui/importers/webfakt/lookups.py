@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,17 +66,14 @@ class CatalogueLookups:
         return KeyIndex.of(sha256_hex(keys), self.committed_customers, texts=keys)
 
     @classmethod
-    def from_snapshot(cls, snapshot: Any, *, loader: Executor | None = None
-                      ) -> CatalogueLookups:
-        """Build the look-ups from a ``store.Snapshot``. The committed keys' owners are
-        read at once, the rest of the key index (no service is parsed) on ``loader``
-        when one is given, while the caller goes on."""
+    def from_snapshot(cls, snapshot: Any) -> CatalogueLookups:
+        """Build the look-ups from a ``store.Snapshot``. Of the key index (no service is
+        parsed) only the owners are read now; the rest when a look-up needs it."""
         by_number, by_name = _articles(snapshot)
         index = snapshot.key_index()
-        loading = loader.submit(index.load) if loader is not None else None
         return cls(_customers(snapshot), by_number, by_name,
                    committed_customers=index.owners, keys_are_texts=index.texts,
-                   committed=CommittedRows(index, _file_batches(snapshot), loading))
+                   committed=CommittedRows(index, _file_batches(snapshot)))
 
 
 def _keys(keys: pl.Series | Iterable[str]) -> pl.Series:
