@@ -17,6 +17,7 @@ from support.webfakt import ARTICLES, CUSTOMERS, HEADER1
 from tinydb import Query
 
 from mwtui.importers.webfakt import check_file, commit
+from mwtui.importers.webfakt.committed import CommittedRows
 from mwtui.workspace.backends import open_workspace
 from mwtui.workspace.batches import undo_batch
 from mwtui.workspace.models import Article, Customer
@@ -161,6 +162,27 @@ def test_the_same_file_committed_twice_at_once_is_stored_once(target: str,
     assert commit(ws, first, path).committed == 2
     assert commit(ws, second, path).already_imported == 2
     assert ws.snapshot().count("services") == 2
+
+
+def test_the_key_index_is_read_as_far_as_a_look_up_needs(target: str, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    ws = seed(target)
+    path = webfakt_file(tmp_path / "a.csv", ROWS)
+    batch = commit(ws, check_file(path, ws), path).batch_id
+    index = ws.snapshot().key_index()
+    keys = sorted(ws.snapshot().committed_keys()[0])
+    assert index.owners == {"001", "7104"} and index.batches == [batch]
+    assert sorted(index.load().get_column("fp")) == sorted(int(k[:16], 16) for k in keys)
+    part = index.read_part(0, ["key", "line"])
+    assert sorted(part.get_column("key")) == keys and part.get_column("line").to_list() == [2, 3]
+
+    def refuse(self, keys):  # a re-check pairs every row by line: no other look-up
+        raise AssertionError("looked up among all committed keys")
+    monkeypatch.setattr(CommittedRows, "known", refuse)
+    assert check_file(path, open_workspace(target)).reasons == {"already_imported": 2}
+    monkeypatch.undo()
+    other = webfakt_file(tmp_path / "b.csv", [ROWS[1], ROWS[0].replace(";2;", ";3;")])
+    assert check_file(other, open_workspace(target)).reasons == {"already_imported": 1}
 
 
 def _writer(target: str, name: str, rounds: int) -> None:

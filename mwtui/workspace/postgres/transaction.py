@@ -8,6 +8,7 @@ anyone else until the commit, and a lost connection leaves nothing half written.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
@@ -122,8 +123,12 @@ class PgTransaction:
 
 
     def key_index(self) -> KeyIndex:
-        """The committed keys (see ``committed_keys``) as a ``KeyIndex`` held in memory."""
-        return KeyIndex.of(*self.committed_keys())
+        """The committed keys as of this transaction (see ``frames.pg_key_index``)."""
+        if not self._services_as_rows():
+            return KeyIndex.of(*self.committed_keys())
+        from mwtui.workspace.postgres.frames import pg_key_index
+
+        return pg_key_index(lambda: contextlib.nullcontext(self.conn))
 
     # -- writing ---------------------------------------------------------------------------
     def touch(self) -> None:
