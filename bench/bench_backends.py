@@ -5,7 +5,8 @@
 
 Without ``--url`` a throwaway PostgreSQL server is started (tests/support/pg.py) and
 stopped at the end. Each backend gets the same workspace (5,000 customers, 500 articles):
-a commit of 100k WEBFAKT rows, a commit of ``--rows`` rows (``COPY`` on PostgreSQL), then
+a commit of 100k WEBFAKT rows, a commit of ``--rows`` rows (``COPY`` on PostgreSQL), the
+big file checked again and a new 100k-row month checked (``--json``), then
 ``--activities`` activities and the everyday commands. Every figure is one subprocess
 (wall time and peak RSS, see ``bench_webfakt.LAUNCHER``).
 """
@@ -72,11 +73,15 @@ def figures(target: str, files: dict[str, Path], folder: Path, activities: int,
             env: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     seed(target, 0)
-    for path in files.values():
+    for path in (files["small"], files["big"]):
         _t, text, peak = run([sys.executable, "-c", COMMIT, target, str(path)], env)
         seconds, count = text.split()
         out[f"commit {int(count):,} rows"] = f"{float(seconds):.2f} s, {peak / 1e6:.0f} MB"
-    out["check of the big file again"] = f"{run([MWTUI, '--db', target, 'webfakt', 'check', str(files['big']), '--max-rejects', '5'], env)[0]:.2f} s"  # noqa: E501
+    for name, path in (("check of the big file again", files["big"]),
+                       ("check --json of a new 100k month", files["month"])):
+        seconds, _out, peak = run([MWTUI, "--db", target, "webfakt", "check", str(path),
+                                   "--json"], env)
+        out[name] = f"{seconds:.2f} s, {peak / 1e6:.0f} MB"
     out[f"add {activities:,} activities"] = f"{seed(target, activities):.2f} s"
     cust = customers_file(folder / "c35.csv")
     run([MWTUI, "--db", target, "customers", "import", str(cust)], env)
@@ -112,7 +117,10 @@ def main() -> int:
             files = {"small": folder / "small.csv", "big": folder / "big.csv"}
             write_file(files["small"], make_rows(100_000, seed=11, reject_share=0.0))
             write_file(files["big"], make_rows(args.rows, seed=12, reject_share=0.0))
+            month = folder / "month.csv"  # checked, not committed
+            write_file(month, make_rows(100_000, seed=13, reject_share=0.2))
             url = args.url or server.url  # type: ignore[union-attr]
+            files["month"] = month
             both = {"folder": figures(str(folder / "ws.json"), files, folder,
                                       args.activities, env),
                     "postgresql": figures(url, files, folder, args.activities, env)}

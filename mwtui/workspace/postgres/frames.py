@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Any
 
 import polars as pl
-
-from mwtui.workspace.tables import KeyIndex
 
 CHUNK_ROWS = 100_000
 
@@ -56,48 +52,6 @@ def read_committed_keys(conn: Any) -> tuple[pl.Series, frozenset[str]]:
                       {"key": pl.String, "owner": pl.String})
     owners = frame.get_column("owner").fill_null("").unique().to_list()
     return frame.get_column("key"), frozenset(owners)
-
-
-#: A service's line in its WEBFAKT file, where its document has one.
-_LINE = ("CASE WHEN doc->>'source_line' ~ '^[0-9]{1,9}$' "
-         "THEN (doc->>'source_line')::bigint END")
-#: A row key's first 64 bits as a signed bigint (``partitions.fingerprint`` unsigned).
-_FP = ("CASE WHEN row_key ~ '^[0-9a-f]{16}' "
-       "THEN ('x' || substr(row_key, 1, 16))::bit(64)::bigint END")
-_KEYED = "FROM mwtui_services WHERE row_key IS NOT NULL"
-
-
-def pg_key_index(connect: Callable[[], AbstractContextManager[Any]]) -> KeyIndex:
-    """The committed keys as a ``tables.KeyIndex`` whose parts are the batches: the
-    owners and batches now, the first 64 bits and lines of every key on ``load()`` (one
-    ``COPY``), the keys and lines of one batch on ``read_part`` (the database keeps no
-    key texts). ``connect()`` gives a connection to use, as a context manager."""
-    with connect() as conn:
-        batches = [b for (b,) in conn.execute(
-            f"SELECT DISTINCT coalesce(batch, '') {_KEYED} ORDER BY 1")]
-        owners = frozenset(o for (o,) in conn.execute(
-            f"SELECT DISTINCT coalesce(customer_number, '') {_KEYED}"))
-
-    def load() -> pl.DataFrame:
-        with connect() as conn:
-            frame = _copy_out(conn, f"SELECT coalesce(batch, ''), {_FP}, {_LINE} {_KEYED}",
-                              (), {"batch": pl.String, "fp": pl.Int64, "line": pl.Int64})
-        return frame.select(
-            pl.col("fp").reinterpret(signed=False),
-            pl.col("batch").replace_strict(batches, range(len(batches)),
-                                           return_dtype=pl.UInt32).alias("part"),
-            pl.col("line").cast(pl.UInt32))
-
-    def read_part(part: int, columns: list[str]) -> pl.DataFrame:
-        with connect() as conn:
-            frame = _copy_out(conn, f"SELECT row_key, {_LINE}, coalesce(customer_number, "
-                              f"'') {_KEYED} AND coalesce(batch, '') = %s ORDER BY id",
-                              (batches[part],),
-                              {"key": pl.String, "line": pl.Int64, "owner": pl.String})
-        return frame.with_columns(pl.col("line").cast(pl.UInt32)).select(columns)
-
-    kept = frozenset({"key", "owner", "line"})
-    return KeyIndex(owners, False, load, read_part, batches, [kept] * len(batches))
 
 
 def _copy_out(conn: Any, query: str, params: tuple[Any, ...],

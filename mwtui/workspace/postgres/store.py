@@ -20,7 +20,7 @@ from mwtui.workspace.errors import StoreError, WorkspaceLocked
 from mwtui.workspace.postgres import schema
 from mwtui.workspace.postgres.transaction import PgTransaction, dumps
 from mwtui.workspace.store import Snapshot, initial_data
-from mwtui.workspace.tables import SERVICES, Doc, KeyIndex
+from mwtui.workspace.tables import SERVICES, Doc
 
 if TYPE_CHECKING:
     import polars as pl
@@ -89,15 +89,6 @@ class PgSnapshot(Snapshot):
 
         with self.ws.reader() as conn:
             return read_committed_keys(conn)
-
-    def key_index(self) -> KeyIndex:
-        """The committed keys by batch, read as far as a look-up needs them (see
-        ``frames.pg_key_index``)."""
-        from mwtui.workspace.postgres.frames import pg_key_index
-
-        if not self._rows():
-            return super().key_index()
-        return pg_key_index(self.ws.reader)
 
 
     def services_frame(self, batch: str | None = None) -> pl.DataFrame:

@@ -8,7 +8,6 @@ anyone else until the commit, and a lost connection leaves nothing half written.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
@@ -123,12 +122,10 @@ class PgTransaction:
 
 
     def key_index(self) -> KeyIndex:
-        """The committed keys as of this transaction (see ``frames.pg_key_index``)."""
-        if not self._services_as_rows():
-            return KeyIndex.of(*self.committed_keys())
-        from mwtui.workspace.postgres.frames import pg_key_index
-
-        return pg_key_index(lambda: contextlib.nullcontext(self.conn))
+        """The committed keys (one ``COPY``, see ``committed_keys``) as a ``KeyIndex``
+        held in memory: reading them by batch cost more here than it saved (the first
+        64 bits computed by the database took longer to send than the keys)."""
+        return KeyIndex.of(*self.committed_keys())
 
     # -- writing ---------------------------------------------------------------------------
     def touch(self) -> None:
