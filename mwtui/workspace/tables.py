@@ -120,7 +120,7 @@ class KeyIndex:
 
 def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
     """The :class:`KeyIndex` of a manifest's services: reads the owners of every index
-    file now (a few bytes a row) and the rest when asked."""
+    file now (from its footer; an older index's owner column) and the rest when asked."""
     import polars as pl
 
     parts = [p for p in manifest.partitions if p.get("keys")]
