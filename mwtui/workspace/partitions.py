@@ -142,10 +142,11 @@ def iter_docs(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def read_frame(path: Path, raw: bytes | None = None) -> pl.DataFrame:
-    """A partition as a polars frame (ValueError when damaged)."""
+    """A partition as a polars frame (ValueError when damaged); ``raw``: its bytes, when
+    already read."""
     import polars as pl
 
-    raw = _read(path)
+    raw = _read(path) if raw is None else raw
     try:
         if path.suffix == ".parquet":
             return pl.read_parquet(io.BytesIO(raw))
@@ -162,35 +163,22 @@ def read_keys(path: Path) -> pl.DataFrame:
     return found
 
 
-def read_owners(path: Path) -> tuple[pl.Series, frozenset[str]]:
-    """The customer numbers of an index file's rows (distinct) and the index's columns
-    (``text`` and ``line`` are not in every one): a few bytes a row (polars reads only
-    the owner column of a Parquet index), read before the keys themselves."""
-    import polars as pl
-
-    if not _is_parquet(path):
-        found = read_index(path, ["owner"])
-        assert found is not None  # every index has its owners
-        return found.get_column("owner").unique(), frozenset(_KEY_COLUMNS)
-    columns = _columns(path)
-    try:
-        owners = pl.read_parquet(path, columns=["owner"]).get_column("owner")
-    except OSError as err:
-        raise _unreadable(path, err) from err
-    except pl.exceptions.PolarsError as err:
-        raise _not_an_index(path, err) from None
-    return owners.cast(pl.String).fill_null("").unique(), columns
+def _owners(path: Path) -> pl.Series:
+    """The customer numbers of an index file's rows (distinct), read from its column."""
+    found = read_index(path, ["owner"])
+    assert found is not None  # every index has its owners
+    return found.get_column("owner").unique()
 
 
 def read_all_owners(paths: list[Path]) -> tuple[pl.Series, list[frozenset[str]]]:
-    """:func:`read_owners` of many index files: the customer numbers of all their rows
-    (distinct) and each file's columns. A Parquet index lists its owners in its footer;
+    """The customer numbers of all rows of these index files (distinct) and each file's
+    columns. A Parquet index lists its owners in its footer;
     the owner columns of those that do not (written before) are read in one polars scan,
     and a file that cannot be read is read alone, for an error that names it."""
     import polars as pl
 
     footers = [_footer(path) if _is_parquet(path) else None for path in paths]
-    owners = [read_owners(path)[0] for path, footer in zip(paths, footers, strict=True)
+    owners = [_owners(path) for path, footer in zip(paths, footers, strict=True)
               if footer is None]
     owners += [pl.Series("owner", footer[1], dtype=pl.String) for footer in footers
                if footer is not None and footer[1] is not None]
@@ -201,7 +189,7 @@ def read_all_owners(paths: list[Path]) -> tuple[pl.Series, list[frozenset[str]]]
             owners.append(pl.scan_parquet(scanned, extra_columns="ignore").select(
                 pl.col("owner").cast(pl.String).fill_null("").unique()).collect().to_series())
     except (OSError, pl.exceptions.PolarsError):
-        owners += [read_owners(path)[0] for path in scanned]  # raises, naming the file
+        owners += [_owners(path) for path in scanned]  # raises, naming the file
     columns = [frozenset(_KEY_COLUMNS) if footer is None else footer[0] for footer in footers]
     return pl.concat(owners or [pl.Series("owner", [], dtype=pl.String)]).unique(), columns
 

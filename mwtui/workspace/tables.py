@@ -68,7 +68,7 @@ def committed_keys(folder: Path, manifest: Manifest) -> tuple[pl.Series, frozens
     numbers that own them, from the key indexes."""
     import polars as pl
 
-    paths = _index_paths(folder, manifest)
+    paths = [folder / part["keys"] for part in _keyed_parts(manifest)]
     with ThreadPoolExecutor(max_workers=_INDEX_READERS) as pool:  # polars frees the GIL
         frames = list(pool.map(read_keys, paths))
     if not frames:
@@ -123,7 +123,7 @@ def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
     file now (from its footer; an older index's owner column) and the rest when asked."""
     import polars as pl
 
-    parts = [p for p in manifest.partitions if p.get("keys")]
+    parts = _keyed_parts(manifest)
     owners, kept = read_all_owners([folder / part["keys"] for part in parts])
 
     def read_part(number: int, columns: list[str]) -> pl.DataFrame:
@@ -134,8 +134,8 @@ def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
 
     def fingerprints(number: int) -> pl.DataFrame:
         has = kept[number]
-        frame = read_part(number, [c for c in ("fp", "key", "line") if c in has
-                                   and (c != "key" or "fp" not in has)])
+        frame = read_part(number, ["fp" if "fp" in has else "key",
+                                   *(["line"] if "line" in has else [])])
         return frame.select(
             pl.col("fp") if "fp" in has else fingerprint(pl.col("key")).alias("fp"),
             pl.lit(number, dtype=pl.UInt32).alias("part"),
@@ -152,8 +152,9 @@ def key_index(folder: Path, manifest: Manifest) -> KeyIndex:
                     load, read_part, [str(part["batch"]) for part in parts], kept)
 
 
-def _index_paths(folder: Path, manifest: Manifest) -> list[Path]:
-    return [folder / part["keys"] for part in manifest.partitions if part.get("keys")]
+def _keyed_parts(manifest: Manifest) -> list[Doc]:
+    """The partitions that have a key index."""
+    return [part for part in manifest.partitions if part.get("keys")]
 
 
 def keys_of_docs(docs: Iterable[Doc]) -> tuple[pl.Series, frozenset[str]]:

@@ -385,12 +385,6 @@ class RowCheck:
         ``breaks`` no remark holds a ``<``, so none has a ``<br>`` to replace."""
         first = [self.customers.entry(pl.col("customer_number")).alias("_entry")]
         first += self._rule_columns(full)
-        for name in (n for n in _DATES if n in self.header):
-            if not full:
-                first.append(per_distinct(name, date_ok).alias(f"_{name}_ok"))
-                continue
-            first.append(value_per_distinct(name, lambda e: date_rule(e)[1])
-                         .alias(f"n_{name}"))
         if exact:
             decimal = plain_decimal if plain_amounts else german_decimal
             ok, amount = decimal(pl.col("amount"))
@@ -409,8 +403,9 @@ class RowCheck:
         return [first, second]
 
     def _rule_columns(self, full: bool) -> list[pl.Expr]:
-        """Cycle, quantity and discount: their ``ok`` columns, with ``full`` their values
-        instead (the ``ok`` then follows from them, see :meth:`_oks_of_values`)."""
+        """Cycle, quantity, discount and the dates: their ``ok`` columns, with ``full``
+        their values instead (the ``ok`` then follows from them, see
+        :meth:`_oks_of_values`)."""
         columns = []
         for name, (rule, ok_name, default) in _RULES.items():
             if name not in self.header:
@@ -422,6 +417,10 @@ class RowCheck:
                                .alias(f"n_{name}"))
             else:
                 columns.append(per_distinct(name, lambda e, r=rule: r(e)[0]).alias(ok_name))
+        for name in (n for n in _DATES if n in self.header):
+            columns.append(value_per_distinct(name, lambda e: date_rule(e)[1])
+                           .alias(f"n_{name}") if full
+                           else per_distinct(name, date_ok).alias(f"_{name}_ok"))
         return columns
 
     def _oks_of_values(self, full: bool) -> list[pl.Expr]:
